@@ -1,0 +1,92 @@
+import { z } from "zod";
+
+/** Raised when configuration is missing or unusable; its message names every variable to set. */
+export class ConfigError extends Error {
+  readonly code = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`Configuration is incomplete:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+const ZVaultKeysSchema = z
+  .string({ error: "is not set: give one or more keys as kid:base64(32 bytes), newest last" })
+  .transform((raw, ctx) => {
+    const keys: { kid: string; key: Buffer }[] = [];
+    for (const part of raw.split(",").map((p) => p.trim()).filter(Boolean)) {
+      const [kid, b64] = part.split(":");
+      const key = b64 ? Buffer.from(b64, "base64") : Buffer.alloc(0);
+      if (!kid || !/^[A-Za-z0-9_-]{1,32}$/.test(kid)) {
+        ctx.addIssue({ code: "custom", message: "has a key without a valid id (use kid:base64key)" });
+        return z.NEVER;
+      }
+      if (key.length !== 32) {
+        ctx.addIssue({ code: "custom", message: `key "${kid}" is not 32 random bytes in base64 (AES-256 needs exactly 32)` });
+        return z.NEVER;
+      }
+      if (new Set(key).size < 8) {
+        ctx.addIssue({ code: "custom", message: `key "${kid}" is too weak (too few distinct bytes); generate it with: openssl rand -base64 32` });
+        return z.NEVER;
+      }
+      keys.push({ kid, key });
+    }
+    if (keys.length === 0) {
+      ctx.addIssue({ code: "custom", message: "is empty: give one or more keys as kid:base64(32 bytes)" });
+      return z.NEVER;
+    }
+    if (new Set(keys.map((k) => k.kid)).size !== keys.length) {
+      ctx.addIssue({ code: "custom", message: "names the same key id twice" });
+      return z.NEVER;
+    }
+    return keys;
+  });
+
+const secret = (what: string) =>
+  z.string({ error: `is not set: ${what}` }).min(8, { error: `is too short to be ${what}` });
+
+const ZEnvSchema = z.object({
+  DATABASE_URL: z
+    .string({ error: "is not set: a PostgreSQL URL such as postgresql://user@127.0.0.1:5432/delegation_dashboard" })
+    .regex(/^postgres(ql)?:\/\//, { error: "must be a postgresql:// URL" }),
+  NEXTAUTH_URL: z.url({ error: "must be the dashboard's public URL" }).default("http://localhost:3000"),
+  NEXTAUTH_SECRET: z
+    .string({ error: "is not set: 32+ random characters (openssl rand -base64 32) that sign sessions" })
+    .min(32, { error: "is too short: use 32+ random characters (openssl rand -base64 32)" }),
+  KEYCLOAK_ISSUER: z.url({ error: "must be the realm URL, e.g. http://localhost:8180/realms/nextcloud-mcp" }).default("http://localhost:8180/realms/nextcloud-mcp"),
+  KEYCLOAK_DASHBOARD_CLIENT_ID: z.string().min(1).default("delegation-dashboard"),
+  KEYCLOAK_DASHBOARD_CLIENT_SECRET: secret("the dashboard client's secret from Keycloak"),
+  KEYCLOAK_WORKER_CLIENT_ID: z.string().min(1).default("nextcloud-mcp-server"),
+  KEYCLOAK_WORKER_CLIENT_SECRET: secret("the worker client's secret from Keycloak"),
+  KEYCLOAK_ADMIN_ROLE: z.string().min(1).default("dashboard-admin"),
+  NEXTCLOUD_URL: z.url({ error: "must be Nextcloud's base URL" }).default("http://localhost:8280"),
+  NEXTCLOUD_AUDIENCE: z.string().min(1).default("nextcloud"),
+  NEXTCLOUD_ADMIN_USER: z.string().optional(),
+  NEXTCLOUD_ADMIN_PASSWORD: z.string().optional(),
+  TOKEN_VAULT_KEYS: ZVaultKeysSchema,
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type TEnv = z.infer<typeof ZEnvSchema>;
+
+/** Parses configuration from a plain record; every problem is reported at once, values never echoed. */
+export function parseEnv(source: Record<string, string | undefined>): TEnv {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = ZEnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "environment"} ${i.message}`));
+  }
+  return result.data;
+}
+
+let cached: TEnv | undefined;
+
+/** The validated process environment, parsed once on first use so builds need no secrets. */
+export function env(): TEnv {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** The issuer is plain http only on a developer's own machine; openid-client must be told so explicitly. */
+export function isLocalHttp(url: string): boolean {
+  const u = new URL(url);
+  return u.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(u.hostname);
+}

@@ -1,0 +1,9 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // The worker and scripts import lib/ directly; keep server-only packages out of the bundle.
+  serverExternalPackages: ["pg", "pg-boss", "@prisma/client", "@prisma/adapter-pg"],
+  poweredByHeader: false,
+};
+
+export default nextConfig;
