@@ -1,0 +1,70 @@
+import { createHash } from "node:crypto";
+
+/** The previous-hash of the very first row. */
+export const GENESIS_HASH = "0".repeat(64);
+
+/** Bumped only if the serialisation ever changes; old rows keep verifying under the version they carry. */
+const CANONICAL_VERSION = "ncdd-audit-v1";
+
+/** Exactly what the hash covers: every stored column except `hash` itself. */
+export type TChainedContent = {
+  seq: bigint;
+  at: Date;
+  actor: string;
+  actorType: string;
+  subject: string | null;
+  actChain: unknown;
+  action: string;
+  resource: string | null;
+  outcome: string;
+  errorCode: string | null;
+  taskId: string | null;
+  correlationId: string;
+  mechanism: string | null;
+  details: unknown;
+  prevHash: string;
+};
+
+// Keys sorted at every depth, so the JSON column (which PostgreSQL reorders) serialises identically on read.
+function stableJson(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The one serialisation of an event that its hash covers: fixed field order, ISO-8601 time with
+ * milliseconds, explicit nulls, nested JSON with sorted keys. Writers and the verifier both use it, so a
+ * row verifies exactly when none of its stored columns changed.
+ */
+export function canonicalizeEvent(e: TChainedContent): string {
+  return stableJson({
+    v: CANONICAL_VERSION,
+    seq: e.seq.toString(),
+    at: e.at.toISOString(),
+    actor: e.actor,
+    actorType: e.actorType,
+    subject: e.subject,
+    actChain: e.actChain ?? null,
+    action: e.action,
+    resource: e.resource,
+    outcome: e.outcome,
+    errorCode: e.errorCode,
+    taskId: e.taskId,
+    correlationId: e.correlationId,
+    mechanism: e.mechanism,
+    details: e.details ?? null,
+    prevHash: e.prevHash,
+  });
+}
+
+/** SHA-256 (hex) of the canonical form; it includes `prevHash`, which is what links the chain. */
+export function hashEvent(e: TChainedContent): string {
+  return createHash("sha256").update(canonicalizeEvent(e), "utf8").digest("hex");
+}
