@@ -1,0 +1,8 @@
+export default function NotFound() {
+  return (
+    <section className="space-y-3">
+      <h1 className="text-2xl font-semibold">404 — Not found</h1>
+      <p className="text-slate-700">That page does not exist, or it is not yours.</p>
+    </section>
+  );
+}

@@ -1,0 +1,16 @@
+import { SignInButton } from "@/components/layout/sign-in-button";
+
+export default async function SignedOutPage({ searchParams }: { searchParams: Promise<{ keycloak?: string }> }) {
+  const { keycloak } = await searchParams;
+  return (
+    <section className="space-y-4">
+      <h1 className="text-2xl font-semibold">You are signed out</h1>
+      <p className="text-slate-700">
+        {keycloak === "ended"
+          ? "Your dashboard session and your Keycloak session have ended."
+          : "Your dashboard session has ended. Keycloak did not confirm the end of its session; close the browser to be sure."}
+      </p>
+      <SignInButton />
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { decode } from "next-auth/jwt";
+import { randomUUID } from "node:crypto";
+import { db } from "../db";
+import { env } from "../env";
+import { AppError } from "../errors";
+import type { TCtx } from "../services/context";
+
+export type TCurrentUser = {
+  sub: string;
+  name: string | null;
+  email: string | null;
+  username: string;
+  isAdmin: boolean;
+  loginSessionId: string;
+};
+
+export const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+
+/**
+ * The signed-in person, or null. The session cookie is decoded on the server only (its login-session
+ * id never goes to the browser as data), and that login session must still be open in the database:
+ * sign-out and Keycloak back-channel logout close it.
+ */
+export async function currentUser(): Promise<TCurrentUser | null> {
+  const jar = await cookies();
+  const raw = SESSION_COOKIES.map((n) => jar.get(n)?.value).find(Boolean);
+  if (!raw) return null;
+  const token = await decode({ token: raw, secret: env().NEXTAUTH_SECRET }).catch(() => null);
+  if (!token?.sub || typeof token.lsid !== "string") return null;
+  const open = await db().loginSession.findFirst({
+    where: { id: token.lsid, userSub: token.sub, endedAt: null },
+    select: { id: true },
+  });
+  if (!open) return null;
+  const roles = Array.isArray(token.roles) ? (token.roles as string[]) : [];
+  return {
+    sub: token.sub,
+    name: (token.name as string | null) ?? null,
+    email: (token.email as string | null) ?? null,
+    username: String(token.username ?? token.sub),
+    isAdmin: roles.includes(env().KEYCLOAK_ADMIN_ROLE),
+    loginSessionId: token.lsid,
+  };
+}
+
+/** Service context for the signed-in person; throws Unauthenticated otherwise. */
+export async function requireCtx(): Promise<TCtx & { loginSessionId: string }> {
+  const user = await currentUser();
+  if (!user) throw new AppError("Unauthenticated", "Not signed in");
+  return {
+    userSub: user.sub,
+    username: user.username,
+    isAdmin: user.isAdmin,
+    correlationId: randomUUID(),
+    loginSessionId: user.loginSessionId,
+  };
+}
