@@ -32,7 +32,6 @@ export function sendDavError(
 }
 
 export interface TOcsReply {
-  version: 1 | 2;
   format: "json" | "xml";
   httpStatus: number;
   ok: boolean;

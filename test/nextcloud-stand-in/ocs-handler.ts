@@ -24,12 +24,11 @@ export function handleOcsCurrentUser(
 ): number {
   const format = ocsFormat(req, url);
   if (req.method !== "GET") {
-    sendOcs(res, { version, format, httpStatus: 405, ok: false, statusCode: 405, message: "Method not allowed", data: [] });
+    sendOcs(res, { format, httpStatus: 405, ok: false, statusCode: 405, message: "Method not allowed", data: [] });
     return 405;
   }
   const u = identity.user;
   sendOcs(res, {
-    version,
     format,
     httpStatus: 200,
     ok: true,
@@ -60,9 +59,8 @@ export function handleOcsCurrentUser(
 }
 
 /** The 401 OCS sends for an unauthenticated request (status code 997, "Current user is not logged in"). */
-export function sendOcsUnauthorized(req: IncomingMessage, res: ServerResponse, url: URL, version: 1 | 2, description: string): number {
+export function sendOcsUnauthorized(req: IncomingMessage, res: ServerResponse, url: URL, description: string): number {
   sendOcs(res, {
-    version,
     format: ocsFormat(req, url),
     httpStatus: 401,
     ok: false,

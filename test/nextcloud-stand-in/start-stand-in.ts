@@ -111,7 +111,7 @@ export async function startNextcloudStandIn(options: TStandInOptions): Promise<T
       entry.auth = auth.identity.auth;
     }
     if (ocsVersion !== null) {
-      if (!auth.ok) sendOcsUnauthorized(req, res, url, ocsVersion, auth.description);
+      if (!auth.ok) sendOcsUnauthorized(req, res, url, auth.description);
       else handleOcsCurrentUser(req, res, url, ocsVersion, auth.identity);
       return;
     }
