@@ -1,0 +1,9 @@
+/** `npx tsx scripts/preflight.ts`: exits 1 with a readable list of what to fix before starting. */
+import { runPreflight } from "../lib/preflight/run-preflight";
+
+const result = await runPreflight(process.env);
+if (!result.ok) {
+  console.error("Cannot start the Delegation Dashboard:\n" + result.problems.map((p) => `  - ${p}`).join("\n"));
+  process.exit(1);
+}
+console.log("preflight: configuration, database and Keycloak are fine");

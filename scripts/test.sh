@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test: type check, Vitest (unit + integration against the real Keycloak and PostgreSQL),
+# a production build, and Playwright through the real Keycloak login pages in Debian's Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/bootstrap.sh
+
+bootstrap_node
+
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "==> installing Debian's chromium for Playwright"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "error: Chromium is needed at /usr/bin/chromium (apt-get install -y chromium) or set CHROMIUM_PATH" >&2
+    exit 1
+  fi
+fi
+
+PG_BASE="${TEST_PG_BASE:-postgresql://postgres@127.0.0.1:5432}"
+export DATABASE_URL="$PG_BASE/ncdd_test"
+export E2E_DATABASE_URL="$PG_BASE/ncdd_e2e"
+# Fresh databases each run: tests seed what they need.
+npx tsx scripts/reset-database.ts "$DATABASE_URL" "$E2E_DATABASE_URL"
+migrate_database "$E2E_DATABASE_URL"
+
+started_kc=0
+if ! scripts/keycloak.sh status >/dev/null 2>&1; then scripts/keycloak.sh start; started_kc=1; fi
+cleanup() { [ "$started_kc" = 1 ] && [ "${KEEP_KEYCLOAK:-0}" != 1 ] && scripts/keycloak.sh stop >/dev/null || true; }
+trap cleanup EXIT
+
+mkdir -p test-results
+echo "==> tsc --noEmit"
+npx tsc --noEmit -p .
+echo "==> vitest"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
+echo "==> next build"
+npx next build >test-results/next-build.log 2>&1 || { tail -40 test-results/next-build.log >&2; exit 1; }
+echo "==> playwright"
+PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/playwright.json npx playwright test --reporter=list,json || status=1
+
+node scripts/summarise-tests.mjs test-results/vitest.json test-results/playwright.json
+exit $status

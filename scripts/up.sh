@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The main command: starts everything a user needs locally — Keycloak (official distribution),
+# PostgreSQL schema, the dashboard, the worker, and (when no Nextcloud is configured) the Nextcloud
+# stand-in — then prints where to go and how to sign in. Ctrl-C stops what it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/bootstrap.sh
+
+bootstrap_node
+
+if [ ! -f .env ]; then
+  echo "==> creating .env with fresh secrets (edit it to point at your own Keycloak/Nextcloud/PostgreSQL)"
+  sed -e "s|^NEXTAUTH_SECRET=.*|NEXTAUTH_SECRET=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')|" \
+      -e "s|^TOKEN_VAULT_KEYS=.*|TOKEN_VAULT_KEYS=k$(date +%Y%m%d):$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')|" \
+      .env.example > .env
+fi
+set -a; source .env; set +a
+
+scripts/keycloak.sh start
+migrate_database "$DATABASE_URL"
+npx tsx scripts/preflight.ts
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then echo "==> next build"; npx next build >/tmp/ncdd-build.log 2>&1 || { tail -40 /tmp/ncdd-build.log >&2; exit 1; }; fi
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT INT TERM
+
+nc_url="${NEXTCLOUD_URL:-http://localhost:8280}"
+if [[ "$nc_url" == http://localhost:8280* ]] && ! curl -s -o /dev/null "$nc_url/status.php"; then
+  echo "==> no Nextcloud at $nc_url: starting the Nextcloud STAND-IN (test double, not a real Nextcloud)"
+  STANDIN_PORT=8280 npx tsx test/nextcloud-stand-in/main.ts &
+  pids+=($!)
+fi
+
+if [ -f lib/jobs/worker-main.ts ]; then
+  echo "==> starting the background worker"
+  npx tsx --conditions=react-server lib/jobs/worker-main.ts &
+  pids+=($!)
+fi
+
+npx next start -p 3000 &
+pids+=($!)
+for _ in $(seq 1 60); do curl -fs -o /dev/null http://localhost:3000/signin && break; sleep 1; done
+
+cat <<MSG
+
+  Nextcloud Delegation Dashboard is running:   ${NEXTAUTH_URL:-http://localhost:3000}
+  Sign in (local-only users):  alice / alice-local-only   bob / bob-local-only   admin / admin-local-only (admin)
+  Keycloak admin console:      http://localhost:8180/admin  (kcadmin / kcadmin-local-only, local only)
+  Nextcloud:                   $nc_url
+  Stop with Ctrl-C (Keycloak keeps running: scripts/keycloak.sh stop).
+
+MSG
+wait -n "${pids[@]}"
