@@ -1,0 +1,57 @@
+import "server-only";
+import * as oidc from "openid-client";
+import { decodeJwt } from "jose";
+import { getOidcConfig, workerClient } from "./get-oidc-config";
+import { providerErrorCode, toOAuthError } from "./oauth-errors";
+import { reportOAuthEvent, type TOAuthCallContext } from "./report-oauth-event";
+import { asUserAccessToken, type TUserAccessToken } from "./token-types";
+
+export type TRefreshedTokens = {
+  accessToken: TUserAccessToken;
+  accessExpiresAt: Date;
+  /** The rotated offline token. Keycloak (revokeRefreshToken) invalidates the old one: persist this. */
+  refreshToken: string;
+  /** Offline-session idle expiry from refresh_expires_in; null when Keycloak reports none. */
+  refreshExpiresAt: Date | null;
+  scopes: string[];
+  /** `sub` of the new access token. */
+  subject: string | null;
+};
+
+/**
+ * Redeems an offline token at Keycloak for a fresh access token (worker client, client auth). Does not
+ * persist anything: callers must store the rotated refresh token, and must serialise refreshes of one
+ * grant because the old token stops working. Throws OAuthProviderError (e.g. `invalid_grant`) verbatim.
+ */
+export async function refreshOfflineToken(offlineToken: string, ctx: TOAuthCallContext): Promise<TRefreshedTokens> {
+  const actor = workerClient().clientId;
+  try {
+    const config = await getOidcConfig();
+    const res = await oidc.refreshTokenGrant(config, offlineToken);
+    const now = Date.now();
+    const subject = safeSub(res.access_token);
+    const refreshExpiresIn = Number((res as Record<string, unknown>).refresh_expires_in ?? 0);
+    await reportOAuthEvent(ctx, { actor, action: "token.refresh", outcome: "success", mechanism: "offline-refresh", subject });
+    return {
+      accessToken: asUserAccessToken(res.access_token),
+      accessExpiresAt: new Date(now + (res.expiresIn() ?? 60) * 1000),
+      refreshToken: res.refresh_token ?? offlineToken,
+      refreshExpiresAt: refreshExpiresIn > 0 ? new Date(now + refreshExpiresIn * 1000) : null,
+      scopes: (res.scope ?? "").split(" ").filter(Boolean),
+      subject,
+    };
+  } catch (err) {
+    const e = toOAuthError("token.refresh", err);
+    await reportOAuthEvent(ctx, { actor, action: "token.refresh", outcome: "failure", mechanism: "offline-refresh", errorCode: providerErrorCode(e) });
+    throw e;
+  }
+}
+
+function safeSub(token: string): string | null {
+  try {
+    const sub = decodeJwt(token).sub;
+    return typeof sub === "string" ? sub : null;
+  } catch {
+    return null;
+  }
+}
