@@ -1,0 +1,36 @@
+/**
+ * The background task types users can enable, and the Keycloak scopes each needs. Plain data, safe to
+ * import from client components: the grant page explains scopes with it, the worker registers
+ * handlers for exactly these ids.
+ */
+export const TASK_CATALOG = {
+  "notes-index": {
+    title: "Notes index",
+    description: "Reads your notes from Nextcloud (WebDAV) and builds a full-text index you can search here.",
+    scopes: ["notes.read"],
+  },
+  "files-inventory": {
+    title: "Files inventory",
+    description: "Walks your Nextcloud files (WebDAV PROPFIND) and records counts, sizes and changes.",
+    scopes: ["files.read"],
+  },
+} as const satisfies Record<string, { title: string; description: string; scopes: readonly string[] }>;
+
+export type TTaskType = keyof typeof TASK_CATALOG;
+
+export const TASK_TYPES = Object.keys(TASK_CATALOG) as TTaskType[];
+
+/** What each scope lets the worker do, in plain words (mirrors the consent texts in the realm). */
+export const SCOPE_CATALOG: Record<string, { label: string; detail: string }> = {
+  offline_access: {
+    label: "Keep working while you are away (offline access)",
+    detail: "Keycloak issues the worker a long-lived refresh token for you; it ends when you revoke it, or after the realm's idle/max lifetime.",
+  },
+  "notes.read": { label: "Read your notes", detail: "Read-only access to the files in your Nextcloud Notes folder." },
+  "files.read": { label: "List and read your files", detail: "Read-only listing of your Nextcloud files and folders, with sizes." },
+};
+
+/** The task types a set of granted scopes is enough for. */
+export function tasksCoveredBy(scopes: readonly string[]): TTaskType[] {
+  return TASK_TYPES.filter((t) => TASK_CATALOG[t].scopes.every((s) => scopes.includes(s)));
+}
