@@ -17,26 +17,41 @@ export type TRecordedAuditEvent = { seq: bigint; at: Date; hash: string; prevHas
  * before it is hashed or stored.
  */
 export async function recordAuditEvent(input: TAuditInput): Promise<TRecordedAuditEvent> {
-  const clean = sanitizeAuditInput(input);
+  const [recorded] = await recordAuditEvents([input]);
+  return recorded!;
+}
+
+/**
+ * Appends several events in order, atomically, under one lock and one multi-row insert: the same chain
+ * guarantees as recordAuditEvent, for callers (a task run, a seed) that produce events in bulk.
+ */
+export async function recordAuditEvents(inputs: TAuditInput[]): Promise<TRecordedAuditEvent[]> {
+  if (inputs.length === 0) return [];
+  const clean = inputs.map(sanitizeAuditInput);
   return db().$transaction(
     async (tx) => {
       await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_ID}::bigint)`;
       const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true, at: true } });
-      const [next] = await tx.$queryRaw<{ seq: bigint }[]>`
-        SELECT nextval(pg_get_serial_sequence('"AuditEvent"', 'seq')) AS seq`;
+      const seqs = await tx.$queryRaw<{ seq: bigint }[]>`
+        SELECT nextval(pg_get_serial_sequence('"AuditEvent"', 'seq')) AS seq FROM generate_series(1, ${clean.length}::int)`;
+      seqs.sort((a, b) => (a.seq < b.seq ? -1 : 1));
       const now = new Date();
       const at = last && last.at > now ? last.at : now;
-      const content = { ...clean, seq: next!.seq, at, prevHash: last?.hash ?? GENESIS_HASH };
-      const hash = hashEvent(content);
-      await tx.auditEvent.create({
-        data: {
-          ...content,
-          actChain: content.actChain === null ? Prisma.DbNull : (content.actChain as Prisma.InputJsonValue),
-          details: content.details === null ? Prisma.DbNull : (content.details as Prisma.InputJsonValue),
-          hash,
-        },
+      let prevHash = last?.hash ?? GENESIS_HASH;
+      const rows = clean.map((event, i) => {
+        const content = { ...event, seq: seqs[i]!.seq, at, prevHash };
+        const hash = hashEvent(content);
+        prevHash = hash;
+        return { ...content, hash };
       });
-      return { seq: content.seq, at, hash, prevHash: content.prevHash };
+      await tx.auditEvent.createMany({
+        data: rows.map((r) => ({
+          ...r,
+          actChain: r.actChain === null ? Prisma.DbNull : (r.actChain as Prisma.InputJsonValue),
+          details: r.details === null ? Prisma.DbNull : (r.details as Prisma.InputJsonValue),
+        })),
+      });
+      return rows.map((r) => ({ seq: r.seq, at: r.at, hash: r.hash, prevHash: r.prevHash }));
     },
     { maxWait: 15_000, timeout: 15_000 },
   );

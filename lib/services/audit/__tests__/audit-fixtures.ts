@@ -10,18 +10,17 @@ export function makeRun() {
   const bob = `bob-${id}`;
   const admin: TCtx = { userSub: `admin-${id}`, username: "admin", isAdmin: true, correlationId: `corr-admin-${id}` };
   const asAlice: TCtx = { userSub: alice, username: "alice", isAdmin: false, correlationId: `corr-alice-${id}` };
-  const record = (overrides: Partial<TAuditInput>) =>
-    recordAuditEvent({
-      actor: "nextcloud-mcp-server",
-      actorType: "client",
-      subject: alice,
-      action: "nextcloud.request",
-      outcome: "success",
-      correlationId: `corr-${id}`,
-      mechanism: "offline-refresh",
-      ...overrides,
-    });
-  return { id, alice, bob, admin, asAlice, record };
+  const base: TAuditInput = {
+    actor: "nextcloud-mcp-server",
+    actorType: "client",
+    subject: alice,
+    action: "nextcloud.request",
+    outcome: "success",
+    correlationId: `corr-${id}`,
+    mechanism: "offline-refresh",
+  };
+  const record = (overrides: Partial<TAuditInput>) => recordAuditEvent({ ...base, ...overrides });
+  return { id, alice, bob, admin, asAlice, base, record };
 }
 
 /** Reads a whole web stream as text, counting chunks so tests can see it really streamed. */
