@@ -236,7 +236,10 @@ describe("observability for tests", () => {
     expect(set.status).toBe(200);
     const token = await issuer.sign(alice);
     const started = Date.now();
-    expect((await dav("GET", "/remote.php/dav/files/alice/Notes/Groceries.txt", bearer(token))).status).toBe(200);
+    const pending = dav("GET", "/remote.php/dav/files/alice/Notes/Groceries.txt", bearer(token));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(standIn.requests()).toEqual([expect.objectContaining({ uid: "alice", status: null })]);
+    expect((await pending).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(390);
     expect(standIn.requests()[0]?.status).toBe(200);
 
