@@ -1,0 +1,43 @@
+import Link from "next/link";
+import { randomUUID } from "node:crypto";
+import { requireUserPage } from "@/lib/auth/page-guards";
+import { listGrants } from "@/lib/services/grants/list-grants";
+import { AccessClient } from "./access-client";
+
+export const dynamic = "force-dynamic";
+
+const CALLBACK_ERRORS: Record<string, string> = {
+  no_pending_request: "This consent response was not started from this sign-in, or it was already used. Nothing was stored.",
+  state_mismatch: "The consent response did not match the request (state). Nothing was stored.",
+  other_person: "The person who consented at Keycloak is not the person signed in here. Nothing was stored, and the access Keycloak issued was revoked.",
+  declined: "You declined at Keycloak. Nothing was granted.",
+  provider_error: "Keycloak's answer could not be verified. Nothing was stored.",
+  not_signed_in: "Please sign in before granting access.",
+};
+
+export default async function AccessPage({ searchParams }: { searchParams: Promise<{ error?: string; granted?: string }> }) {
+  const user = await requireUserPage();
+  const { error, granted } = await searchParams;
+  const grants = await listGrants({ userSub: user.sub, username: user.username, isAdmin: user.isAdmin, correlationId: randomUUID() });
+  return (
+    <section className="space-y-6">
+      <div className="flex items-center gap-4">
+        <h1 className="text-2xl font-semibold">My access</h1>
+        <Link href="/grants/new" className="ml-auto rounded bg-blue-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-800">
+          Grant access
+        </Link>
+      </div>
+      {error && (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">
+          {CALLBACK_ERRORS[error] ?? "That did not work. Nothing was changed."}
+        </p>
+      )}
+      {granted && (
+        <p role="status" className="rounded border border-green-300 bg-green-50 p-3 text-green-800">
+          Access granted. The worker can now act for you with the scopes below.
+        </p>
+      )}
+      <AccessClient initialGrants={grants} />
+    </section>
+  );
+}

@@ -1,0 +1,31 @@
+"use server";
+
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { requireCtx } from "@/lib/auth/current-user";
+import { startGrant } from "@/lib/services/grants/start-grant";
+import { PENDING_CONSENT_COOKIE } from "@/lib/services/grants/pending-consent-cookie";
+import { AppError } from "@/lib/errors";
+
+/** Starts the consent: seals the PKCE/state/nonce cookie and sends the browser to Keycloak. */
+export async function startGrantAction(form: FormData) {
+  const task = String(form.get("task") ?? "") || null;
+  const scopes = String(form.get("scopes") ?? "").split(",").filter(Boolean);
+  let target: string;
+  try {
+    const ctx = await requireCtx();
+    const { authorizationUrl, cookie } = await startGrant(ctx, task ? { task } : { scopes });
+    (await cookies()).set(PENDING_CONSENT_COOKIE, cookie.value, {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: process.env.NEXTAUTH_URL?.startsWith("https://") ?? false,
+      path: "/grants/callback",
+      maxAge: cookie.maxAge,
+    });
+    target = authorizationUrl;
+  } catch (error) {
+    const code = error instanceof AppError ? error.code : "Internal";
+    target = `/access?error=${encodeURIComponent(code)}`;
+  }
+  redirect(target);
+}

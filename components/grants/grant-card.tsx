@@ -1,0 +1,56 @@
+import type { TGrantView } from "@/lib/services/grants/list-grants";
+import { SCOPE_CATALOG, TASK_CATALOG } from "@/lib/tasks/task-catalog";
+import { formatTime } from "@/components/ui/format-time";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { RevocationReceipt } from "./revocation-receipt";
+
+const STATUS: Record<TGrantView["status"], { label: string; tone: "green" | "amber" | "red" | "slate" }> = {
+  active: { label: "Active", tone: "green" },
+  pending: { label: "Pending", tone: "slate" },
+  revoking: { label: "Stopped here, waiting for Keycloak", tone: "amber" },
+  revoked: { label: "Revoked", tone: "slate" },
+  revoked_at_provider: { label: "Revoked in Keycloak", tone: "red" },
+};
+
+/** One grant: what it allows, its lifetime and health, and its revoke controls or receipt. */
+export function GrantCard(props: { grant: TGrantView; busy: boolean; onRevoke: () => void; onCheck: () => void }) {
+  const g = props.grant;
+  const s = STATUS[g.status];
+  const taskScopes = g.scopes.filter((x) => !["openid", "offline_access", "profile", "email", "basic", "roles"].includes(x));
+  return (
+    <li className="rounded border bg-white p-4" aria-label={`Grant ${taskScopes.join(", ")}`} data-grant-id={g.id}>
+      <div className="flex flex-wrap items-center gap-3">
+        <StatusBadge tone={s.tone}>{s.label}</StatusBadge>
+        <span className="font-medium">{taskScopes.map((x) => SCOPE_CATALOG[x]?.label ?? x).join(" · ") || "Offline access"}</span>
+        {g.status === "active" && (
+          <span className="ml-auto flex gap-2">
+            <button type="button" onClick={props.onCheck} className="rounded border px-2 py-1 text-sm hover:bg-slate-100">
+              Check now
+            </button>
+            <button type="button" onClick={props.onRevoke} disabled={props.busy} className="rounded bg-red-700 px-2 py-1 text-sm text-white hover:bg-red-800">
+              Revoke
+            </button>
+          </span>
+        )}
+      </div>
+      <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-3">
+        <dt className="text-slate-500">Scopes</dt>
+        <dd className="col-span-1 font-mono sm:col-span-2" data-testid="grant-scopes">{g.scopes.join(" ")}</dd>
+        <dt className="text-slate-500">Used by</dt>
+        <dd className="sm:col-span-2">{g.tasksCovered.map((t) => TASK_CATALOG[t].title).join(", ") || "—"}</dd>
+        <dt className="text-slate-500">Granted</dt>
+        <dd className="sm:col-span-2">{formatTime(g.grantedAt)}</dd>
+        <dt className="text-slate-500">Last used</dt>
+        <dd className="sm:col-span-2">{formatTime(g.lastUsedAt)}</dd>
+        <dt className="text-slate-500">Expires if unused</dt>
+        <dd className="sm:col-span-2">{formatTime(g.idleExpiresAt)}</dd>
+        <dt className="text-slate-500">Health</dt>
+        <dd className="sm:col-span-2">
+          {g.health.ok === null ? "not used yet" : g.health.ok ? `last check ok (${formatTime(g.health.checkedAt)})` : `failing: ${g.health.message}`}
+        </dd>
+      </dl>
+      {g.revokeReason && g.status !== "active" && <p className="mt-2 text-sm text-slate-700">Reason: {g.revokeReason}</p>}
+      {g.revocation && <RevocationReceipt revocation={g.revocation} scopes={g.scopes} stoppedAt={g.revokedAt} />}
+    </li>
+  );
+}

@@ -1,0 +1,24 @@
+import type { TGrantView } from "@/lib/services/grants/list-grants";
+import { formatTime } from "@/components/ui/format-time";
+
+/** The user's proof that a revocation happened: what, when, and Keycloak's refusal of the old token. */
+export function RevocationReceipt({ revocation, scopes, stoppedAt }: { revocation: NonNullable<TGrantView["revocation"]>; scopes: string[]; stoppedAt: string | null }) {
+  return (
+    <section aria-label="Revocation receipt" className="mt-3 rounded border border-slate-300 bg-slate-50 p-3 text-sm">
+      <h3 className="font-medium">Revocation receipt</h3>
+      <p>Revoked: offline access with scopes <span className="font-mono">{scopes.join(" ")}</span></p>
+      <p>Stopped here at {formatTime(stoppedAt)} — the worker makes no further request with it.</p>
+      {revocation.state === "confirmed" ? (
+        <>
+          <p className="text-green-800">Confirmed by Keycloak at {formatTime(revocation.confirmedAt)}.</p>
+          <p data-testid="revocation-proof">Proof: {revocation.proof}</p>
+        </>
+      ) : (
+        <p className="text-amber-800">
+          Waiting for Keycloak to confirm (attempt {revocation.attempts}
+          {revocation.lastError ? `; last answer: ${revocation.lastError}` : ""}). It is retried until Keycloak confirms.
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,35 @@
+import "server-only";
+import { z } from "zod";
+import { randomUUID } from "node:crypto";
+import { requireCtx } from "../auth/current-user";
+import { AppError, userMessage } from "../errors";
+import { log } from "../logger";
+import type { TCtx } from "../services/context";
+
+export type TActionResult<T> = { ok: true; data: T } | { ok: false; error: string; code: string };
+
+/**
+ * Wraps a server action: validates input with zod, puts the signed-in person in `ctx`, and turns every
+ * failure into a small, safe result (typed errors → their message; anything else → a generic message
+ * with a logged correlation id). Bad input changes nothing because the service is never called.
+ */
+export function authedAction<S extends z.ZodType, R>(
+  schema: S,
+  handler: (ctx: TCtx & { loginSessionId: string }, input: z.infer<S>) => Promise<R>,
+) {
+  return async (raw: unknown): Promise<TActionResult<R>> => {
+    let correlationId: string = randomUUID();
+    try {
+      const ctx = await requireCtx();
+      correlationId = ctx.correlationId;
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) {
+        throw new AppError("BadInput", parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; "));
+      }
+      return { ok: true, data: await handler(ctx, parsed.data) };
+    } catch (error) {
+      if (!(error instanceof AppError)) log.error("action failed", { error, correlationId });
+      return { ok: false, error: userMessage(error, correlationId), code: error instanceof AppError ? error.code : "Internal" };
+    }
+  };
+}

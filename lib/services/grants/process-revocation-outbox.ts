@@ -1,0 +1,104 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { db } from "../../db";
+import { auditRecorder } from "../../audit/record-event";
+import { revokeToken } from "../../oauth/revoke-token";
+import { refreshOfflineToken } from "../../oauth/refresh-offline-token";
+import { OAuthProviderError } from "../../oauth/oauth-errors";
+import { openSecret, sealSecret } from "../../vault/token-vault";
+import { vaultAad } from "../../vault/aad";
+import { log } from "../../logger";
+
+type TPendingRow = { id: string; grantId: string; userSub: string; keyId: string; tokenEnc: string; attempts: number };
+
+const MAX_BACKOFF_MS = 60_000;
+
+/** Retry delay after a failed attempt: 1 s, 2 s, 4 s … capped at a minute. */
+export function revocationBackoffMs(attempts: number): number {
+  return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * Tries once to get one pending revocation confirmed by Keycloak. Confirmation means: RFC 7009 answered
+ * 200 AND a refresh with the same token now fails with invalid_grant — that failure is the receipt's
+ * proof. Any other outcome leaves the row pending with a later retry time; nothing is ever lost.
+ * Rows are locked with SKIP LOCKED so several processes can work the outbox at once.
+ */
+export async function attemptRevocation(revocationId: string, correlationId: string = randomUUID()): Promise<"confirmed" | "waiting"> {
+  return db().$transaction(
+    async (tx) => {
+      const rows = await tx.$queryRaw<TPendingRow[]>`
+        SELECT "id", "grantId", "userSub", "keyId", "tokenEnc", "attempts" FROM "Revocation"
+        WHERE "id" = ${revocationId} AND "status" = 'pending' FOR UPDATE SKIP LOCKED`;
+      const row = rows[0];
+      if (!row) return "waiting";
+      const ctx = { recorder: auditRecorder, correlationId, subject: row.userSub };
+      const token = openSecret({ keyId: row.keyId, sealed: row.tokenEnc }, vaultAad.revocationToken(row.id));
+      const now = new Date();
+      const retry = async (lastError: string, data: Record<string, unknown> = {}) => {
+        await tx.revocation.update({
+          where: { id: row.id },
+          data: { attempts: row.attempts + 1, nextAttemptAt: new Date(now.getTime() + revocationBackoffMs(row.attempts + 1)), lastError, ...data },
+        });
+        return "waiting" as const;
+      };
+
+      try {
+        await revokeToken(token, "refresh_token", ctx);
+      } catch (error) {
+        return retry(error instanceof Error ? error.message : "revocation failed");
+      }
+
+      let proof: string;
+      try {
+        const still = await refreshOfflineToken(token, ctx);
+        // Keycloak still honours the token: keep the newest one so the next attempt revokes what is live.
+        const sealed = sealSecret(still.refreshToken, vaultAad.revocationToken(row.id));
+        return retry("Keycloak still accepted the token after revocation", { keyId: sealed.keyId, tokenEnc: sealed.sealed });
+      } catch (error) {
+        if (!(error instanceof OAuthProviderError) || error.error !== "invalid_grant") {
+          return retry(error instanceof Error ? error.message : "proof refresh failed");
+        }
+        proof = `A refresh with the revoked token at ${now.toISOString()} was refused by Keycloak: ${error.message}`;
+      }
+
+      await tx.revocation.update({
+        where: { id: row.id },
+        data: { status: "confirmed", confirmedAt: now, proof, tokenEnc: "", lastError: null, attempts: row.attempts + 1 },
+      });
+      await tx.grant.updateMany({ where: { id: row.grantId, status: "revoking" }, data: { status: "revoked" } });
+      await auditRecorder({
+        actor: "keycloak",
+        actorType: "system",
+        subject: row.userSub,
+        action: "grant.revoke_confirmed",
+        resource: `grant:${row.grantId}`,
+        outcome: "success",
+        correlationId,
+        mechanism: "rfc7009",
+        details: { revocationId: row.id, proof },
+      });
+      return "confirmed";
+    },
+    { timeout: 30_000, maxWait: 10_000 },
+  );
+}
+
+/** Works through due revocations (run by the worker on a schedule, and after Keycloak outages). */
+export async function processRevocationOutbox(limit = 50): Promise<{ confirmed: number; waiting: number }> {
+  const due = await db().revocation.findMany({
+    where: { status: "pending", nextAttemptAt: { lte: new Date() } },
+    orderBy: { nextAttemptAt: "asc" },
+    take: limit,
+    select: { id: true },
+  });
+  let confirmed = 0;
+  for (const { id } of due) {
+    const outcome = await attemptRevocation(id).catch((error) => {
+      log.warn("revocation attempt failed", { error, revocationId: id });
+      return "waiting" as const;
+    });
+    if (outcome === "confirmed") confirmed += 1;
+  }
+  return { confirmed, waiting: due.length - confirmed };
+}

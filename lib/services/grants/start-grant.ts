@@ -1,0 +1,43 @@
+import "server-only";
+import { z } from "zod";
+import { buildConsentRequest } from "../../oauth/build-consent-request";
+import { env } from "../../env";
+import { AppError } from "../../errors";
+import { SCOPE_CATALOG, TASK_CATALOG, type TTaskType } from "../../tasks/task-catalog";
+import type { TCtx } from "../context";
+import { sealPendingConsent } from "./pending-consent-cookie";
+
+export const ZStartGrantSchema = z.object({
+  task: z.enum(Object.keys(TASK_CATALOG) as [TTaskType, ...TTaskType[]]).nullable().optional(),
+  scopes: z.array(z.string()).optional(),
+});
+export type TStartGrantInput = z.infer<typeof ZStartGrantSchema>;
+
+/** The task scopes a grant request asks for: a task's own scopes, or an explicit known list. */
+export function requestedTaskScopes(input: TStartGrantInput): string[] {
+  const scopes = input.task ? [...TASK_CATALOG[input.task].scopes] : (input.scopes ?? []);
+  const unknown = scopes.filter((s) => !SCOPE_CATALOG[s] || s === "offline_access");
+  if (unknown.length) throw new AppError("BadInput", `Unknown scope: ${unknown.join(", ")}`);
+  if (scopes.length === 0) throw new AppError("BadInput", "Choose a task or at least one scope to grant");
+  return [...new Set(scopes)];
+}
+
+/**
+ * Starts an offline-consent request for the signed-in user: builds Keycloak's authorization URL (PKCE,
+ * state, nonce, prompt=consent) and returns the sealed cookie that binds the callback to this person
+ * and this login session. Nothing is stored until the callback verifies everything.
+ */
+export async function startGrant(ctx: TCtx & { loginSessionId: string }, raw: unknown) {
+  const input = ZStartGrantSchema.parse(raw);
+  const taskScopes = requestedTaskScopes(input);
+  const redirectUri = new URL("/grants/callback", env().NEXTAUTH_URL).toString();
+  const { url, checks } = await buildConsentRequest({ taskScopes, redirectUri });
+  const cookie = sealPendingConsent({
+    checks,
+    userSub: ctx.userSub,
+    loginSessionId: ctx.loginSessionId,
+    taskType: input.task ?? null,
+    createdAt: Date.now(),
+  });
+  return { authorizationUrl: url.toString(), cookie };
+}
