@@ -115,8 +115,9 @@ describe("token vault at rest", () => {
     await withKeys(T2_ONLY, async () => {
       const { getDelegatedToken } = await import("@/lib/oauth/get-delegated-token");
       const { createMemoryRecorder } = await import("@/test/keycloak/grant-fixture");
-      const err = await getDelegatedToken({ grantId, recorder: createMemoryRecorder(), correlationId: "vault" }).catch((e: unknown) => e as Error);
-      expect(err.message).toBe('Token vault: key "t1" is no longer configured in TOKEN_VAULT_KEYS');
+      await expect(getDelegatedToken({ grantId, recorder: createMemoryRecorder(), correlationId: "vault" })).rejects.toThrow(
+        'Token vault: key "t1" is no longer configured in TOKEN_VAULT_KEYS',
+      );
     });
   });
 
