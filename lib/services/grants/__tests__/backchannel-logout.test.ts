@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { db } from "@/lib/db";
+import { handleBackchannelLogout, verifyLogoutToken } from "../handle-backchannel-logout";
+import { adminFetch, listOfflineSessions, withClientAttributes } from "@/test/keycloak/admin-api";
+import { createGrantOverHttp } from "@/test/keycloak/grant-fixture";
+import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";
+
+const WORKER = "nextcloud-mcp-server";
+let server: http.Server;
+let receiverUrl: string;
+const received: string[] = [];
+
+/**
+ * Ends, through the admin API, the offline session a consent created (the newest one of the user for
+ * the worker client); Keycloak then sends the worker client a real logout token.
+ */
+async function endOfflineSession(userSub: string) {
+  const sessions = await listOfflineSessions(userSub, WORKER);
+  const newest = sessions.sort((a, b) => b.start - a.start)[0];
+  if (!newest) throw new Error("no offline session to end");
+  await adminFetch(`/sessions/${newest.id}?isOffline=true`, { method: "DELETE" });
+  return newest.id;
+}
+
+async function nextLogoutToken(timeoutMs = 10_000): Promise<string> {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    const t = received.shift();
+    if (t) return t;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("Keycloak sent no back-channel logout token");
+}
+
+beforeAll(async () => {
+  // Stands in for our route: captures what Keycloak really sends so the handler can verify it.
+  server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      const token = new URLSearchParams(body).get("logout_token");
+      if (token) received.push(token);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/backchannel-logout`;
+});
+
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe("OIDC back-channel logout for the worker client", () => {
+  it("verifies Keycloak's logout token and, with revoke_offline_access, revokes the user's grants", async () => {
+    await withClientAttributes(WORKER, { "backchannel.logout.url": receiverUrl, "backchannel.logout.revoke.offline.tokens": "true" }, async () => {
+      const { grantId, redeemed } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+      received.length = 0;
+      await endOfflineSession(redeemed.sub);
+      const token = await nextLogoutToken();
+      const claims = await verifyLogoutToken(token);
+      expect(claims.aud).toBe(WORKER);
+      expect(claims.sub).toBe(redeemed.sub);
+      expect(claims.events).toMatchObject({ "http://schemas.openid.net/event/backchannel-logout": {}, revoke_offline_access: true });
+      expect(claims.nonce).toBeUndefined();
+      const result = await handleBackchannelLogout(token);
+      expect(result.revokeOffline).toBe(true);
+      expect(result.revokedGrants).toBeGreaterThanOrEqual(1);
+      const grant = await db().grant.findUniqueOrThrow({ where: { id: grantId } });
+      expect(["revoking", "revoked"]).toContain(grant.status);
+      expect(grant.revokeReason).toMatch(/back-channel logout/);
+    });
+  });
+
+  it("without revoke_offline_access the handler revokes nothing itself (the health check notices dead grants)", async () => {
+    await withClientAttributes(WORKER, { "backchannel.logout.url": receiverUrl, "backchannel.logout.revoke.offline.tokens": "false" }, async () => {
+      const { grantId, redeemed } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+      received.length = 0;
+      await endOfflineSession(redeemed.sub);
+      const result = await handleBackchannelLogout(await nextLogoutToken());
+      expect(result.revokeOffline).toBe(false);
+      expect((await db().grant.findUniqueOrThrow({ where: { id: grantId } })).status).toBe("active");
+    });
+  });
+
+  it("rejects a tampered token and a signed token that is not a logout token", async () => {
+    const { redeemed } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+    const [h, p, s] = redeemed.accessToken.split(".");
+    await expect(handleBackchannelLogout(`${h}.${p}.${s!.slice(0, -4)}AAAA`)).rejects.toMatchObject({ code: "BadInput" });
+    // A genuine Keycloak access token: valid signature, but wrong audience and no logout event.
+    await expect(handleBackchannelLogout(redeemed.accessToken)).rejects.toMatchObject({ code: "BadInput" });
+    await expect(handleBackchannelLogout("not-a-jwt")).rejects.toMatchObject({ code: "BadInput" });
+  });
+});
