@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { db } from "@/lib/db";
+import { revokeGrant, readReceipt } from "../revoke-grant";
+import { processRevocationOutbox } from "../process-revocation-outbox";
+import { getDelegatedToken } from "@/lib/oauth/get-delegated-token";
+import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";
+import { listOfflineSessions } from "@/test/keycloak/admin-api";
+import { createGrantOverHttp, createMemoryRecorder } from "@/test/keycloak/grant-fixture";
+
+// Stopping the shared Keycloak disturbs anyone else using it, so this runs where the test command
+// owns Keycloak (scripts/test.sh sets ALLOW_KEYCLOAK_RESTART=1; CI always does).
+const allowed = process.env.ALLOW_KEYCLOAK_RESTART === "1";
+
+function keycloak(cmd: "stop" | "start") {
+  execFileSync("scripts/keycloak.sh", [cmd], { stdio: "ignore", timeout: 240_000 });
+}
+
+describe.skipIf(!allowed)("revocation while Keycloak is down", () => {
+  it("stops the grant at once, keeps the revocation in the outbox, and confirms it after Keycloak is back", { timeout: 300_000 }, async () => {
+    const { grantId, redeemed } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+    const ctx = { userSub: redeemed.sub, username: "alice", isAdmin: false, correlationId: randomUUID() };
+    keycloak("stop");
+    try {
+      const receipt = await revokeGrant(ctx, { grantId });
+      expect(receipt.keycloak).toBe("waiting");
+      expect((await db().grant.findUniqueOrThrow({ where: { id: grantId } })).status).toBe("revoking");
+      // Unusable immediately, without asking Keycloak.
+      await expect(getDelegatedToken({ grantId, recorder: createMemoryRecorder(), correlationId: randomUUID() })).rejects.toMatchObject({
+        code: "ConsentRevoked",
+      });
+      const pending = await db().revocation.findFirstOrThrow({ where: { grantId } });
+      expect(pending.status).toBe("pending");
+      expect(pending.attempts).toBeGreaterThanOrEqual(1);
+      expect(pending.lastError).toBeTruthy();
+      expect(pending.tokenEnc).not.toBe("");
+    } finally {
+      keycloak("start");
+    }
+    const deadline = Date.now() + 120_000;
+    while ((await readReceipt(ctx.userSub, grantId)).keycloak !== "confirmed" && Date.now() < deadline) {
+      await processRevocationOutbox();
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const receipt = await readReceipt(ctx.userSub, grantId);
+    expect(receipt.keycloak).toBe("confirmed");
+    expect(receipt.proof).toContain("invalid_grant");
+    expect((await db().grant.findUniqueOrThrow({ where: { id: grantId } })).status).toBe("revoked");
+    expect((await db().revocation.findFirstOrThrow({ where: { grantId } })).tokenEnc).toBe("");
+    expect((await listOfflineSessions(redeemed.sub, "nextcloud-mcp-server")).map((s) => s.id)).not.toContain(redeemed.sid);
+  });
+});
