@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches (Maven), starts, waits for and stops the local Keycloak used by the stack and the tests.
-# Usage: scripts/keycloak.sh ensure|start|stop|status
+# Usage: scripts/keycloak.sh ensure|start|stop|status|owned
 set -euo pipefail
 
 KC_VERSION="${KC_VERSION:-26.7.3}"
@@ -82,6 +82,7 @@ case "${1:-start}" in
   ensure|fetch) fetch ;;
   start) start ;;
   stop) stop ;;
+  owned) [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null ;;
   status) ready && echo "keycloak: ready on http://localhost:$KC_PORT" || { echo "keycloak: not running"; exit 1; } ;;
   *) die "usage: $0 ensure|start|stop|status" ;;
 esac

@@ -26,6 +26,10 @@ migrate_database "$E2E_DATABASE_URL"
 
 started_kc=0
 if ! scripts/keycloak.sh status >/dev/null 2>&1; then scripts/keycloak.sh start; started_kc=1; fi
+# The outage test stops and restarts Keycloak: only when scripts/keycloak.sh manages this Keycloak.
+if [ -z "${ALLOW_KEYCLOAK_RESTART:-}" ]; then
+  if scripts/keycloak.sh owned; then export ALLOW_KEYCLOAK_RESTART=1; else export ALLOW_KEYCLOAK_RESTART=0; fi
+fi
 cleanup() { [ "$started_kc" = 1 ] && [ "${KEEP_KEYCLOAK:-0}" != 1 ] && scripts/keycloak.sh stop >/dev/null || true; }
 trap cleanup EXIT
 
