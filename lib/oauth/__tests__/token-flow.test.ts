@@ -124,6 +124,19 @@ describe("offline consent over HTTP, refresh and exchange against the real Keycl
     offline = again.refreshToken;
   });
 
+  it("reusing a spent refresh token ends the whole offline session (why refreshes must be serialised)", async () => {
+    const other = await obtainOfflineConsentOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+    const next = await refreshOfflineToken(other.offlineToken, ctx);
+    await expect(refreshOfflineToken(other.offlineToken, ctx)).rejects.toMatchObject({
+      error: "invalid_grant",
+      errorDescription: "Maximum allowed refresh token reuse exceeded",
+    });
+    await expect(refreshOfflineToken(next.refreshToken, ctx)).rejects.toMatchObject({
+      error: "invalid_grant",
+      errorDescription: "Session doesn't have required client",
+    });
+  });
+
   it("no audit event or error carries token material", () => {
     const dump = JSON.stringify(recorder.events);
     expect(dump).not.toContain("eyJ");
