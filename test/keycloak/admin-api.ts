@@ -91,12 +91,11 @@ export async function listOfflineSessions(userId: string, clientId: string): Pro
 }
 
 /**
- * Keycloak's default realm maps the `offline_access` role into the `offline_access` client scope; the
- * realm export defines that scope without the mapping, and the worker client (consent required) has no
- * full scope, so Keycloak answers "Offline tokens not allowed for the user or client". This adds the
- * missing mapping to the running realm, idempotently (additive; matches a default realm). The lasting
- * fix belongs in keycloak/realm-export.json: "scopeMappings": [{ "clientScope": "offline_access",
- * "roles": ["offline_access"] }]. Returns true when it had to add the mapping.
+ * Without the `offline_access` role mapped into the `offline_access` client scope, Keycloak answers
+ * "Offline tokens not allowed for the user or client" (the worker requires consent, so it has no full
+ * scope). keycloak/realm-export.json now carries that mapping ("scopeMappings"), but a Keycloak whose
+ * realm was imported from an older export does not; this adds it to the running realm, idempotently
+ * (additive; the same as a default realm). Returns true when it had to add the mapping.
  */
 export async function ensureOfflineAccessScopeMapping(): Promise<boolean> {
   const scopes = await adminFetch<{ id: string; name: string }[]>("/client-scopes");
