@@ -12,6 +12,11 @@ export const AUDIT_SEARCH_TEXT = Prisma.raw(
   `("action" || ' ' || coalesce("resource", '') || ' ' || "actor" || ' ' || coalesce("subject", '') || ' ' || coalesce("errorCode", '') || ' ' || coalesce("details"::text, ''))`,
 );
 
+// The same text in a form the trigram index does not match. Used when an equality filter on a
+// high-cardinality column already narrows the set to a few hundred rows: filtering those is faster than a
+// trigram scan, whose cost grows with how many rows in the whole table contain the search text.
+const AUDIT_SEARCH_TEXT_UNINDEXED = Prisma.sql`(${AUDIT_SEARCH_TEXT} || '')`;
+
 function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
@@ -40,9 +45,11 @@ async function seqBounds(filter: TAuditFilter): Promise<{ lo?: bigint; hi?: bigi
 /**
  * Turns a validated, already-scoped filter into one SQL condition (parameterised, never string-built
  * from input). Returns null when the filter provably matches nothing, so callers can skip the query.
+ * `seqRange: false` leaves a time range on `at` only: right for aggregates, which read (column, at)
+ * indexes, wrong for keyset pages ordered by seq.
  */
-export async function buildAuditWhere(filter: TAuditFilter): Promise<Prisma.Sql | null> {
-  const bounds = await seqBounds(filter);
+export async function buildAuditWhere(filter: TAuditFilter, options: { seqRange?: boolean } = {}): Promise<Prisma.Sql | null> {
+  const bounds = options.seqRange === false ? {} : await seqBounds(filter);
   if (bounds === null) return null;
   const conds: Prisma.Sql[] = [];
   if (bounds.lo !== undefined) conds.push(Prisma.sql`seq >= ${bounds.lo}`);
@@ -56,6 +63,9 @@ export async function buildAuditWhere(filter: TAuditFilter): Promise<Prisma.Sql 
   if (filter.taskId !== undefined) conds.push(Prisma.sql`"taskId" = ${filter.taskId}`);
   if (filter.correlationId !== undefined) conds.push(Prisma.sql`"correlationId" = ${filter.correlationId}`);
   if (filter.mechanism !== undefined) conds.push(Prisma.sql`"mechanism" = ${filter.mechanism}`);
-  if (filter.q !== undefined) conds.push(Prisma.sql`${AUDIT_SEARCH_TEXT} ILIKE ${likePattern(filter.q)}`);
+  if (filter.q !== undefined) {
+    const narrow = filter.subject !== undefined || filter.taskId !== undefined || filter.correlationId !== undefined;
+    conds.push(Prisma.sql`${narrow ? AUDIT_SEARCH_TEXT_UNINDEXED : AUDIT_SEARCH_TEXT} ILIKE ${likePattern(filter.q)}`);
+  }
   return conds.length ? Prisma.join(conds, " AND ") : Prisma.sql`TRUE`;
 }
