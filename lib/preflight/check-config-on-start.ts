@@ -1,0 +1,14 @@
+import { ConfigError, env } from "../env";
+
+/** Refuses to let the Next server serve with incomplete configuration; the message names what to set. */
+export function checkConfigOnStart(): void {
+  try {
+    env();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Cannot start the Delegation Dashboard.\n${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
