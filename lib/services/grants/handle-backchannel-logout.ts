@@ -58,7 +58,8 @@ export async function handleBackchannelLogout(logoutToken: string): Promise<{ re
       await revokeGrant(
         { userSub: claims.sub, username: claims.sub, isAdmin: false, correlationId },
         { grantId: g.id },
-        { reason: "Keycloak back-channel logout asked to revoke offline access", actor: { id: "keycloak", type: "system" } },
+        // Keycloak sends this while it is still removing the session: let the outbox confirm shortly after.
+        { reason: "Keycloak back-channel logout asked to revoke offline access", actor: { id: "keycloak", type: "system" }, attemptNow: false },
       );
       revokedGrants += 1;
     }

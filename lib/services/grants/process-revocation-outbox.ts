@@ -4,7 +4,7 @@ import { db } from "../../db";
 import { auditRecorder } from "../../audit/record-event";
 import { revokeToken } from "../../oauth/revoke-token";
 import { refreshOfflineToken } from "../../oauth/refresh-offline-token";
-import { OAuthProviderError } from "../../oauth/oauth-errors";
+import { IdpUnavailableError, OAuthProviderError } from "../../oauth/oauth-errors";
 import { openSecret, sealSecret } from "../../vault/token-vault";
 import { vaultAad } from "../../vault/aad";
 import { log } from "../../logger";
@@ -19,9 +19,9 @@ export function revocationBackoffMs(attempts: number): number {
 }
 
 /**
- * Tries once to get one pending revocation confirmed by Keycloak. Confirmation means: RFC 7009 answered
- * 200 AND a refresh with the same token now fails with invalid_grant — that failure is the receipt's
- * proof. Any other outcome leaves the row pending with a later retry time; nothing is ever lost.
+ * Tries once to get one pending revocation confirmed by Keycloak. Confirmation means: Keycloak was asked
+ * (RFC 7009) AND a refresh with the same token now fails with invalid_grant — that failure is the
+ * receipt's proof. Any other outcome leaves the row pending with a later retry time; nothing is ever lost.
  * Rows are locked with SKIP LOCKED so several processes can work the outbox at once.
  */
 export async function attemptRevocation(revocationId: string, correlationId: string = randomUUID()): Promise<"confirmed" | "waiting"> {
@@ -46,7 +46,9 @@ export async function attemptRevocation(revocationId: string, correlationId: str
       try {
         await revokeToken(token, "refresh_token", ctx);
       } catch (error) {
-        return retry(error instanceof Error ? error.message : "revocation failed");
+        // Unreachable Keycloak: try again later. A refusal (e.g. the session was already removed in
+        // Keycloak) falls through to the proof: if the token no longer refreshes, it is revoked.
+        if (error instanceof IdpUnavailableError) return retry(error.message);
       }
 
       let proof: string;

@@ -33,7 +33,12 @@ type TLockedGrant = { id: string; userSub: string; status: string; keyId: string
 export async function revokeGrant(
   ctx: TCtx,
   raw: unknown,
-  opts: { reason?: string; actor?: { id: string; type: "user" | "admin" | "client" | "system" } } = {},
+  opts: {
+    reason?: string;
+    actor?: { id: string; type: "user" | "admin" | "client" | "system" };
+    /** Ask Keycloak right away (default) or leave it to the outbox, e.g. while Keycloak is mid-logout. */
+    attemptNow?: boolean;
+  } = {},
 ): Promise<TRevokeReceipt> {
   const reason = opts.reason ?? "revoked by the user";
   const actor = opts.actor ?? { id: ctx.userSub, type: ctx.isAdmin ? "admin" : "user" };
@@ -49,7 +54,14 @@ export async function revokeGrant(
       return { grant, revocationId: null as string | null, fresh: false };
     }
     const revocation = await tx.revocation.create({
-      data: { grantId, userSub: ctx.userSub, requestedBy: actor.id, keyId: "", tokenEnc: "" },
+      data: {
+        grantId,
+        userSub: ctx.userSub,
+        requestedBy: actor.id,
+        keyId: "",
+        tokenEnc: "",
+        nextAttemptAt: opts.attemptNow === false ? new Date(now.getTime() + 2000) : now,
+      },
     });
     const token = openSecret({ keyId: grant.keyId, sealed: grant.refreshTokenEnc }, vaultAad.grantRefresh(grantId));
     const sealed = sealSecret(token, vaultAad.revocationToken(revocation.id));
@@ -86,7 +98,7 @@ export async function revokeGrant(
       details: { scopes: result.grant.scopes, reason },
     }).catch((error) => log.error("audit failed", { error }));
     // Best effort now; the outbox keeps it if Keycloak does not answer.
-    await attemptRevocation(result.revocationId, ctx.correlationId).catch((error) =>
+    if (opts.attemptNow !== false) await attemptRevocation(result.revocationId, ctx.correlationId).catch((error) =>
       log.warn("revocation deferred to the outbox", { error, revocationId: result.revocationId }),
     );
   }

@@ -1,0 +1,61 @@
+import { expect, test } from "@playwright/test";
+import { storageStateOf } from "../users";
+import { offlineSessionIds } from "../keycloak-admin";
+import { grantThroughConsentScreen } from "./grant-flow";
+
+test.use({ storageState: storageStateOf("alice") });
+
+test("a user grants through Keycloak's consent screen, sees the grant, and revokes it with proof", async ({ page }) => {
+  const before = await offlineSessionIds("alice");
+  await page.goto("/grants/new?task=notes-index");
+  await expect(page.getByRole("cell", { name: "offline_access" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "notes.read" })).toBeVisible();
+  const grantId = await grantThroughConsentScreen(page, "notes-index");
+
+  const card = page.locator(`[data-grant-id="${grantId}"]`);
+  await expect(card.getByText("Active")).toBeVisible();
+  await expect(card.getByTestId("grant-scopes")).toContainText("notes.read");
+  await expect(card.getByTestId("grant-scopes")).toContainText("offline_access");
+
+  // Keycloak itself now holds a new offline session of alice for the worker client.
+  const during = await offlineSessionIds("alice");
+  const created = during.filter((id) => !before.includes(id));
+  expect(created).toHaveLength(1);
+
+  await card.getByRole("button", { name: "Revoke" }).click();
+  await expect(card.getByText("Confirmed by Keycloak")).toBeVisible();
+  await expect(card.getByTestId("revocation-proof")).toContainText("invalid_grant");
+  expect(await offlineSessionIds("alice")).not.toContain(created[0]);
+});
+
+test("revoke everything clears several grants", async ({ page }) => {
+  const a = await grantThroughConsentScreen(page, "notes-index");
+  const b = await grantThroughConsentScreen(page, "files-inventory");
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: "Revoke everything" }).click();
+  for (const id of [a, b]) {
+    await expect(page.locator(`[data-grant-id="${id}"]`).getByText("Confirmed by Keycloak")).toBeVisible();
+  }
+  await expect(page.getByRole("button", { name: "Revoke everything" })).toHaveCount(0);
+});
+
+test("access removed in Keycloak's account console shows up here as revoked", async ({ page }) => {
+  const grantId = await grantThroughConsentScreen(page, "files-inventory");
+  await page.goto("http://localhost:8180/realms/nextcloud-mcp/account/applications");
+  const row = page.getByRole("row", { name: /Nextcloud MCP background worker/ }).or(page.locator("li, tr, div[role=row]").filter({ hasText: "Nextcloud MCP background worker" })).first();
+  await row.getByRole("button").first().click();
+  await page.getByRole("button", { name: /remove access/i }).click();
+  await page.getByRole("button", { name: /^confirm$/i }).click();
+  await expect(page.getByText(/successfully removed|removed/i).first()).toBeVisible();
+
+  // Keycloak notifies the worker client by back-channel logout (revoke_offline_access); where that is
+  // not configured, "Check now" asks Keycloak (introspection). Either way the grant must stop here.
+  await page.goto("/access");
+  const card = page.locator(`[data-grant-id="${grantId}"]`);
+  if (await card.getByRole("button", { name: "Check now" }).isVisible()) {
+    await card.getByRole("button", { name: "Check now" }).click();
+  }
+  await expect(card.getByRole("button", { name: "Revoke" })).toHaveCount(0);
+  await expect(card.getByText(/Reason: .*Keycloak/)).toBeVisible();
+  await expect(card.getByText(/^(Revoked|Revoked in Keycloak|Stopped here, waiting for Keycloak)$/)).toBeVisible();
+});
