@@ -3,6 +3,8 @@ import { db } from "../db";
 import { env, isLocalHttp } from "../env";
 import { openSecret } from "../vault/token-vault";
 import { log } from "../logger";
+import { auditRecorder } from "../audit/record-event";
+import { randomUUID } from "node:crypto";
 
 type TEndResult = { keycloakSessionEnded: boolean };
 
@@ -15,6 +17,16 @@ export async function endLoginSession(loginSessionId: string, userSub: string): 
   const row = await db().loginSession.findFirst({ where: { id: loginSessionId, userSub, endedAt: null } });
   if (!row) return { keycloakSessionEnded: false };
   await db().loginSession.update({ where: { id: row.id }, data: { endedAt: new Date() } });
+  await auditRecorder({
+    actor: userSub,
+    actorType: "user",
+    subject: userSub,
+    action: "auth.sign_out",
+    resource: `login-session:${row.id}`,
+    outcome: "success",
+    correlationId: randomUUID(),
+    mechanism: "user-token",
+  }).catch((error) => log.error("audit failed", { error }));
   if (!row.refreshTokenEnc) return { keycloakSessionEnded: false };
   const e = env();
   try {

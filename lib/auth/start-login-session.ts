@@ -1,7 +1,10 @@
 import "server-only";
 import { db } from "../db";
+import { env } from "../env";
 import { sealSecret } from "../vault/token-vault";
 import { randomUUID } from "node:crypto";
+import { auditRecorder } from "../audit/record-event";
+import { log } from "../logger";
 
 type TStartLoginSessionInput = {
   sub: string;
@@ -45,5 +48,16 @@ export async function startLoginSession(input: TStartLoginSessionInput): Promise
       },
     }),
   ]);
+  await auditRecorder({
+    actor: input.sub,
+    actorType: input.roles.includes(env().KEYCLOAK_ADMIN_ROLE) ? "admin" : "user",
+    subject: input.sub,
+    action: "auth.sign_in",
+    resource: `login-session:${id}`,
+    outcome: "success",
+    correlationId: randomUUID(),
+    mechanism: "user-token",
+    details: { username: input.username },
+  }).catch((error) => log.error("audit failed", { error }));
   return id;
 }
