@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { randomUUID } from "node:crypto";
+import { db } from "@/lib/db";
+import { auditRecorder } from "@/lib/audit/record-event";
+import { getDelegatedToken } from "@/lib/oauth/get-delegated-token";
+import { revokeGrant } from "../revoke-grant";
+import { listGrants } from "../list-grants";
+import { checkGrantHealth } from "../check-grant-health";
+import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";
+import { createGrantOverHttp, currentOfflineToken, expireCachedAccessToken } from "@/test/keycloak/grant-fixture";
+
+const JWT = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/;
+const written: string[] = [];
+let restore: (() => void)[] = [];
+
+beforeAll(() => {
+  // Capture everything the process logs while tokens are handled.
+  for (const stream of [process.stdout, process.stderr]) {
+    const spy = vi.spyOn(stream, "write").mockImplementation(((chunk: unknown) => {
+      written.push(String(chunk));
+      return true;
+    }) as typeof stream.write);
+    restore.push(() => spy.mockRestore());
+  }
+  process.env.LOG_LEVEL = "debug";
+});
+
+afterAll(() => {
+  restore.forEach((r) => r());
+  restore = [];
+});
+
+describe("token material never leaks", () => {
+  it("is absent from audit rows, receipts, grant views, errors and logs after a full grant life cycle", async () => {
+    const { grantId, redeemed } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+    const ctx = { userSub: redeemed.sub, username: "alice", isAdmin: false, correlationId: randomUUID() };
+    const seen = new Set<string>([redeemed.offlineToken, redeemed.accessToken]);
+    await expireCachedAccessToken(grantId);
+    const exchanged = await getDelegatedToken({ grantId, recorder: auditRecorder, correlationId: randomUUID(), exchange: true });
+    seen.add(exchanged.token);
+    seen.add(await currentOfflineToken(grantId));
+    await checkGrantHealth(ctx, { grantId });
+    await revokeGrant(ctx, { grantId });
+    const errors: string[] = [];
+    await getDelegatedToken({ grantId, recorder: auditRecorder, correlationId: randomUUID() }).catch((e: Error) => errors.push(e.message, JSON.stringify(e)));
+
+    const audit = JSON.stringify(await db().auditEvent.findMany({ where: { subject: redeemed.sub } }), (_k, v) => (typeof v === "bigint" ? String(v) : v));
+    const revocations = JSON.stringify(await db().revocation.findMany({ where: { grantId }, select: { proof: true, lastError: true } }));
+    const grant = JSON.stringify(await db().grant.findUniqueOrThrow({ where: { id: grantId }, select: { lastError: true, revokeReason: true } }));
+    const views = JSON.stringify(await listGrants(ctx));
+    for (const text of [audit, revocations, grant, views, errors.join("\n"), written.join("")]) {
+      expect(text).not.toMatch(JWT);
+      for (const token of seen) expect(text).not.toContain(token);
+    }
+    expect(audit).toContain("token.exchange");
+    expect(audit).toContain("grant.revoke_confirmed");
+  });
+});
