@@ -22,6 +22,12 @@ beforeAll(() => {
     }) as typeof stream.write);
     restore.push(() => spy.mockRestore());
   }
+  for (const method of ["log", "info", "warn", "error", "debug"] as const) {
+    const spy = vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      written.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+    });
+    restore.push(() => spy.mockRestore());
+  }
   process.env.LOG_LEVEL = "debug";
 });
 
