@@ -3,17 +3,14 @@ import { z } from "zod";
 import { db } from "../../db";
 import { AppError } from "../../errors";
 import { auditRecorder } from "../../audit/record-event";
-import { introspectToken } from "../../oauth/introspect-token";
-import { openSecret } from "../../vault/token-vault";
-import { vaultAad } from "../../vault/aad";
+import { GrantRevokedError } from "../../oauth/oauth-errors";
+import { getDelegatedToken } from "../../oauth/get-delegated-token";
 import type { TCtx } from "../context";
-import { markGrantsRevokedAtProvider } from "./mark-grants-revoked-at-provider";
 
 export const ZCheckGrantSchema = z.object({ grantId: z.string().min(1).max(100) });
 
 /**
- * Asks Keycloak (RFC 7662 introspection, which does not rotate the single-use refresh token) whether
- * the caller's grant is still alive. A grant removed elsewhere — e.g. in Keycloak's account console —
+ * Asks Keycloak whether the caller's grant is still alive. A grant removed elsewhere — e.g. in Keycloak's account console —
  * is marked revoked at the provider and its tasks stop. Returns the grant's new health.
  */
 export async function checkGrantHealth(ctx: TCtx, raw: unknown): Promise<{ active: boolean }> {
@@ -24,24 +21,46 @@ export async function checkGrantHealth(ctx: TCtx, raw: unknown): Promise<{ activ
   return checkGrantIds([grant.id], ctx.correlationId).then((r) => ({ active: r.stillActive > 0 }));
 }
 
-/** The same check for any grants (the worker's periodic sweep); no caller scoping, server-side only. */
+/**
+ * The same check for any grants (also the worker's periodic sweep); no caller scoping, server-side only.
+ * Health is a real refresh of the offline token through the serialised path (so the single-use token
+ * is never spent twice). Keycloak 26 cannot be asked by introspection instead: it reports offline
+ * refresh tokens and exchanged tokens as inactive even while the offline session lives. A refresh
+ * refused with invalid_grant marks the grant revoked at the provider; its tasks stop with the reason.
+ */
 export async function checkGrantIds(grantIds: string[], correlationId: string): Promise<{ stillActive: number; revoked: number }> {
-  const grants = await db().grant.findMany({ where: { id: { in: grantIds }, status: "active" } });
+  const grants = await db().grant.findMany({ where: { id: { in: grantIds }, status: "active" }, select: { id: true, userSub: true } });
   let stillActive = 0;
   let revoked = 0;
   for (const grant of grants) {
-    const token = openSecret({ keyId: grant.keyId, sealed: grant.refreshTokenEnc }, vaultAad.grantRefresh(grant.id));
-    const result = await introspectToken(token, { recorder: auditRecorder, correlationId, subject: grant.userSub });
-    if (result.active) {
+    try {
+      // A validity demand longer than any access token forces the refresh.
+      await getDelegatedToken({ grantId: grant.id, recorder: auditRecorder, correlationId, minValiditySeconds: FORCE_REFRESH_SECONDS });
       stillActive += 1;
-      await db().grant.update({ where: { id: grant.id }, data: { lastRefreshOk: true, lastError: null, lastRefreshAt: new Date() } });
-    } else {
-      revoked += await markGrantsRevokedAtProvider(
-        { grantIds: [grant.id] },
-        "Keycloak reports this offline access is no longer active (removed in Keycloak, e.g. in the account console)",
+    } catch (error) {
+      if (!(error instanceof GrantRevokedError)) throw error;
+      revoked += 1;
+      const reason = `Keycloak no longer accepts this offline access (${error.errorDescription ?? "invalid_grant"}); it was removed in Keycloak, e.g. in the account console`;
+      await db().grant.update({ where: { id: grant.id }, data: { revokeReason: reason } });
+      await db().task.updateMany({
+        where: { grantId: grant.id, status: { not: "revoked" } },
+        data: { status: "revoked", stoppedReason: `access revoked at Keycloak: ${reason}`, nextRunAt: null },
+      });
+      await auditRecorder({
+        actor: "keycloak",
+        actorType: "system",
+        subject: grant.userSub,
+        action: "grant.revoked_at_provider",
+        resource: `grant:${grant.id}`,
+        outcome: "success",
+        errorCode: "invalid_grant",
         correlationId,
-      );
+        mechanism: "offline-access",
+        details: { reason },
+      });
     }
   }
   return { stillActive, revoked };
 }
+
+const FORCE_REFRESH_SECONDS = 366 * 24 * 3600;

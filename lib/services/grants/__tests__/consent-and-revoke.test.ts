@@ -170,6 +170,7 @@ describe("revocations made elsewhere", () => {
   it("a consent removed in Keycloak (account API) shows up here as revoked at the provider, with its tasks stopped", async () => {
     const { grantId } = await createGrantOverHttp(LOCAL_USERS.alice, ["files.read"]);
     await db().task.create({ data: { userSub: alice.userSub, type: `files-inventory-${grantId}`, grantId } });
+    expect(await checkGrantHealth(alice, { grantId })).toEqual({ active: true });
     const client = await getClientByClientId(WORKER);
     // The admin API equivalent of "Remove access" in the account console: consent and offline tokens go.
     await adminFetch(`/users/${alice.userSub}/consents/${client.clientId}`, { method: "DELETE" });
@@ -177,7 +178,7 @@ describe("revocations made elsewhere", () => {
     const grants = await listGrants(alice);
     const view = grants.find((g) => g.id === grantId)!;
     expect(view.status).toBe("revoked_at_provider");
-    expect(view.revokeReason).toMatch(/no longer active/);
+    expect(view.revokeReason).toMatch(/no longer accepts this offline access \(.+\)/);
     const task = await db().task.findFirstOrThrow({ where: { grantId } });
     expect(task.status).toBe("revoked");
     expect(task.stoppedReason).toMatch(/access revoked at Keycloak/);
