@@ -20,9 +20,9 @@ bootstrap_node() {
   fi
 }
 
-# Creates the database named in $1 (a postgresql:// URL) if missing and applies migrations.
+# Applies migrations to the database of $1 (a postgresql:// URL), creating it first unless $2 = existing.
 migrate_database() {
-  npx tsx scripts/ensure-database.ts "$1"
+  [ "${2:-}" = existing ] || npx tsx scripts/ensure-database.ts "$1"
   echo "==> prisma migrate deploy ($(echo "$1" | sed -E 's#^.*/##'))"
   DATABASE_URL="$1" npx prisma migrate deploy >/tmp/ncdd-migrate.log 2>&1 || { cat /tmp/ncdd-migrate.log >&2; exit 1; }
 }

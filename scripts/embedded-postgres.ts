@@ -1,0 +1,31 @@
+/**
+ * An embedded PostgreSQL (PGlite, Postgres compiled to WebAssembly, from npm) for machines without a
+ * PostgreSQL server, so `scripts/up.sh` still starts the product there. It speaks the wire protocol on
+ * 127.0.0.1 so Prisma, pg and pg-boss connect to it like to any server. Development only: a real
+ * PostgreSQL is what production and the tests use.
+ *
+ * Usage: npx tsx scripts/embedded-postgres.ts <dataDir> <port>
+ */
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { mkdirSync } from "node:fs";
+
+const [dataDir, portArg] = process.argv.slice(2);
+if (!dataDir || !portArg) {
+  console.error("usage: embedded-postgres.ts <dataDir> <port>");
+  process.exit(2);
+}
+mkdirSync(dataDir, { recursive: true });
+const db = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+// More than one connection: Prisma, the worker's queue and the app each hold their own.
+const server = new PGLiteSocketServer({ db, port: Number(portArg), host: "127.0.0.1", maxConnections: 32 });
+await server.start();
+console.log(`embedded PostgreSQL (PGlite) listening on 127.0.0.1:${portArg}, data in ${dataDir}`);
+const stop = async () => {
+  await server.stop();
+  await db.close();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
