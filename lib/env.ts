@@ -62,6 +62,11 @@ const ZEnvSchema = z.object({
   NEXTCLOUD_ADMIN_USER: z.string().optional(),
   NEXTCLOUD_ADMIN_PASSWORD: z.string().optional(),
   TOKEN_VAULT_KEYS: ZVaultKeysSchema,
+  /** Worker: exchange each refreshed token for one whose only audience is Nextcloud (RFC 8693). */
+  WORKER_TOKEN_EXCHANGE: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** A run whose worker died is retried after this long (pg-boss job expiry). */
+  WORKER_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(5).max(3600).default(900),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -1,0 +1,34 @@
+import "server-only";
+import PgBoss from "pg-boss";
+import { env } from "../env";
+
+export const TASK_RUN_QUEUE = "task-run";
+
+/**
+ * The pg-boss instance of a worker process. Queue policy "stately" keeps at most one queued and one
+ * active job per task (singletonKey = task id), so one task never runs twice at once, across any
+ * number of workers on any number of machines. A job whose worker died expires and is retried with
+ * exponential backoff.
+ */
+export async function startTaskQueue(): Promise<PgBoss> {
+  const e = env();
+  const boss = new PgBoss({
+    connectionString: e.DATABASE_URL,
+    schema: "pgboss",
+    max: 4,
+    // Expired jobs (a killed worker) are noticed within seconds, not minutes.
+    maintenanceIntervalSeconds: 2,
+    monitorStateIntervalSeconds: 30,
+  });
+  boss.on("error", (error) => console.error(JSON.stringify({ level: "error", msg: "pg-boss error", error: String(error) })));
+  await boss.start();
+  await boss.createQueue(TASK_RUN_QUEUE, {
+    name: TASK_RUN_QUEUE,
+    policy: "stately",
+    retryLimit: 3,
+    retryDelay: 2,
+    retryBackoff: true,
+    expireInSeconds: e.WORKER_JOB_EXPIRE_SECONDS,
+  });
+  return boss;
+}

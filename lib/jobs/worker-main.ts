@@ -1,0 +1,61 @@
+/**
+ * The background worker: its own process (`npm run worker`), sharing work with any number of others
+ * through pg-boss on PostgreSQL. It runs tasks for users (never as itself), keeps due tasks queued,
+ * works the revocation outbox until Keycloak confirms, and sweeps grant health.
+ * Run with `--conditions=react-server` so the "server-only" markers of shared modules resolve.
+ */
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { env } from "../env";
+import { log } from "../logger";
+import { db } from "../db";
+import { startTaskQueue } from "./task-queue";
+import { workTaskRuns } from "./task-run-job";
+import { scheduleDueTasks } from "./schedule-due-tasks";
+import { processRevocationOutbox } from "../services/grants/process-revocation-outbox";
+import { checkGrantIds } from "../services/grants/check-grant-health";
+
+const HEALTH_EVERY_MS = 10 * 60_000;
+
+function every(ms: number, name: string, fn: () => Promise<unknown>) {
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      await fn();
+    } catch (error) {
+      log.warn(`${name} failed`, { error });
+    } finally {
+      running = false;
+    }
+  }, ms);
+  return () => clearInterval(timer);
+}
+
+const e = env();
+const boss = await startTaskQueue();
+await workTaskRuns(boss, e.WORKER_CONCURRENCY);
+const stops = [
+  every(1000, "scheduler", () => scheduleDueTasks(boss)),
+  every(3000, "revocation outbox", () => processRevocationOutbox()),
+  every(60_000, "grant health", async () => {
+    const stale = await db().grant.findMany({
+      where: { status: "active", OR: [{ lastRefreshAt: null }, { lastRefreshAt: { lt: new Date(Date.now() - HEALTH_EVERY_MS) } }] },
+      select: { id: true },
+      take: 20,
+    });
+    if (stale.length) await checkGrantIds(stale.map((g) => g.id), randomUUID());
+  }),
+];
+log.info("worker started", { concurrency: e.WORKER_CONCURRENCY, tokenExchange: e.WORKER_TOKEN_EXCHANGE, pid: process.pid });
+
+async function shutdown(signal: string) {
+  log.info("worker stopping", { signal });
+  stops.forEach((stop) => stop());
+  await boss.stop({ graceful: true, timeout: 10_000 }).catch(() => undefined);
+  await db().$disconnect().catch(() => undefined);
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
