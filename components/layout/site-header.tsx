@@ -11,6 +11,7 @@ export async function SiteHeader() {
         {user && (
           <>
             <Link href="/access" className="text-sm text-slate-700 hover:underline">My access</Link>
+            <Link href="/tasks" className="text-sm text-slate-700 hover:underline">Tasks</Link>
             {user.isAdmin && <Link href="/admin" className="text-sm text-slate-700 hover:underline">Admin</Link>}
             <span className="ml-auto text-sm text-slate-600" data-testid="signed-in-user">{user.name ?? user.username}</span>
             <form action="/api/session/end" method="post">

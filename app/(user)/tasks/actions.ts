@@ -1,0 +1,36 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { authedAction } from "@/lib/actions/authed-action";
+import { enableTask, ZEnableTaskSchema } from "@/lib/services/tasks/enable-task";
+import { changeTask, ZChangeTaskSchema } from "@/lib/services/tasks/change-task";
+import { searchNotes, ZSearchNotesSchema } from "@/lib/services/tasks/search-notes";
+
+const enable = authedAction(ZEnableTaskSchema, async (ctx, input) => {
+  const r = await enableTask(ctx, input);
+  revalidatePath("/tasks");
+  return r;
+});
+
+const change = authedAction(ZChangeTaskSchema, async (ctx, input) => {
+  const r = await changeTask(ctx, input);
+  revalidatePath("/tasks");
+  return r;
+});
+
+const search = authedAction(ZSearchNotesSchema, (ctx, input) => searchNotes(ctx, input));
+
+/** Enable a task type for the caller (server action). */
+export async function enableTaskAction(input: { type: string; intervalMinutes?: number }) {
+  return enable(input);
+}
+
+/** Run now / pause / resume / interval / revoke one of the caller's tasks (server action). */
+export async function changeTaskAction(input: unknown) {
+  return change(input);
+}
+
+/** Search the caller's indexed notes (server action). */
+export async function searchNotesAction(input: { q: string }) {
+  return search(input);
+}

@@ -1,0 +1,21 @@
+import { randomUUID } from "node:crypto";
+import { requireUserPage } from "@/lib/auth/page-guards";
+import { listTasks } from "@/lib/services/tasks/list-tasks";
+import { TasksClient } from "./tasks-client";
+
+export const dynamic = "force-dynamic";
+
+export default async function TasksPage() {
+  const user = await requireUserPage();
+  const tasks = await listTasks({ userSub: user.sub, username: user.username, isAdmin: false, correlationId: randomUUID() });
+  return (
+    <section className="space-y-6">
+      <h1 className="text-2xl font-semibold">Background tasks</h1>
+      <p className="text-slate-700">
+        Each task runs in the background <strong>on your behalf</strong>, with the access you granted. Every request
+        it makes to Nextcloud is listed below under &quot;What it did for me&quot;.
+      </p>
+      <TasksClient initialTasks={tasks} />
+    </section>
+  );
+}

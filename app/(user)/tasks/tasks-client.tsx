@@ -1,0 +1,86 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { TTaskView } from "@/lib/services/tasks/list-tasks";
+import type { TNoteHit } from "@/lib/services/tasks/search-notes";
+import { TaskCard } from "@/components/tasks/task-card";
+import { RequestFeed, type TRequestRow } from "@/components/tasks/request-feed";
+import { changeTaskAction, enableTaskAction, searchNotesAction } from "./actions";
+
+type TTasksPayload = { tasks: TTaskView[]; requests: TRequestRow[] };
+
+async function fetchTasks(): Promise<TTasksPayload> {
+  const res = await fetch("/api/tasks", { cache: "no-store" });
+  if (!res.ok) throw new Error(`tasks: HTTP ${res.status}`);
+  return res.json();
+}
+
+/** Live tasks (fast polling while something runs), their controls, the request feed and note search. */
+export function TasksClient({ initialTasks }: { initialTasks: TTaskView[] }) {
+  const qc = useQueryClient();
+  const [message, setMessage] = useState<string | null>(null);
+  const { data } = useQuery({
+    queryKey: ["tasks"],
+    queryFn: fetchTasks,
+    initialData: { tasks: initialTasks, requests: [] },
+    initialDataUpdatedAt: 0,
+    refetchInterval: (q) => {
+      const busy = (q.state.data?.tasks ?? []).some((t) => t.task?.runs[0] && ["queued", "running"].includes(t.task.runs[0].status));
+      const due = (q.state.data?.tasks ?? []).some((t) => t.task?.status === "active" && t.task.nextRunAt && Date.parse(t.task.nextRunAt) <= Date.now() + 2000);
+      return busy || due ? 500 : 3000;
+    },
+  });
+  const done = (r: { ok: boolean; error?: string }) => {
+    setMessage(r.ok ? null : (r.error ?? "That did not work."));
+    return qc.invalidateQueries({ queryKey: ["tasks"] });
+  };
+  const enable = useMutation({ mutationFn: (type: string) => enableTaskAction({ type }), onSuccess: done });
+  const change = useMutation({ mutationFn: (input: { action: string; taskId: string }) => changeTaskAction(input), onSuccess: done });
+  const [q, setQ] = useState("");
+  const search = useMutation({ mutationFn: (text: string) => searchNotesAction({ q: text }) });
+  const hits: TNoteHit[] = search.data?.ok ? search.data.data : [];
+
+  return (
+    <div className="space-y-8">
+      {message && <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">{message}</p>}
+      <ul className="space-y-4" aria-label="Tasks">
+        {data.tasks.map((t) => (
+          <TaskCard key={t.type} view={t} onEnable={() => enable.mutate(t.type)} onChange={(action) => t.task && change.mutate({ action, taskId: t.task.id })} />
+        ))}
+      </ul>
+
+      <section className="space-y-3">
+        <h2 className="text-xl font-semibold">Search my notes</h2>
+        <form
+          className="flex gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (q.trim()) search.mutate(q);
+          }}
+        >
+          <label htmlFor="note-search" className="sr-only">Search my notes</label>
+          <input id="note-search" value={q} onChange={(e) => setQ(e.target.value)} className="w-80 rounded border px-2 py-1" placeholder="e.g. quokka" />
+          <button type="submit" className="rounded bg-slate-800 px-3 py-1 text-white">Search</button>
+        </form>
+        {search.data && !search.data.ok && <p role="alert" className="text-red-800">{search.data.error}</p>}
+        {search.isSuccess && search.data.ok && hits.length === 0 && <p>No note matches.</p>}
+        <ul aria-label="Search results" className="space-y-2">
+          {hits.map((h) => (
+            <li key={h.path} className="rounded border bg-white p-2">
+              <div className="font-medium">{h.title}</div>
+              <div className="text-sm text-slate-600">{h.snippet}</div>
+            </li>
+          ))}
+        </ul>
+        <p className="text-sm text-slate-500">Searches the index that the Notes index task builds; enable it above first.</p>
+      </section>
+
+      <RequestFeed rows={data.requests} />
+      <p className="text-sm text-slate-500">
+        Need access for a task? <Link className="underline" href="/grants/new">Grant access</Link>.
+      </p>
+    </div>
+  );
+}

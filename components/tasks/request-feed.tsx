@@ -1,0 +1,36 @@
+import { formatTime } from "@/components/ui/format-time";
+
+export type TRequestRow = { at: string; resource: string | null; outcome: string; errorCode: string | null; actor: string };
+
+/** "What it did for me": every Nextcloud request made on the user's behalf, newest first. */
+export function RequestFeed({ rows }: { rows: TRequestRow[] }) {
+  return (
+    <section className="space-y-2">
+      <h2 className="text-xl font-semibold">What it did for me</h2>
+      {rows.length === 0 ? (
+        <p className="text-slate-600">No request has been made to Nextcloud on your behalf yet.</p>
+      ) : (
+        <table className="w-full border-collapse bg-white text-sm" aria-label="Requests made on my behalf">
+          <thead>
+            <tr className="border-b bg-slate-100 text-left">
+              <th className="p-2">Time</th>
+              <th className="p-2">Request</th>
+              <th className="p-2">By</th>
+              <th className="p-2">Outcome</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={`${r.at}-${i}`} className="border-b">
+                <td className="p-2 whitespace-nowrap">{formatTime(r.at)}</td>
+                <td className="p-2 font-mono">{r.resource}</td>
+                <td className="p-2">{r.actor}</td>
+                <td className="p-2">{r.outcome}{r.errorCode ? ` (${r.errorCode})` : ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

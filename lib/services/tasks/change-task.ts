@@ -1,0 +1,69 @@
+import "server-only";
+import { z } from "zod";
+import type { Prisma } from "@prisma/client";
+import { db } from "../../db";
+import { AppError } from "../../errors";
+import { auditRecorder } from "../../audit/record-event";
+import type { TCtx } from "../context";
+import { revokeGrant } from "../grants/revoke-grant";
+
+export const ZChangeTaskSchema = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("run-now"), taskId: z.string().min(1).max(100) }),
+  z.object({ action: z.literal("pause"), taskId: z.string().min(1).max(100) }),
+  z.object({ action: z.literal("resume"), taskId: z.string().min(1).max(100) }),
+  z.object({ action: z.literal("revoke"), taskId: z.string().min(1).max(100) }),
+  z.object({ action: z.literal("interval"), taskId: z.string().min(1).max(100), intervalMinutes: z.number().int().min(5).max(7 * 24 * 60) }),
+]);
+export type TChangeTaskInput = z.infer<typeof ZChangeTaskSchema>;
+
+/**
+ * Run now, pause, resume, change interval or revoke one of the caller's tasks. Pause and revoke take
+ * effect before the next Nextcloud request of a running run (the worker checks before each one).
+ * Revoking a task alone also revokes its grant at Keycloak when no other active task uses that grant.
+ * Another person's task is NotFound and nothing changes.
+ */
+export async function changeTask(ctx: TCtx, raw: unknown): Promise<{ status: string }> {
+  const input = ZChangeTaskSchema.parse(raw);
+  const task = await db().task.findFirst({ where: { id: input.taskId, userSub: ctx.userSub }, include: { grant: true } });
+  if (!task) throw new AppError("NotFound", "No such task");
+  if (task.status === "revoked" && input.action !== "revoke") {
+    throw new AppError("Conflict", "This task was revoked; enable it again to use it");
+  }
+  let data: Prisma.TaskUpdateInput = {};
+  switch (input.action) {
+    case "run-now":
+      if (task.status !== "active") throw new AppError("Conflict", "Resume the task before running it");
+      if (task.grant.status !== "active") throw new AppError("ConsentRevoked", "The task's access was revoked");
+      data = { nextRunAt: new Date() };
+      break;
+    case "pause":
+      data = { status: "paused", nextRunAt: null, stoppedReason: "paused by the user" };
+      break;
+    case "resume":
+      if (task.grant.status !== "active") throw new AppError("ConsentRevoked", "The task's access was revoked");
+      data = { status: "active", stoppedReason: null, nextRunAt: new Date(Date.now() + task.intervalMinutes * 60_000) };
+      break;
+    case "interval":
+      data = { intervalMinutes: input.intervalMinutes, nextRunAt: task.status === "active" ? new Date(Date.now() + input.intervalMinutes * 60_000) : null };
+      break;
+    case "revoke":
+      data = { status: "revoked", nextRunAt: null, stoppedReason: "revoked by the user" };
+      break;
+  }
+  const updated = await db().task.update({ where: { id: task.id }, data });
+  await auditRecorder({
+    actor: ctx.userSub,
+    actorType: "user",
+    subject: ctx.userSub,
+    action: `task.${input.action}`,
+    resource: `task:${task.type}`,
+    outcome: "success",
+    taskId: task.id,
+    correlationId: ctx.correlationId,
+  });
+  if (input.action === "revoke" && task.grant.status === "active") {
+    const others = await db().task.count({ where: { grantId: task.grantId, id: { not: task.id }, status: { not: "revoked" } } });
+    if (others === 0) await revokeGrant(ctx, { grantId: task.grantId }, { reason: `revoked with the task ${task.type}` });
+  }
+  return { status: updated.status };
+}
