@@ -68,6 +68,8 @@ const ZEnvSchema = z.object({
   /** A run whose worker died is retried after this long (pg-boss job expiry). */
   WORKER_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(5).max(3600).default(900),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // How old the cached tier status may get before an admin's view starts a new probe run.
+  TIER_PROBE_INTERVAL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),
 });
 
 export type TEnv = z.infer<typeof ZEnvSchema>;
