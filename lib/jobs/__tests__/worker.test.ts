@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { spawn, type ChildProcess } from "node:child_process";
+import PgBoss from "pg-boss";
+import { startNextcloudStandIn } from "@/test/nextcloud-stand-in/start-stand-in";
+import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";
+import { createGrantOverHttp } from "@/test/keycloak/grant-fixture";
+import { getServiceAccountToken } from "@/lib/oauth/get-service-account-token";
+
+type TStandIn = Awaited<ReturnType<typeof startNextcloudStandIn>>;
+let standIn: TStandIn;
+let boss: PgBoss;
+// Modules that read env() are imported after NEXTCLOUD_URL points at this file's stand-in.
+let m: {
+  db: typeof import("@/lib/db").db;
+  scheduleDueTasks: typeof import("../schedule-due-tasks").scheduleDueTasks;
+  workTaskRuns: typeof import("../task-run-job").workTaskRuns;
+  enableTask: typeof import("@/lib/services/tasks/enable-task").enableTask;
+  changeTask: typeof import("@/lib/services/tasks/change-task").changeTask;
+  searchNotes: typeof import("@/lib/services/tasks/search-notes").searchNotes;
+  revokeGrant: typeof import("@/lib/services/grants/revoke-grant").revokeGrant;
+  startTaskQueue: typeof import("../task-queue").startTaskQueue;
+};
+
+async function ctxWithGrant(user: "alice" | "bob") {
+  const { grantId, redeemed } = await createGrantOverHttp(LOCAL_USERS[user], ["notes.read", "files.read"]);
+  return { grantId, ctx: { userSub: redeemed.sub, username: user, isAdmin: false, correlationId: randomUUID() } };
+}
+
+async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, stepMs = 100): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const v = await fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  throw new Error("timed out waiting");
+}
+
+const latestRun = (taskId: string) => m.db().taskRun.findFirst({ where: { taskId }, orderBy: { createdAt: "desc" } });
+
+beforeAll(async () => {
+  standIn = await startNextcloudStandIn({ port: 0, issuer: process.env.KEYCLOAK_ISSUER!, audience: "nextcloud" });
+  process.env.NEXTCLOUD_URL = standIn.url;
+  process.env.WORKER_JOB_EXPIRE_SECONDS = "6";
+  m = {
+    db: (await import("@/lib/db")).db,
+    scheduleDueTasks: (await import("../schedule-due-tasks")).scheduleDueTasks,
+    workTaskRuns: (await import("../task-run-job")).workTaskRuns,
+    enableTask: (await import("@/lib/services/tasks/enable-task")).enableTask,
+    changeTask: (await import("@/lib/services/tasks/change-task")).changeTask,
+    searchNotes: (await import("@/lib/services/tasks/search-notes")).searchNotes,
+    revokeGrant: (await import("@/lib/services/grants/revoke-grant")).revokeGrant,
+    startTaskQueue: (await import("../task-queue")).startTaskQueue,
+  };
+  boss = await m.startTaskQueue();
+});
+
+afterAll(async () => {
+  await boss?.stop({ graceful: false, timeout: 2000 }).catch(() => undefined);
+  await standIn?.close();
+});
+
+describe("the worker acts for users through delegated tokens", () => {
+  it("refuses to enable a task without a grant that covers it", async () => {
+    const ctx = { userSub: `nobody-${randomUUID()}`, username: "nobody", isAdmin: false, correlationId: randomUUID() };
+    await expect(m.enableTask(ctx, { type: "notes-index" })).rejects.toMatchObject({ code: "Conflict", details: { grantNeeded: "notes-index" } });
+  });
+
+  it("indexes alice's notes so search finds them, and inventories her files with changes", async () => {
+    await m.workTaskRuns(boss, 2);
+    const { ctx } = await ctxWithGrant("alice");
+    const { taskId } = await m.enableTask(ctx, { type: "notes-index" });
+    await m.scheduleDueTasks(boss);
+    const run = await waitFor(async () => {
+      const r = await latestRun(taskId);
+      return r && ["succeeded", "failed", "stopped"].includes(r.status) ? r : null;
+    });
+    expect(run.status).toBe("succeeded");
+    expect(run.itemsTotal).toBeGreaterThanOrEqual(3);
+    expect(run.itemsDone).toBe(run.itemsTotal);
+    const hits = await m.searchNotes(ctx, { q: "quokka" });
+    expect(hits.map((h) => h.title)).toContain("Trip to Australia");
+    // Every request for alice went out with her identity, through the worker client.
+    const mine = standIn.requests().filter((r) => r.uid === "alice");
+    expect(mine.length).toBeGreaterThan(3);
+    expect(mine.every((r) => r.sub === ctx.userSub && r.azp === "nextcloud-mcp-server")).toBe(true);
+    const audited = await m.db().auditEvent.count({ where: { subject: ctx.userSub, action: "nextcloud.request", taskId } });
+    expect(audited).toBeGreaterThanOrEqual(mine.length - 1);
+
+    const inv = await m.enableTask(ctx, { type: "files-inventory" });
+    await m.scheduleDueTasks(boss);
+    const first = await waitFor(async () => {
+      const r = await latestRun(inv.taskId);
+      return r?.status === "succeeded" ? r : null;
+    });
+    const s1 = first.summary as { files: number; bytes: number; added: number };
+    expect(s1.files).toBeGreaterThan(3);
+    expect(s1.bytes).toBeGreaterThan(10_000);
+    await m.db().fileEntry.deleteMany({ where: { userSub: ctx.userSub, path: "Documents/Welcome.txt" } });
+    await m.changeTask(ctx, { action: "run-now", taskId: inv.taskId });
+    await m.scheduleDueTasks(boss);
+    const second = await waitFor(async () => {
+      const r = await latestRun(inv.taskId);
+      return r && r.id !== first.id && r.status === "succeeded" ? r : null;
+    });
+    expect((second.summary as { added: number }).added).toBe(1);
+  });
+
+  it("stops a running task within a second of a revoke, and makes no request for that user afterwards", async () => {
+    const { ctx, grantId } = await ctxWithGrant("bob");
+    const { taskId } = await m.enableTask(ctx, { type: "files-inventory" });
+    standIn.setLatencyMs(250);
+    try {
+      await m.scheduleDueTasks(boss);
+      await waitFor(async () => {
+        const r = await latestRun(taskId);
+        return r?.status === "running" && r.itemsDone >= 1 ? r : null;
+      });
+      await m.revokeGrant(ctx, { grantId });
+      const acknowledged = Date.now();
+      const run = await waitFor(async () => {
+        const r = await latestRun(taskId);
+        return r && r.status !== "running" ? r : null;
+      }, 5000, 50);
+      expect(run.status).toBe("stopped");
+      expect(run.error).toBe("stopped: access revoked");
+      expect(run.finishedAt!.getTime() - acknowledged).toBeLessThan(1000);
+      await new Promise((r) => setTimeout(r, 1500));
+      const after = standIn.requests().filter((r) => r.uid === "bob" && Date.parse(r.time) > acknowledged);
+      expect(after).toEqual([]);
+    } finally {
+      standIn.setLatencyMs(0);
+    }
+  });
+
+  it("never lets a service account reach Nextcloud, whatever token the worker is handed", async () => {
+    const { ctx, grantId } = await ctxWithGrant("alice");
+    const sa = await getServiceAccountToken(
+      { clientId: "legacy-service-account", clientSecret: "service-account-local-dev-secret" },
+      { recorder: async () => undefined, correlationId: randomUUID() },
+    );
+    // A misconfigured worker: its cached token for this grant is a client_credentials token.
+    const { sealSecret } = await import("@/lib/vault/token-vault");
+    const { vaultAad } = await import("@/lib/vault/aad");
+    const sealed = sealSecret(sa, vaultAad.grantAccess(grantId));
+    await m.db().grant.update({ where: { id: grantId }, data: { keyId: sealed.keyId, accessTokenEnc: sealed.sealed, accessExpiresAt: new Date(Date.now() + 300_000) } });
+    await m.db().task.deleteMany({ where: { userSub: ctx.userSub, type: "notes-index" } });
+    const { taskId } = await m.enableTask(ctx, { type: "notes-index" });
+    await m.db().task.update({ where: { id: taskId }, data: { grantId } });
+    await m.scheduleDueTasks(boss);
+    const run = await waitFor(async () => {
+      const r = await latestRun(taskId);
+      return r && ["failed", "succeeded", "stopped"].includes(r.status) ? r : null;
+    });
+    expect(run.status).not.toBe("succeeded");
+    expect(standIn.provisioned().filter((u) => u.uid.startsWith("service-account-"))).toEqual([]);
+    expect(await m.db().auditEvent.count({ where: { action: "service_account.refused", taskId } })).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("a worker killed mid-run", () => {
+  it("loses no task: another worker completes it after the job expires", { timeout: 90_000 }, async () => {
+    await boss.offWork("task-run");
+    const { ctx } = await ctxWithGrant("alice");
+    await m.db().task.deleteMany({ where: { userSub: ctx.userSub, type: "files-inventory" } });
+    const { taskId } = await m.enableTask(ctx, { type: "files-inventory" });
+    standIn.setLatencyMs(400);
+    let child: ChildProcess | null = null;
+    try {
+      child = spawn("npx", ["tsx", "--conditions=react-server", "lib/jobs/worker-main.ts"], {
+        env: { ...process.env, WORKER_CONCURRENCY: "1" },
+        stdio: "ignore",
+        detached: true,
+      });
+      await waitFor(async () => {
+        const r = await latestRun(taskId);
+        return r?.status === "running" && r.itemsDone >= 1 ? r : null;
+      }, 40_000);
+      process.kill(-child.pid!, "SIGKILL");
+      standIn.setLatencyMs(0);
+      await m.workTaskRuns(boss, 1);
+      const run = await waitFor(async () => {
+        const r = await latestRun(taskId);
+        return r?.status === "succeeded" ? r : null;
+      }, 60_000, 250);
+      expect((run.summary as { files: number }).files).toBeGreaterThan(3);
+    } finally {
+      standIn.setLatencyMs(0);
+      if (child?.pid) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    }
+  });
+});
