@@ -1,0 +1,37 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { randomUUID } from "node:crypto";
+import { requireAdminPage } from "@/lib/auth/page-guards";
+import { countAuditEventsOverTime } from "@/lib/services/audit/count-audit-events-over-time";
+import { searchAuditEvents } from "@/lib/services/audit/search-audit-events";
+import type { TCtx } from "@/lib/services/context";
+import { AUDIT_PAGE_SIZE, auditQueryKeys, chartBucket, pickAuditFilters } from "@/components/admin/audit-filters";
+import { recordAdminView } from "@/app/api/admin/_shared/record-admin-view";
+import { AuditClient } from "./audit-client";
+
+export const dynamic = "force-dynamic";
+
+/** The audit trail for admins: the first page and the chart are read here and handed to the client. */
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const admin = await requireAdminPage();
+  const ctx: TCtx = { userSub: admin.sub, username: admin.username, isAdmin: admin.isAdmin, correlationId: randomUUID() };
+  const filters = pickAuditFilters(await searchParams);
+  const qc = new QueryClient();
+  // Invalid filters make these fail quietly here; the client then shows the server's message.
+  await Promise.all([
+    qc.prefetchQuery({ queryKey: auditQueryKeys.page(filters, null), queryFn: () => searchAuditEvents(ctx, { ...filters, limit: AUDIT_PAGE_SIZE }) }),
+    qc.prefetchQuery({ queryKey: auditQueryKeys.chart(filters), queryFn: () => countAuditEventsOverTime(ctx, { ...filters, bucket: chartBucket(filters) }) }),
+  ]);
+  await recordAdminView(ctx, "audit.view", "/admin/audit", { filter: filters });
+  return (
+    <section className="space-y-4">
+      <h1 className="text-2xl font-semibold">Audit trail</h1>
+      <p className="text-slate-700">
+        Every event the product recorded: who acted, on whose behalf, and how. Rows are hash-chained and append-only;
+        this page and every export are recorded too.
+      </p>
+      <HydrationBoundary state={dehydrate(qc)}>
+        <AuditClient initialFilters={filters} />
+      </HydrationBoundary>
+    </section>
+  );
+}

@@ -1,0 +1,38 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { after } from "next/server";
+import { randomUUID } from "node:crypto";
+import { requireAdminPage } from "@/lib/auth/page-guards";
+import { log } from "@/lib/logger";
+import type { TCtx } from "@/lib/services/context";
+import { listTierProbes } from "@/lib/services/tiers/list-tier-probes";
+import { runTierProbes } from "@/lib/services/tiers/run-tier-probes";
+import { recordAdminView } from "@/app/api/admin/_shared/record-admin-view";
+import { TIERS_QUERY_KEY } from "@/components/admin/tier-query-key";
+import { TiersClient } from "./tiers-client";
+
+export const dynamic = "force-dynamic";
+
+/** Which delegation mechanisms work against this Keycloak today, and why service accounts are refused. */
+export default async function TiersPage() {
+  const admin = await requireAdminPage();
+  const ctx: TCtx = { userSub: admin.sub, username: admin.username, isAdmin: admin.isAdmin, correlationId: randomUUID() };
+  const list = await listTierProbes(ctx);
+  if (list.stale) {
+    after(() => runTierProbes(ctx, { trigger: "schedule" }).catch((error: unknown) => log.warn("scheduled tier probes failed", { error })));
+  }
+  const qc = new QueryClient();
+  qc.setQueryData(TIERS_QUERY_KEY, list);
+  await recordAdminView(ctx, "tiers.view", "/admin/tiers");
+  return (
+    <section className="space-y-4">
+      <h1 className="text-2xl font-semibold">Delegation tier status</h1>
+      <p className="text-slate-700">
+        Live probes against Keycloak, run through your own grant (you acting on your own behalf), every {Math.round(list.intervalSeconds / 60)} minutes
+        while someone looks at this page, and on demand. Evidence shows requests and Keycloak&apos;s answers verbatim, and claims — never tokens.
+      </p>
+      <HydrationBoundary state={dehydrate(qc)}>
+        <TiersClient />
+      </HydrationBoundary>
+    </section>
+  );
+}
