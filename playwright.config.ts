@@ -34,6 +34,24 @@ export default defineConfig({
   ],
   webServer: [
     {
+      // Test double of Nextcloud + user_oidc (not a real Nextcloud): verifies bearer JWTs with Keycloak's keys.
+      command: "npx tsx test/nextcloud-stand-in/main.ts",
+      url: "http://127.0.0.1:8281/__stand-in/health",
+      env: { ...env, STANDIN_PORT: "8281" },
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      // The background worker, exactly as the main command starts it.
+      command: "npx tsx --conditions=react-server lib/jobs/worker-main.ts",
+      env,
+      reuseExistingServer: !process.env.CI,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
       // The production build (made by scripts/test.sh) against the e2e database and the real Keycloak.
       command: "npx next start -p 3000",
       url: `${env.NEXTAUTH_URL}/signin`,
