@@ -6,18 +6,9 @@
  *  2. tokens minted per 1,000 delegated calls (getDelegatedToken) with the sealed cache, and without it.
  * Prints figures; asserts nothing. Uses its own database (ncdd_bench) unless DATABASE_URL is set.
  */
-import { spawnSync } from "node:child_process";
+import { prepareBench } from "./lib/bench-setup";
 
-const CONDITION = "--conditions=react-server";
-if (!process.execArgv.includes(CONDITION)) {
-  const r = spawnSync(process.execPath, [CONDITION, ...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit" });
-  process.exit(r.status ?? 1);
-}
-
-const { testEnv } = await import("../test/test-env");
-process.env.DATABASE_URL ??= "postgresql://postgres@127.0.0.1:5432/ncdd_bench";
-for (const [k, v] of Object.entries(testEnv())) process.env[k] ??= v;
-process.env.LOG_LEVEL = "error";
+await prepareBench("postgresql://postgres@127.0.0.1:5432/ncdd_bench");
 
 const { default: migrate } = await import("../test/global-setup");
 const { env } = await import("../lib/env");

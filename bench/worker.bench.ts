@@ -4,19 +4,10 @@
  * with one worker and with two (two pg-boss workers, concurrency 1 each; ratio in the same run), and
  * token mints (refresh + exchange) per run. Prints figures; asserts nothing. Own database: ncdd_bench_worker.
  */
-import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { prepareBench } from "./lib/bench-setup";
 
-const CONDITION = "--conditions=react-server";
-if (!process.execArgv.includes(CONDITION)) {
-  const r = spawnSync(process.execPath, [CONDITION, ...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit" });
-  process.exit(r.status ?? 1);
-}
-
-const { testEnv } = await import("../test/test-env");
-process.env.DATABASE_URL ??= "postgresql://postgres@127.0.0.1:5432/ncdd_bench_worker";
-for (const [k, v] of Object.entries(testEnv())) process.env[k] ??= v;
-process.env.LOG_LEVEL = "error";
+await prepareBench("postgresql://postgres@127.0.0.1:5432/ncdd_bench_worker");
 const { startNextcloudStandIn } = await import("../test/nextcloud-stand-in/start-stand-in");
 const standIn = await startNextcloudStandIn({ port: 0, issuer: process.env.KEYCLOAK_ISSUER!, audience: "nextcloud" });
 process.env.NEXTCLOUD_URL = standIn.url;

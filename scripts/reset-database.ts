@@ -1,5 +1,5 @@
 /** Drops and recreates local test databases so every test run starts from migrations alone. */
-import pg from "pg";
+import { connectMaintenanceDb } from "./lib/connect-maintenance-db";
 
 for (const url of process.argv.slice(2)) {
   const target = new URL(url);
@@ -7,18 +7,9 @@ for (const url of process.argv.slice(2)) {
     console.error(`Refusing to reset a non-local database (${target.hostname}).`);
     process.exit(1);
   }
-  const name = decodeURIComponent(target.pathname.slice(1));
+  const { client, name } = await connectMaintenanceDb(url, "Start PostgreSQL or set TEST_PG_BASE.");
   if (!/^ncdd_[a-z0-9_]+$/.test(name)) {
     console.error(`Refusing to reset "${name}": only ncdd_* test databases are reset.`);
-    process.exit(1);
-  }
-  const admin = new URL(url);
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-  } catch (error) {
-    console.error(`PostgreSQL is not reachable at ${target.host} (${(error as Error).message}). Start it or set TEST_PG_BASE.`);
     process.exit(1);
   }
   await client.query(`drop database if exists "${name}" with (force)`);
