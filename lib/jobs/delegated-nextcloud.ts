@@ -5,6 +5,8 @@ import { getDelegatedToken } from "../oauth/get-delegated-token";
 import { nextcloudRequest, type TNextcloudRequest } from "../oauth/nextcloud-client";
 import { assertTaskMayAct } from "./assert-task-may-act";
 import { RunStopped } from "./run-stopped";
+import { GrantRevokedError } from "../oauth/oauth-errors";
+import { recordRevokedAtProvider } from "../services/grants/record-revoked-at-provider";
 
 export type TDelegatedNextcloud = {
   request(req: TNextcloudRequest): Promise<Response>;
@@ -27,6 +29,7 @@ export function delegatedNextcloud(input: { taskId: string; grantId: string; use
       try {
         token = await getDelegatedToken({ grantId: input.grantId, recorder: auditRecorder, correlationId: input.correlationId, taskId: input.taskId, exchange });
       } catch (error) {
+        if (error instanceof GrantRevokedError) await recordRevokedAtProvider(input.grantId, error.errorDescription, input.correlationId);
         if ((error as { code?: string }).code === "ConsentRevoked") throw new RunStopped("stopped: access revoked");
         throw error;
       }

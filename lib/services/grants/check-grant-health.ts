@@ -4,6 +4,7 @@ import { db } from "../../db";
 import { AppError } from "../../errors";
 import { auditRecorder } from "../../audit/record-event";
 import { GrantRevokedError } from "../../oauth/oauth-errors";
+import { recordRevokedAtProvider } from "./record-revoked-at-provider";
 import { getDelegatedToken } from "../../oauth/get-delegated-token";
 import type { TCtx } from "../context";
 
@@ -40,24 +41,7 @@ export async function checkGrantIds(grantIds: string[], correlationId: string): 
     } catch (error) {
       if (!(error instanceof GrantRevokedError)) throw error;
       revoked += 1;
-      const reason = `Keycloak no longer accepts this offline access (${error.errorDescription ?? "invalid_grant"}); it was removed in Keycloak, e.g. in the account console`;
-      await db().grant.update({ where: { id: grant.id }, data: { revokeReason: reason } });
-      await db().task.updateMany({
-        where: { grantId: grant.id, status: { not: "revoked" } },
-        data: { status: "revoked", stoppedReason: `access revoked at Keycloak: ${reason}`, nextRunAt: null },
-      });
-      await auditRecorder({
-        actor: "keycloak",
-        actorType: "system",
-        subject: grant.userSub,
-        action: "grant.revoked_at_provider",
-        resource: `grant:${grant.id}`,
-        outcome: "success",
-        errorCode: "invalid_grant",
-        correlationId,
-        mechanism: "offline-access",
-        details: { reason },
-      });
+      await recordRevokedAtProvider(grant.id, error.errorDescription, correlationId);
     }
   }
   return { stillActive, revoked };
