@@ -19,10 +19,16 @@ const TONE: Record<TTierStatus, "green" | "amber" | "red" | "slate"> = {
 export function TierTable({ probes }: { probes: TTierProbeView[] }) {
   return (
     <div className="overflow-x-auto rounded border bg-white">
-      <table className="min-w-full text-left text-sm" aria-label="Delegation mechanisms">
+      <table className="w-full table-fixed text-left text-sm" aria-label="Delegation mechanisms">
+        <colgroup>
+          <col className="w-36" />
+          <col className="w-36" />
+          <col />
+          <col className="w-60" />
+        </colgroup>
         <thead className="bg-slate-100 text-slate-600">
           <tr>
-            {["Mechanism", "Status", "Last checked", "Evidence", "How to fix"].map((h) => (
+            {["Mechanism", "Status", "Evidence", "How to fix"].map((h) => (
               <th key={h} scope="col" className="px-3 py-2 font-medium">{h}</th>
             ))}
           </tr>
@@ -31,20 +37,23 @@ export function TierTable({ probes }: { probes: TTierProbeView[] }) {
           {probes.map((p) => (
             <tr key={p.mechanism} className="border-t align-top" data-mechanism={p.mechanism}>
               <th scope="row" className="px-3 py-2 font-medium">{TIER_TITLES[p.mechanism]}</th>
-              <td className="px-3 py-2 whitespace-nowrap" data-testid="tier-status">
-                <StatusBadge tone={p.mechanism === "tier0-basic-auth" && p.status === "works" ? "amber" : TONE[p.status]}>
-                  {tierStatusLabel(p.mechanism, p.status)}
-                </StatusBadge>
+              <td className="px-3 py-2">
+                <span data-testid="tier-status">
+                  <StatusBadge tone={p.mechanism === "tier0-basic-auth" && p.status === "works" ? "amber" : TONE[p.status]}>
+                    {tierStatusLabel(p.mechanism, p.status)}
+                  </StatusBadge>
+                </span>
+                <p className="mt-1 text-xs text-slate-500">Last checked</p>
+                <p className="font-mono text-xs" data-testid="tier-checked-at">{formatTime(p.checkedAt)}</p>
               </td>
-              <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{formatTime(p.checkedAt)}</td>
-              <td className="px-3 py-2" data-testid="tier-evidence">
+              <td className="px-3 py-2 break-words" data-testid="tier-evidence">
                 {p.evidence.warning && (
                   <p role="alert" className="mb-1 rounded border border-red-300 bg-red-50 px-2 py-1 text-red-800">Warning: {p.evidence.warning}</p>
                 )}
                 <p><span className="text-slate-500">Request: </span>{p.evidence.request}</p>
                 <p><span className="text-slate-500">Answer: </span><span className="font-mono text-xs">{p.evidence.response}</span></p>
                 {p.evidence.claims && (
-                  <pre className="mt-1 overflow-x-auto rounded bg-slate-50 p-2 text-xs" aria-label="Token claims">
+                  <pre className="mt-1 rounded bg-slate-50 p-2 text-xs break-all whitespace-pre-wrap" aria-label="Token claims">
                     {JSON.stringify(p.evidence.claims, null, 2)}
                   </pre>
                 )}
@@ -54,7 +63,7 @@ export function TierTable({ probes }: { probes: TTierProbeView[] }) {
                   </ul>
                 )}
               </td>
-              <td className="px-3 py-2" data-testid="tier-fix">
+              <td className="px-3 py-2 break-words" data-testid="tier-fix">
                 {p.fix ?? "—"}
                 {p.status === "needs_probe_grant" && (
                   <p className="mt-1">

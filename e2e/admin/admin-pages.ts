@@ -16,6 +16,3 @@ export async function runProbesNow(page: Page): Promise<void> {
 
 /** The tier table row of one mechanism. */
 export const tierRow = (page: Page, mechanism: string) => page.locator(`tr[data-mechanism="${mechanism}"]`);
-
-/** "YYYY-MM-DDTHH:mm" in UTC, floored to the minute: what a datetime-local input takes on this page. */
-export const utcMinute = (d: Date) => d.toISOString().slice(0, 16);
