@@ -22,13 +22,11 @@ export async function startTaskQueue(): Promise<PgBoss> {
   });
   boss.on("error", (error) => console.error(JSON.stringify({ level: "error", msg: "pg-boss error", error: String(error) })));
   await boss.start();
-  await boss.createQueue(TASK_RUN_QUEUE, {
-    name: TASK_RUN_QUEUE,
-    policy: "stately",
-    retryLimit: 3,
-    retryDelay: 2,
-    retryBackoff: true,
-    expireInSeconds: e.WORKER_JOB_EXPIRE_SECONDS,
-  });
+  const settings = { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: e.WORKER_JOB_EXPIRE_SECONDS };
+  if (!(await boss.getQueue(TASK_RUN_QUEUE))) {
+    await boss.createQueue(TASK_RUN_QUEUE, { name: TASK_RUN_QUEUE, policy: "stately", ...settings });
+  }
+  // createQueue keeps an existing queue as it was: apply the configured retry and expiry every start.
+  await boss.updateQueue(TASK_RUN_QUEUE, { name: TASK_RUN_QUEUE, ...settings });
   return boss;
 }

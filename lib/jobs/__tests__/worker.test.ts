@@ -54,6 +54,11 @@ beforeAll(async () => {
     startTaskQueue: (await import("../task-queue")).startTaskQueue,
   };
   boss = await m.startTaskQueue();
+  // Leftovers of earlier runs against this (test-only) database would compete for the workers.
+  await m.db().task.deleteMany({});
+  await m.db().noteDocument.deleteMany({});
+  await m.db().fileEntry.deleteMany({});
+  await m.db().$executeRawUnsafe("DELETE FROM pgboss.job");
 });
 
 afterAll(async () => {
