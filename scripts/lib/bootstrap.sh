@@ -14,9 +14,12 @@ bootstrap_node() {
   fi
   # @prisma/client's install script is not run by npm 11 (unapproved scripts), and it would try to
   # download an engine anyway: generate the Rust-free client explicitly, offline.
-  if [ ! -f node_modules/.prisma/client/index.d.ts ] || [ prisma/schema.prisma -nt node_modules/.prisma/client/index.d.ts ]; then
+  # npm ci leaves a placeholder client behind, so compare a stamp of the schema we last generated from.
+  local gen_stamp=node_modules/.prisma/client/.generated-from
+  if ! sha256sum prisma/schema.prisma | cmp -s - "$gen_stamp"; then
     echo "==> prisma generate"
     DATABASE_URL="${DATABASE_URL:-postgresql://localhost/unused}" npx prisma generate >/dev/null
+    sha256sum prisma/schema.prisma > "$gen_stamp"
   fi
 }
 
