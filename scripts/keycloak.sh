@@ -69,8 +69,12 @@ start() {
 
 stop() {
   if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
-    kill -- -"$(cat "$PIDFILE")" 2>/dev/null || kill "$(cat "$PIDFILE")"
-    for _ in $(seq 1 30); do ready || break; sleep 1; done
+    local pid; pid="$(cat "$PIDFILE")"
+    kill -- -"$pid" 2>/dev/null || kill "$pid"
+    # Health turns DOWN before Quarkus stops serving: wait for the process group itself to end.
+    for _ in $(seq 1 60); do pgrep -g "$pid" >/dev/null || break; sleep 0.5; done
+    pgrep -g "$pid" >/dev/null && kill -9 -- -"$pid" 2>/dev/null
+    for _ in $(seq 1 40); do curl -s -o /dev/null "http://127.0.0.1:$KC_PORT/" 2>/dev/null || break; sleep 0.5; done
     echo "keycloak: stopped"
   else
     echo "keycloak: not started by this script"

@@ -24,8 +24,9 @@ test("a user grants, enables notes-index, sees it run, finds a note, and revokes
   await expect(page.getByRole("list", { name: "Search results" })).toContainText("Trip to Australia");
   await expect(page.getByRole("table", { name: "Requests made on my behalf" })).toContainText("PROPFIND");
 
-  // A slow Nextcloud, so the run is still going when access is taken back.
-  await request.post(`${STAND_IN}/latency`, { data: { ms: 700 } });
+  // A slow Nextcloud (2.5 s per WebDAV request), so the run is still going when access is taken back,
+  // even when the notes are already indexed and only PROPFINDs remain.
+  await request.post(`${STAND_IN}/latency`, { data: { ms: 2500 } });
   try {
     await card.getByRole("button", { name: "Run now" }).click();
     await expect(card.getByRole("progressbar")).toBeVisible({ timeout: 20_000 });
