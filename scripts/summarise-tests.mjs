@@ -13,6 +13,7 @@ if (vitestFile && existsSync(vitestFile)) {
 if (playwrightFile && existsSync(playwrightFile)) {
   const s = JSON.parse(readFileSync(playwrightFile, "utf8")).stats ?? {};
   passed += (s.expected ?? 0) + (s.flaky ?? 0);
+  if (s.flaky) console.log(`note: ${s.flaky} browser test(s) passed only on retry (flaky)`);
   failed += s.unexpected ?? 0;
   skipped += s.skipped ?? 0;
 } else failed += 1;

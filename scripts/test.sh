@@ -33,16 +33,17 @@ fi
 cleanup() { [ "$started_kc" = 1 ] && [ "${KEEP_KEYCLOAK:-0}" != 1 ] && scripts/keycloak.sh stop >/dev/null || true; }
 trap cleanup EXIT
 
-mkdir -p test-results
+# Playwright empties test-results/ when it starts, so the runners report into a folder of their own.
+rm -rf .test-reports && mkdir -p .test-reports
 echo "==> tsc --noEmit"
 npx tsc --noEmit -p .
 echo "==> vitest"
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
+npx vitest run --reporter=default --reporter=json --outputFile.json=.test-reports/vitest.json || status=1
 echo "==> next build"
-npx next build >test-results/next-build.log 2>&1 || { tail -40 test-results/next-build.log >&2; exit 1; }
+npx next build >.test-reports/next-build.log 2>&1 || { tail -40 .test-reports/next-build.log >&2; exit 1; }
 echo "==> playwright"
-PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/playwright.json npx playwright test --reporter=list,json || status=1
+PLAYWRIGHT_JSON_OUTPUT_NAME=.test-reports/playwright.json npx playwright test --reporter=list,json || status=1
 
-node scripts/summarise-tests.mjs test-results/vitest.json test-results/playwright.json
+node scripts/summarise-tests.mjs .test-reports/vitest.json .test-reports/playwright.json
 exit $status
