@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { TSanitizedAuditInput } from "./sanitize-audit-input";
 
 /** The previous-hash of the very first row. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -7,23 +8,7 @@ export const GENESIS_HASH = "0".repeat(64);
 const CANONICAL_VERSION = "ncdd-audit-v1";
 
 /** Exactly what the hash covers: every stored column except `hash` itself. */
-export type TChainedContent = {
-  seq: bigint;
-  at: Date;
-  actor: string;
-  actorType: string;
-  subject: string | null;
-  actChain: unknown;
-  action: string;
-  resource: string | null;
-  outcome: string;
-  errorCode: string | null;
-  taskId: string | null;
-  correlationId: string;
-  mechanism: string | null;
-  details: unknown;
-  prevHash: string;
-};
+export type TChainedContent = TSanitizedAuditInput & { seq: bigint; at: Date; prevHash: string };
 
 // Keys sorted at every depth, so the JSON column (which PostgreSQL reorders) serialises identically on read.
 function stableJson(value: unknown): string {

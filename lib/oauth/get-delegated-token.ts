@@ -12,6 +12,7 @@ import { GrantRevokedError, OAuthProviderError, toOAuthError } from "./oauth-err
 import { refreshOfflineToken } from "./refresh-offline-token";
 import type { TOAuthCallContext } from "./report-oauth-event";
 import type { TUserAccessToken } from "./token-types";
+import { tokenSubject } from "./token-subject";
 
 export type TGetDelegatedTokenInput = {
   grantId: string;
@@ -171,7 +172,7 @@ async function refreshLocked(
     },
   });
   if (exchangeError) return { fail: exchangeError };
-  const subject = subjectOf(token) ?? grant.userSub;
+  const subject = tokenSubject(token) ?? grant.userSub;
   if (audience && !audiencesOf(token).includes(audience)) {
     return { fail: new AppError("ProviderError", `Keycloak issued a token without audience "${audience}"; check the grant's scopes`) };
   }
@@ -199,17 +200,9 @@ function readCache(
   if (grant.accessExpiresAt.getTime() - Date.now() < minValidityMs) return null;
   const token = openSecret({ keyId: grant.keyId, sealed: grant.accessTokenEnc }, vaultAad.grantAccess(grant.id)) as TUserAccessToken;
   if (audience && !audiencesOf(token).includes(audience)) return null;
-  return { token, expiresAt: grant.accessExpiresAt, subject: subjectOf(token) ?? grant.userSub, source: "cache" };
+  return { token, expiresAt: grant.accessExpiresAt, subject: tokenSubject(token) ?? grant.userSub, source: "cache" };
 }
 
-function subjectOf(token: string): string | null {
-  try {
-    const sub = decodeJwt(token).sub;
-    return typeof sub === "string" ? sub : null;
-  } catch {
-    return null;
-  }
-}
 
 function audiencesOf(token: string): string[] {
   try {

@@ -1,10 +1,10 @@
 import "server-only";
 import * as oidc from "openid-client";
-import { decodeJwt } from "jose";
 import { getOidcConfig, workerClient } from "./get-oidc-config";
 import { providerErrorCode, toOAuthError } from "./oauth-errors";
 import { reportOAuthEvent, type TOAuthCallContext } from "./report-oauth-event";
 import { asUserAccessToken, type TUserAccessToken } from "./token-types";
+import { tokenSubject } from "./token-subject";
 
 export type TRefreshedTokens = {
   accessToken: TUserAccessToken;
@@ -29,7 +29,7 @@ export async function refreshOfflineToken(offlineToken: string, ctx: TOAuthCallC
     const config = await getOidcConfig();
     const res = await oidc.refreshTokenGrant(config, offlineToken);
     const now = Date.now();
-    const subject = safeSub(res.access_token);
+    const subject = tokenSubject(res.access_token);
     const refreshExpiresIn = Number((res as Record<string, unknown>).refresh_expires_in ?? 0);
     await reportOAuthEvent(ctx, { actor, action: "token.refresh", outcome: "success", mechanism: "offline-refresh", subject });
     return {
@@ -47,11 +47,3 @@ export async function refreshOfflineToken(offlineToken: string, ctx: TOAuthCallC
   }
 }
 
-function safeSub(token: string): string | null {
-  try {
-    const sub = decodeJwt(token).sub;
-    return typeof sub === "string" ? sub : null;
-  } catch {
-    return null;
-  }
-}
