@@ -27,6 +27,10 @@ export default async function HomePage() {
           <Link className="font-medium text-blue-700 hover:underline" href="/access">My access</Link>
           <p className="text-sm text-slate-600">What you granted the background worker, and revoking it.</p>
         </li>
+        <li className="rounded border bg-white p-4">
+          <Link className="font-medium text-blue-700 hover:underline" href="/tasks">Background tasks</Link>
+          <p className="text-sm text-slate-600">What runs for you, what it did, and stopping it.</p>
+        </li>
         {user.isAdmin && (
           <li className="rounded border bg-white p-4">
             <Link className="font-medium text-blue-700 hover:underline" href="/admin">Admin area</Link>

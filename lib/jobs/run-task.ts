@@ -6,6 +6,7 @@ import { auditRecorder } from "../audit/record-event";
 import { TASK_HANDLERS } from "./task-handlers";
 import { delegatedNextcloud } from "./delegated-nextcloud";
 import { RunStopped } from "./run-stopped";
+import { workerClient } from "../oauth/get-oidc-config";
 import type { TTaskType } from "../tasks/task-catalog";
 
 /**
@@ -29,7 +30,7 @@ export async function runTask(runId: string): Promise<{ status: "succeeded" | "s
     });
     await db().task.update({ where: { id: run.taskId }, data: { lastRunAt: finishedAt } });
     await auditRecorder({
-      actor: run.task.grantId ? "nextcloud-mcp-server" : "worker",
+      actor: workerClient().clientId,
       actorType: "client",
       subject: run.userSub,
       action: "task.run",

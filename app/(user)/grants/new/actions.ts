@@ -6,6 +6,7 @@ import { requireCtx } from "@/lib/auth/current-user";
 import { startGrant } from "@/lib/services/grants/start-grant";
 import { PENDING_CONSENT_COOKIE } from "@/lib/services/grants/pending-consent-cookie";
 import { AppError } from "@/lib/errors";
+import { env } from "@/lib/env";
 
 /** Starts the consent: seals the PKCE/state/nonce cookie and sends the browser to Keycloak. */
 export async function startGrantAction(form: FormData) {
@@ -18,7 +19,7 @@ export async function startGrantAction(form: FormData) {
     (await cookies()).set(PENDING_CONSENT_COOKIE, cookie.value, {
       httpOnly: true,
       sameSite: "lax",
-      secure: process.env.NEXTAUTH_URL?.startsWith("https://") ?? false,
+      secure: env().NEXTAUTH_URL.startsWith("https://"),
       path: "/grants/callback",
       maxAge: cookie.maxAge,
     });
