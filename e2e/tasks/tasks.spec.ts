@@ -1,6 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { storageStateOf } from "../users";
 import { grantThroughConsentScreen } from "../grants/grant-flow";
+import { e2eQuery } from "../e2e-db";
+import { getUserByUsername } from "../../test/keycloak/admin-api";
 
 const STAND_IN = "http://127.0.0.1:8281/__stand-in";
 
@@ -24,9 +26,10 @@ test("a user grants, enables notes-index, sees it run, finds a note, and revokes
   await expect(page.getByRole("list", { name: "Search results" })).toContainText("Trip to Australia");
   await expect(page.getByRole("table", { name: "Requests made on my behalf" })).toContainText("PROPFIND");
 
-  // A slow Nextcloud (2.5 s per WebDAV request), so the run is still going when access is taken back,
-  // even when the notes are already indexed and only PROPFINDs remain.
-  await request.post(`${STAND_IN}/latency`, { data: { ms: 2500 } });
+  // A slow Nextcloud (1.5 s per WebDAV request) and an emptied index, so the next run has several
+  // requests still to make (PROPFINDs and a GET per note) when access is taken back.
+  await e2eQuery('DELETE FROM "NoteDocument" WHERE "userSub" = $1', [(await getUserByUsername("alice")).id]);
+  await request.post(`${STAND_IN}/latency`, { data: { ms: 1500 } });
   try {
     await card.getByRole("button", { name: "Run now" }).click();
     await expect(card.getByRole("progressbar")).toBeVisible({ timeout: 20_000 });

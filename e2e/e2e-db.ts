@@ -1,0 +1,13 @@
+import pg from "pg";
+import { e2eEnv } from "./e2e-env";
+
+/** Runs one statement on the browser tests' own database (for test set-up only). */
+export async function e2eQuery(sql: string, params: unknown[] = []): Promise<void> {
+  const client = new pg.Client({ connectionString: e2eEnv().DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(sql, params);
+  } finally {
+    await client.end();
+  }
+}
