@@ -8,7 +8,7 @@ import { RunStopped } from "./run-stopped";
  */
 export async function assertTaskMayAct(taskId: string): Promise<void> {
   const task = await db().task.findUnique({ where: { id: taskId }, select: { status: true, grant: { select: { status: true } } } });
-  if (!task || task.status === "revoked") throw new RunStopped(task?.grant.status === "active" ? "stopped: task revoked" : "stopped: access revoked");
-  if (task.grant.status !== "active") throw new RunStopped("stopped: access revoked");
+  // Revoking a task alone and revoking its grant both take this task's access away.
+  if (!task || task.status === "revoked" || task.grant.status !== "active") throw new RunStopped("stopped: access revoked");
   if (task.status === "paused") throw new RunStopped("stopped: paused");
 }
