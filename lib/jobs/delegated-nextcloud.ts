@@ -3,7 +3,7 @@ import { env } from "../env";
 import { auditRecorder } from "../audit/record-event";
 import { getDelegatedToken } from "../oauth/get-delegated-token";
 import { nextcloudRequest, type TNextcloudRequest } from "../oauth/nextcloud-client";
-import { assertTaskMayAct } from "./assert-task-may-act";
+import { assertRunMayAct } from "./assert-run-may-act";
 import { RunStopped } from "./run-stopped";
 import { GrantRevokedError } from "../oauth/oauth-errors";
 import { recordRevokedAtProvider } from "../services/grants/record-revoked-at-provider";
@@ -14,17 +14,24 @@ export type TDelegatedNextcloud = {
 };
 
 /**
- * Nextcloud as seen by one task run: every request first re-checks that the task and its grant may
- * still act, then obtains the user-bound token through the shared token module (cached, refreshed or
+ * Nextcloud as seen by one attempt of a task run: every request first re-checks that the task and its
+ * grant may still act and that this attempt still owns the run, then obtains the user-bound token through the shared token module (cached, refreshed or
  * exchanged there) and goes out through the guarded Nextcloud client, which audits it.
  */
-export function delegatedNextcloud(input: { taskId: string; grantId: string; userSub: string; correlationId: string }): TDelegatedNextcloud {
+export function delegatedNextcloud(input: {
+  taskId: string;
+  runId: string;
+  leaseId: string;
+  grantId: string;
+  userSub: string;
+  correlationId: string;
+}): TDelegatedNextcloud {
   let mints = 0;
   const exchange = env().WORKER_TOKEN_EXCHANGE;
   return {
     tokenMints: () => mints,
     async request(req) {
-      await assertTaskMayAct(input.taskId);
+      await assertRunMayAct(input);
       let token;
       try {
         token = await getDelegatedToken({ grantId: input.grantId, recorder: auditRecorder, correlationId: input.correlationId, taskId: input.taskId, exchange });

@@ -3,31 +3,43 @@ import { randomUUID } from "node:crypto";
 import { db } from "../db";
 import { log } from "../logger";
 import { auditRecorder } from "../audit/record-event";
-import { TASK_HANDLERS } from "./task-handlers";
+import { TASK_JOBS } from "./task-handlers";
 import { delegatedNextcloud } from "./delegated-nextcloud";
 import { RunStopped } from "./run-stopped";
+import { RunHandedBack } from "./run-handed-back";
+import { claimTaskRun } from "./claim-task-run";
+import { renewRunLease } from "./renew-run-lease";
 import { workerClient } from "../oauth/get-oidc-config";
 import type { TTaskType } from "../tasks/task-catalog";
 
+export type TRunOutcome = "succeeded" | "stopped" | "failed" | "handed-back";
+
 /**
- * Executes one TaskRun. Safe to call again for the same run after a worker died mid-way (the queue
- * retries expired jobs): the run restarts from the beginning, and handlers upsert, so nothing is
- * duplicated. Ends as succeeded, failed (error kept, retried by the queue) or stopped (not retried).
+ * Executes one attempt of a TaskRun. Safe to call again for the same run after a worker died mid-way
+ * (the queue retries the job): the new attempt takes the run's lease and restarts from the beginning,
+ * handlers upsert, so nothing is duplicated, and the old attempt (if it still lives) stops at its next
+ * check without writing. Ends as succeeded, failed (error kept, thrown so the queue retries), stopped
+ * (revoked or paused, not retried) or handed back (worker stopping: thrown so another worker retries).
  */
-export async function runTask(runId: string): Promise<{ status: "succeeded" | "stopped" | "failed"; tokenMints: number }> {
+export async function runTask(runId: string, opts: { jobId?: string | null; payload?: unknown } = {}): Promise<{ status: TRunOutcome; tokenMints: number }> {
   const run = await db().taskRun.findUnique({ where: { id: runId }, include: { task: true } });
   if (!run) return { status: "stopped", tokenMints: 0 };
-  if (run.status === "succeeded" || run.status === "stopped") return { status: run.status, tokenMints: 0 };
+  const claim = await claimTaskRun(runId, opts.jobId ?? null);
+  if (!claim) return { status: run.status === "succeeded" ? "succeeded" : "stopped", tokenMints: 0 };
+  const { leaseId, startedAt } = claim;
+  const stopRenewing = renewRunLease(runId, leaseId);
   const correlationId = randomUUID();
-  const started = new Date();
-  await db().taskRun.update({ where: { id: runId }, data: { status: "running", startedAt: started, itemsDone: 0, itemsTotal: null, error: null } });
-  const nc = delegatedNextcloud({ taskId: run.taskId, grantId: run.task.grantId, userSub: run.userSub, correlationId });
+  const nc = delegatedNextcloud({ taskId: run.taskId, runId, leaseId, grantId: run.task.grantId, userSub: run.userSub, correlationId });
+  const mine = { id: runId, leaseId };
+
   const finish = async (status: "succeeded" | "stopped" | "failed", extra: { error?: string; summary?: Record<string, unknown> }) => {
     const finishedAt = new Date();
-    await db().taskRun.update({
-      where: { id: runId },
-      data: { status, finishedAt, durationMs: finishedAt.getTime() - started.getTime(), error: extra.error ?? null, summary: (extra.summary ?? undefined) as object | undefined },
+    const written = await db().taskRun.updateMany({
+      where: mine,
+      data: { status, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(), error: extra.error ?? null, summary: (extra.summary ?? undefined) as object | undefined, heartbeatAt: null },
     });
+    // Another attempt took the run over meanwhile: its result is the one that counts.
+    if (written.count === 0) return { status: "handed-back" as const, tokenMints: nc.tokenMints() };
     await db().task.update({ where: { id: run.taskId }, data: { lastRunAt: finishedAt } });
     await auditRecorder({
       actor: workerClient().clientId,
@@ -43,24 +55,33 @@ export async function runTask(runId: string): Promise<{ status: "succeeded" | "s
     }).catch((error) => log.error("audit failed", { error }));
     return { status, tokenMints: nc.tokenMints() };
   };
+
   try {
-    const handler = TASK_HANDLERS[run.task.type as TTaskType];
-    if (!handler) return finish("failed", { error: `Unknown task type ${run.task.type}` });
-    const summary = await handler({
+    const job = TASK_JOBS[run.task.type as TTaskType];
+    if (!job) return await finish("failed", { error: `Unknown task type ${run.task.type}` });
+    const payload = job.payloadSchema.parse(opts.payload ?? {});
+    const summary = await job.handler(payload, {
       nc,
       userSub: run.userSub,
       taskId: run.taskId,
       runId,
       progress: async (done, total) => {
-        await db().taskRun.update({ where: { id: runId }, data: { itemsDone: done, itemsTotal: total } });
+        await db().taskRun.updateMany({ where: mine, data: { itemsDone: done, itemsTotal: total } });
       },
     });
-    return finish("succeeded", { summary });
+    return await finish("succeeded", { summary });
   } catch (error) {
-    if (error instanceof RunStopped) return finish("stopped", { error: error.reason });
+    if (error instanceof RunStopped) return await finish("stopped", { error: error.reason });
+    if (error instanceof RunHandedBack) {
+      if (error.reason === "lease lost") return { status: "handed-back", tokenMints: nc.tokenMints() };
+      await db().taskRun.updateMany({ where: mine, data: { status: "queued", leaseId: null, heartbeatAt: null, error: "worker stopped; retrying" } });
+      throw error;
+    }
     const message = error instanceof Error ? error.message : "task failed";
     log.warn("task run failed", { runId, taskId: run.taskId, error: message });
     await finish("failed", { error: message });
     throw error;
+  } finally {
+    stopRenewing();
   }
 }

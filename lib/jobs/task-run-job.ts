@@ -4,7 +4,12 @@ import type PgBoss from "pg-boss";
 import { TASK_RUN_QUEUE } from "./task-queue";
 import { runTask } from "./run-task";
 
-export const ZTaskRunJobSchema = z.object({ taskId: z.string().min(1), runId: z.string().min(1) });
+export const ZTaskRunJobSchema = z.object({
+  taskId: z.string().min(1),
+  runId: z.string().min(1),
+  /** Options of the task type's job, validated by that job's own payload schema when the run starts. */
+  payload: z.record(z.string(), z.unknown()).optional(),
+});
 export type TTaskRunJob = z.infer<typeof ZTaskRunJobSchema>;
 
 /** Enqueues a run of a task; null when that task already has a run queued (one at a time). */
@@ -17,8 +22,8 @@ export async function workTaskRuns(boss: PgBoss, concurrency: number): Promise<v
   for (let i = 0; i < concurrency; i += 1) {
     await boss.work<TTaskRunJob>(TASK_RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
       if (!job) return;
-      const { runId } = ZTaskRunJobSchema.parse(job.data);
-      await runTask(runId);
+      const { runId, payload } = ZTaskRunJobSchema.parse(job.data);
+      await runTask(runId, { jobId: job.id, payload });
     });
   }
 }

@@ -15,6 +15,15 @@ function decodeXmlText(s: string): string {
     .replace(/&amp;/g, "&");
 }
 
+// A server that sends a malformed escape must not make the whole listing unreadable.
+function decodePath(p: string): string {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return p;
+  }
+}
+
 /**
  * Reads the multistatus body of a PROPFIND: href (decoded to a path), folder or file, size and etag.
  * Only the few properties the tasks need; unknown elements are ignored.
@@ -27,7 +36,7 @@ export function parseMultistatus(xml: string): TDavEntry[] {
     if (!href) continue;
     const ok = /HTTP\/1\.[01] 200/.test(block) || !/<(?:[A-Za-z][\w.-]*:)?status>/i.test(block);
     if (!ok) continue;
-    const path = decodeURIComponent(href.replace(/^https?:\/\/[^/]+/, ""));
+    const path = decodePath(href.replace(/^https?:\/\/[^/]+/, ""));
     const size = Number(tag("getcontentlength").exec(block)?.[1]?.trim() ?? "0");
     out.push({
       href,

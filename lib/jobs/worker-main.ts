@@ -1,7 +1,9 @@
 /**
  * The background worker: its own process (`npm run worker`), sharing work with any number of others
  * through pg-boss on PostgreSQL. It runs tasks for users (never as itself), keeps due tasks queued,
- * works the revocation outbox until Keycloak confirms, and sweeps grant health.
+ * hands the runs of dead workers back to the queue (stale heartbeat), works the revocation outbox until
+ * Keycloak confirms, and sweeps grant health. On SIGTERM/SIGINT its runs in flight go back to the queue
+ * at their next check, for another worker to redo.
  * Run with `--conditions=react-server` so the "server-only" markers of shared modules resolve.
  */
 import "server-only";
@@ -12,6 +14,8 @@ import { db } from "../db";
 import { startTaskQueue } from "./task-queue";
 import { workTaskRuns } from "./task-run-job";
 import { scheduleDueTasks } from "./schedule-due-tasks";
+import { reclaimLostRuns } from "./reclaim-lost-runs";
+import { beginWorkerShutdown } from "./worker-shutdown";
 import { processRevocationOutbox } from "../services/grants/process-revocation-outbox";
 import { checkGrantIds } from "../services/grants/check-grant-health";
 
@@ -38,6 +42,7 @@ const boss = await startTaskQueue();
 await workTaskRuns(boss, e.WORKER_CONCURRENCY);
 const stops = [
   every(1000, "scheduler", () => scheduleDueTasks(boss)),
+  every(2000, "lost-run reclaimer", () => reclaimLostRuns(boss, e.WORKER_LEASE_SECONDS)),
   every(3000, "revocation outbox", () => processRevocationOutbox()),
   every(60_000, "grant health", async () => {
     const stale = await db().grant.findMany({
@@ -50,12 +55,21 @@ const stops = [
 ];
 log.info("worker started", { concurrency: e.WORKER_CONCURRENCY, tokenExchange: e.WORKER_TOKEN_EXCHANGE, pid: process.pid });
 
-async function shutdown(signal: string) {
-  log.info("worker stopping", { signal });
-  stops.forEach((stop) => stop());
-  await boss.stop({ graceful: true, timeout: 10_000 }).catch(() => undefined);
-  await db().$disconnect().catch(() => undefined);
-  process.exit(0);
+let stopping: Promise<void> | null = null;
+
+// The signal often arrives twice (the terminal's process group and tsx relaying it): the second must not
+// cut the first's graceful stop short.
+function shutdown(signal: string): Promise<void> {
+  stopping ??= (async () => {
+    log.info("worker stopping", { signal });
+    beginWorkerShutdown();
+    stops.forEach((stop) => stop());
+    await boss.stop({ graceful: true, timeout: 10_000 }).catch(() => undefined);
+    await db().$disconnect().catch(() => undefined);
+    log.info("worker stopped", { signal });
+    process.exit(0);
+  })();
+  return stopping;
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));

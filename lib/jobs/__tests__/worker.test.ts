@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
+import { openSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import PgBoss from "pg-boss";
 import { startNextcloudStandIn } from "@/test/nextcloud-stand-in/start-stand-in";
 import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";
@@ -42,7 +45,9 @@ const latestRun = (taskId: string) => m.db().taskRun.findFirst({ where: { taskId
 beforeAll(async () => {
   standIn = await startNextcloudStandIn({ port: 0, issuer: process.env.KEYCLOAK_ISSUER!, audience: "nextcloud" });
   process.env.NEXTCLOUD_URL = standIn.url;
-  process.env.WORKER_JOB_EXPIRE_SECONDS = "6";
+  // The production job expiry (15 min) on purpose: a dead worker's run must come back through the
+  // heartbeat lease within seconds, not through pg-boss's expiry.
+  delete process.env.WORKER_JOB_EXPIRE_SECONDS;
   m = {
     db: (await import("@/lib/db")).db,
     scheduleDueTasks: (await import("../schedule-due-tasks")).scheduleDueTasks,
@@ -164,8 +169,65 @@ describe("the worker acts for users through delegated tokens", () => {
   });
 });
 
-describe("a worker killed mid-run", () => {
-  it("loses no task: another worker completes it after the job expires", { timeout: 90_000 }, async () => {
+// Child workers' logs, for when a test here fails.
+const CHILD_LOG = path.join(tmpdir(), `ncdd-worker-test-${process.pid}.log`);
+
+/** Starts `npm run worker`'s command in its own process group (so kill -9 takes tsx and node alike). */
+function spawnWorker(extraEnv: Record<string, string> = {}): ChildProcess {
+  return spawn("npx", ["tsx", "--conditions=react-server", "lib/jobs/worker-main.ts"], {
+    env: { ...process.env, WORKER_CONCURRENCY: "1", LOG_LEVEL: "info", ...extraEnv },
+    stdio: ["ignore", openSync(CHILD_LOG, "a"), openSync(CHILD_LOG, "a")],
+    detached: true,
+  });
+}
+
+function killGroup(child: ChildProcess | null, signal: NodeJS.Signals) {
+  if (!child?.pid) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
+
+describe("worker processes", () => {
+  it("a worker killed with -9 mid-run loses no task: another worker takes the run over within seconds", { timeout: 90_000 }, async () => {
+    await boss.offWork("task-run");
+    const { ctx } = await ctxWithGrant("alice");
+    await m.db().task.deleteMany({ where: { userSub: ctx.userSub, type: "files-inventory" } });
+    const { taskId } = await m.enableTask(ctx, { type: "files-inventory" });
+    standIn.setLatencyMs(400);
+    let first: ChildProcess | null = null;
+    let second: ChildProcess | null = null;
+    try {
+      first = spawnWorker();
+      const running = await waitFor(async () => {
+        const r = await latestRun(taskId);
+        return r?.status === "running" && r.itemsDone >= 1 ? r : null;
+      }, 40_000);
+      killGroup(first, "SIGKILL");
+      const killedAt = Date.now();
+      standIn.setLatencyMs(0);
+      second = spawnWorker({ WORKER_LEASE_SECONDS: "4" });
+      const run = await waitFor(async () => {
+        const r = await m.db().taskRun.findUnique({ where: { id: running.id } });
+        return r?.status === "succeeded" ? r : null;
+      }, 60_000, 250);
+      // Lease (4 s) + reclaim tick (2 s) + retry backoff (2–4 s) + the second worker's start: well under the 15-minute expiry.
+      expect(Date.now() - killedAt).toBeLessThan(30_000);
+      expect(run.leaseId).not.toBe(running.leaseId);
+      expect((run.summary as { files: number }).files).toBeGreaterThan(3);
+      expect(await m.db().taskRun.count({ where: { taskId } })).toBe(1);
+    } finally {
+      standIn.setLatencyMs(0);
+      killGroup(first, "SIGKILL");
+      killGroup(second, "SIGKILL");
+    }
+  });
+
+  it("a worker told to stop (SIGTERM) hands its run back at the next request, and another worker completes it", { timeout: 90_000 }, async () => {
     await boss.offWork("task-run");
     const { ctx } = await ctxWithGrant("alice");
     await m.db().task.deleteMany({ where: { userSub: ctx.userSub, type: "files-inventory" } });
@@ -173,32 +235,61 @@ describe("a worker killed mid-run", () => {
     standIn.setLatencyMs(400);
     let child: ChildProcess | null = null;
     try {
-      child = spawn("npx", ["tsx", "--conditions=react-server", "lib/jobs/worker-main.ts"], {
-        env: { ...process.env, WORKER_CONCURRENCY: "1" },
-        stdio: "ignore",
-        detached: true,
-      });
-      await waitFor(async () => {
+      child = spawnWorker();
+      const running = await waitFor(async () => {
         const r = await latestRun(taskId);
         return r?.status === "running" && r.itemsDone >= 1 ? r : null;
       }, 40_000);
-      process.kill(-child.pid!, "SIGKILL");
+      const termAt = Date.now();
+      killGroup(child, "SIGTERM");
+      // Handed back at the run's next request check (one slow request away), not after its last one.
+      await waitFor(async () => {
+        const r = await m.db().taskRun.findUnique({ where: { id: running.id } });
+        return r?.status === "queued" && r.error === "worker stopped; retrying" ? r : null;
+      }, 5_000, 50);
+      expect(Date.now() - termAt).toBeLessThan(2_000);
+      await exited(child);
       standIn.setLatencyMs(0);
       await m.workTaskRuns(boss, 1);
       const run = await waitFor(async () => {
-        const r = await latestRun(taskId);
+        const r = await m.db().taskRun.findUnique({ where: { id: running.id } });
         return r?.status === "succeeded" ? r : null;
-      }, 60_000, 250);
+      }, 30_000, 250);
+      expect(Date.now() - termAt).toBeLessThan(15_000);
       expect((run.summary as { files: number }).files).toBeGreaterThan(3);
     } finally {
       standIn.setLatencyMs(0);
-      if (child?.pid) {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
+      killGroup(child, "SIGKILL");
+      await boss.offWork("task-run");
     }
+  });
+
+  it("never provisions a service-account user, even with the worker configured with a service-account client", { timeout: 90_000 }, async () => {
+    for (const exchange of ["true", "false"]) {
+      const { ctx, grantId } = await ctxWithGrant("alice");
+      // No cached access token: the misconfigured worker must go to Keycloak for one.
+      await m.db().grant.update({ where: { id: grantId }, data: { accessTokenEnc: null, accessExpiresAt: null } });
+      await m.db().task.deleteMany({ where: { userSub: ctx.userSub, type: "notes-index" } });
+      const { taskId } = await m.enableTask(ctx, { type: "notes-index" });
+      await m.db().task.update({ where: { id: taskId }, data: { grantId } });
+      const since = Date.now();
+      const child = spawnWorker({
+        KEYCLOAK_WORKER_CLIENT_ID: "legacy-service-account",
+        KEYCLOAK_WORKER_CLIENT_SECRET: "service-account-local-dev-secret",
+        WORKER_TOKEN_EXCHANGE: exchange,
+      });
+      try {
+        const run = await waitFor(async () => {
+          const r = await latestRun(taskId);
+          return r && ["failed", "succeeded", "stopped"].includes(r.status) ? r : null;
+        }, 40_000);
+        expect(run.status, `exchange=${exchange}`).not.toBe("succeeded");
+      } finally {
+        killGroup(child, "SIGKILL");
+        await exited(child);
+      }
+      expect(standIn.requests().filter((r) => Date.parse(r.time) >= since)).toEqual([]);
+    }
+    expect(standIn.provisioned().filter((u) => u.uid.startsWith("service-account-"))).toEqual([]);
   });
 });

@@ -1,3 +1,5 @@
+import type { z } from "zod";
+import type { TTaskType } from "../../tasks/task-catalog";
 import type { TDelegatedNextcloud } from "../delegated-nextcloud";
 
 /** What a task handler gets for one run. It must make every Nextcloud call through `nc`. */
@@ -9,5 +11,17 @@ export type TTaskRunContext = {
   progress(done: number, total: number | null): Promise<void>;
 };
 
-/** A task's work for one run; returns a JSON summary shown in the run history. */
-export type TTaskHandler = (ctx: TTaskRunContext) => Promise<Record<string, unknown>>;
+/**
+ * One task type's job: its id (the catalog's type), the zod schema of its payload (options carried in the
+ * queued job, defaults filled in), and the handler that does one run and returns a JSON summary.
+ */
+export type TTaskJobDefinition<TSchema extends z.ZodType = z.ZodType> = {
+  id: TTaskType;
+  payloadSchema: TSchema;
+  handler(payload: z.output<TSchema>, ctx: TTaskRunContext): Promise<Record<string, unknown>>;
+};
+
+/** Declares a task job with its payload type inferred from the schema. */
+export function defineTaskJob<TSchema extends z.ZodType>(definition: TTaskJobDefinition<TSchema>): TTaskJobDefinition<TSchema> {
+  return definition;
+}
