@@ -1,6 +1,5 @@
 import { formatTime } from "@/components/ui/format-time";
-
-export type TRequestRow = { at: string; resource: string | null; outcome: string; errorCode: string | null; actor: string };
+import type { TRequestRow } from "@/lib/services/tasks/list-my-requests";
 
 /** "What it did for me": every Nextcloud request made on the user's behalf, newest first. */
 export function RequestFeed({ rows }: { rows: TRequestRow[] }) {
@@ -14,18 +13,20 @@ export function RequestFeed({ rows }: { rows: TRequestRow[] }) {
           <thead>
             <tr className="border-b bg-slate-100 text-left">
               <th className="p-2">Time</th>
-              <th className="p-2">Request</th>
+              <th className="p-2">Method</th>
+              <th className="p-2">Path</th>
+              <th className="p-2">Status</th>
               <th className="p-2">By</th>
-              <th className="p-2">Outcome</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((r, i) => (
               <tr key={`${r.at}-${i}`} className="border-b">
                 <td className="p-2 whitespace-nowrap">{formatTime(r.at)}</td>
-                <td className="p-2 font-mono">{r.resource}</td>
+                <td className="p-2 font-mono">{r.method}</td>
+                <td className="p-2 font-mono break-all">{r.path}</td>
+                <td className="p-2">{r.status ?? r.outcome}</td>
                 <td className="p-2">{r.actor}</td>
-                <td className="p-2">{r.outcome}{r.errorCode ? ` (${r.errorCode})` : ""}</td>
               </tr>
             ))}
           </tbody>

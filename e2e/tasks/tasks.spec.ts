@@ -24,7 +24,10 @@ test("a user grants, enables notes-index, sees it run, finds a note, and revokes
   await page.getByLabel("Search my notes").fill("quokka");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page.getByRole("list", { name: "Search results" })).toContainText("Trip to Australia");
-  await expect(page.getByRole("table", { name: "Requests made on my behalf" })).toContainText("PROPFIND");
+  // The feed lists her own requests: method, path and Nextcloud's status, made by the worker client.
+  const feed = page.getByRole("table", { name: "Requests made on my behalf" });
+  await expect(feed.getByRole("row").filter({ hasText: "PROPFIND" }).filter({ hasText: "/remote.php/dav/files/alice/Notes/" }).filter({ hasText: "207" }).first()).toBeVisible();
+  await expect(feed.getByRole("row").filter({ hasText: "nextcloud-mcp-server" }).first()).toBeVisible();
 
   // A slow Nextcloud (1.5 s per WebDAV request) and an emptied index, so the next run has several
   // requests still to make (PROPFINDs and a GET per note) when access is taken back.
@@ -32,7 +35,9 @@ test("a user grants, enables notes-index, sees it run, finds a note, and revokes
   await request.post(`${STAND_IN}/latency`, { data: { ms: 1500 } });
   try {
     await card.getByRole("button", { name: "Run now" }).click();
-    await expect(card.getByRole("progressbar")).toBeVisible({ timeout: 20_000 });
+    const bar = card.getByRole("progressbar");
+    await expect(bar).toBeVisible({ timeout: 20_000 });
+    await expect(bar).toHaveAttribute("aria-valuenow", /^\d+$/);
     await card.getByRole("button", { name: "Revoke task" }).click();
     const revokedAt = new Date();
     await expect(card.getByLabel("Latest run").getByText("stopped: access revoked")).toBeVisible({ timeout: 10_000 });

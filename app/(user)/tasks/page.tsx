@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { requireUserPage } from "@/lib/auth/page-guards";
 import { listTasks } from "@/lib/services/tasks/list-tasks";
+import { listMyRequests } from "@/lib/services/tasks/list-my-requests";
 import { TasksClient } from "./tasks-client";
 
 export const dynamic = "force-dynamic";
 
 export default async function TasksPage() {
   const user = await requireUserPage();
-  const tasks = await listTasks({ userSub: user.sub, username: user.username, isAdmin: false, correlationId: randomUUID() });
+  const ctx = { userSub: user.sub, username: user.username, isAdmin: false, correlationId: randomUUID() };
+  const [tasks, requests] = await Promise.all([listTasks(ctx), listMyRequests(ctx)]);
   return (
     <section className="space-y-6">
       <h1 className="text-2xl font-semibold">Background tasks</h1>
@@ -15,7 +17,7 @@ export default async function TasksPage() {
         Each task runs in the background <strong>on your behalf</strong>, with the access you granted. Every request
         it makes to Nextcloud is listed below under &quot;What it did for me&quot;.
       </p>
-      <TasksClient initialTasks={tasks} />
+      <TasksClient initialTasks={tasks} initialRequests={requests} />
     </section>
   );
 }

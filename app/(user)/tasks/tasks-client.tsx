@@ -6,7 +6,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { TTaskView } from "@/lib/services/tasks/list-tasks";
 import type { TNoteHit } from "@/lib/services/tasks/search-notes";
 import { TaskCard } from "@/components/tasks/task-card";
-import { RequestFeed, type TRequestRow } from "@/components/tasks/request-feed";
+import { RequestFeed } from "@/components/tasks/request-feed";
+import type { TRequestRow } from "@/lib/services/tasks/list-my-requests";
 import { changeTaskAction, enableTaskAction, searchNotesAction } from "./actions";
 
 type TTasksPayload = { tasks: TTaskView[]; requests: TRequestRow[] };
@@ -18,13 +19,13 @@ async function fetchTasks(): Promise<TTasksPayload> {
 }
 
 /** Live tasks (fast polling while something runs), their controls, the request feed and note search. */
-export function TasksClient({ initialTasks }: { initialTasks: TTaskView[] }) {
+export function TasksClient({ initialTasks, initialRequests }: { initialTasks: TTaskView[]; initialRequests: TRequestRow[] }) {
   const qc = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
   const { data } = useQuery({
     queryKey: ["tasks"],
     queryFn: fetchTasks,
-    initialData: { tasks: initialTasks, requests: [] },
+    initialData: { tasks: initialTasks, requests: initialRequests },
     initialDataUpdatedAt: 0,
     refetchInterval: (q) => {
       const busy = (q.state.data?.tasks ?? []).some((t) => t.task?.runs[0] && ["queued", "running"].includes(t.task.runs[0].status));
@@ -32,11 +33,19 @@ export function TasksClient({ initialTasks }: { initialTasks: TTaskView[] }) {
       return busy || due ? 500 : 3000;
     },
   });
+  const [grantNeeded, setGrantNeeded] = useState<string | null>(null);
   const done = (r: { ok: boolean; error?: string }) => {
     setMessage(r.ok ? null : (r.error ?? "That did not work."));
+    setGrantNeeded(null);
     return qc.invalidateQueries({ queryKey: ["tasks"] });
   };
-  const enable = useMutation({ mutationFn: (type: string) => enableTaskAction({ type }), onSuccess: done });
+  const enable = useMutation({
+    mutationFn: (type: string) => enableTaskAction({ type }),
+    onSuccess: async (r) => {
+      await done(r);
+      if (r.ok && "grantNeeded" in r.data) setGrantNeeded(r.data.grantNeeded);
+    },
+  });
   const change = useMutation({ mutationFn: (input: { action: string; taskId: string }) => changeTaskAction(input), onSuccess: done });
   const [q, setQ] = useState("");
   const search = useMutation({ mutationFn: (text: string) => searchNotesAction({ q: text }) });
@@ -45,6 +54,12 @@ export function TasksClient({ initialTasks }: { initialTasks: TTaskView[] }) {
   return (
     <div className="space-y-8">
       {message && <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">{message}</p>}
+      {grantNeeded && (
+        <p role="alert" className="rounded border border-amber-300 bg-amber-50 p-3">
+          Grant access first: no active grant covers this task.{" "}
+          <Link className="underline" href={`/grants/new?task=${grantNeeded}`}>Grant access</Link>
+        </p>
+      )}
       <ul className="space-y-4" aria-label="Tasks">
         {data.tasks.map((t) => (
           <TaskCard key={t.type} view={t} onEnable={() => enable.mutate(t.type)} onChange={(action) => t.task && change.mutate({ action, taskId: t.task.id })} />
