@@ -2,7 +2,9 @@
  * `npx tsx bench/worker.bench.ts` — prints, against the running Keycloak, PostgreSQL and an in-process
  * Nextcloud stand-in (zero latency): task runs per second and delegated Nextcloud requests per second
  * with one worker and with two (two pg-boss workers, concurrency 1 each; ratio in the same run), and
- * token mints (refresh + exchange) per run. Prints figures; asserts nothing. Own database: ncdd_bench_worker.
+ * token mints (refresh + exchange) per run, both with a warm token cache and with the cache emptied at the
+ * start of each round (as when the cached token has expired between scheduled runs). Prints figures;
+ * asserts nothing. Own database: ncdd_bench_worker.
  */
 import { randomUUID } from "node:crypto";
 import { prepareBench } from "./lib/bench-setup";
@@ -33,7 +35,7 @@ for (const user of ["alice", "bob"] as const) {
 }
 await db().task.updateMany({ where: { id: { in: taskIds } }, data: { nextRunAt: null } });
 
-async function measure(workers: number) {
+async function measure(workers: number, coldCache: boolean) {
   const bosses = [];
   for (let i = 0; i < workers; i += 1) {
     const b = await startTaskQueue();
@@ -47,6 +49,7 @@ async function measure(workers: number) {
   for (let round = 0; round < ROUNDS; round += 1) {
     // Notes are re-read every round: forget etags so each run does the full work.
     await db().noteDocument.deleteMany({});
+    if (coldCache) await db().grant.updateMany({ where: { tasks: { some: { id: { in: taskIds } } } }, data: { accessTokenEnc: null, accessExpiresAt: null } });
     await db().task.updateMany({ where: { id: { in: taskIds } }, data: { nextRunAt: new Date() } });
     await scheduleDueTasks(scheduler);
     while ((await db().taskRun.count({ where: { taskId: { in: taskIds }, status: { in: ["queued", "running"] } } })) > 0) {
@@ -58,16 +61,18 @@ async function measure(workers: number) {
   const requests = standIn.requests().length - requestsBefore;
   const mints = await db().auditEvent.count({ where: { action: { in: ["token.refresh", "token.exchange"] }, outcome: "success", at: { gte: since } } });
   for (const b of bosses) await b.stop({ graceful: true, timeout: 5000 });
-  return { workers, runs, seconds, runsPerSecond: runs / seconds, requestsPerSecond: requests / seconds, requests, mintsPerRun: mints / Math.max(1, runs) };
+  return { workers, coldCache, runs, seconds, runsPerSecond: runs / seconds, requestsPerSecond: requests / seconds, requests, mintsPerRun: mints / Math.max(1, runs) };
 }
 
-const one = await measure(1);
-const two = await measure(2);
-const fmt = (r: typeof one) =>
-  `${r.workers} worker(s): ${r.runs} runs in ${r.seconds.toFixed(2)} s = ${r.runsPerSecond.toFixed(2)} runs/s, ${r.requestsPerSecond.toFixed(1)} delegated requests/s (${r.requests} requests), ${r.mintsPerRun.toFixed(2)} token mints per run`;
-console.log(fmt(one));
-console.log(fmt(two));
-console.log(`two/one ratio: runs/s x${(two.runsPerSecond / one.runsPerSecond).toFixed(2)}, requests/s x${(two.requestsPerSecond / one.requestsPerSecond).toFixed(2)}`);
+const fmt = (r: Awaited<ReturnType<typeof measure>>) =>
+  `${r.workers} worker(s), ${r.coldCache ? "cold" : "warm"} token cache: ${r.runs} runs in ${r.seconds.toFixed(2)} s = ${r.runsPerSecond.toFixed(2)} runs/s, ${r.requestsPerSecond.toFixed(1)} delegated requests/s (${r.requests} requests), ${r.mintsPerRun.toFixed(2)} token mints per run`;
+for (const coldCache of [false, true]) {
+  const one = await measure(1, coldCache);
+  const two = await measure(2, coldCache);
+  console.log(fmt(one));
+  console.log(fmt(two));
+  console.log(`  two/one ratio: runs/s x${(two.runsPerSecond / one.runsPerSecond).toFixed(2)}, requests/s x${(two.requestsPerSecond / one.requestsPerSecond).toFixed(2)}`);
+}
 console.log(`(queue: ${TASK_RUN_QUEUE}, ${ROUNDS} rounds of ${taskIds.length} tasks, stand-in latency 0 ms, token exchange ${process.env.WORKER_TOKEN_EXCHANGE ?? "true"})`);
 await standIn.close();
 await db().$disconnect();
