@@ -69,6 +69,8 @@ const ZEnvSchema = z.object({
   WORKER_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(5).max(3600).default(900),
   /** Worker: a running run whose heartbeat is older than this goes back to the queue (its worker died). */
   WORKER_LEASE_SECONDS: z.coerce.number().int().min(3).max(600).default(15),
+  /** Worker: a grant whose last refresh is older than this is re-checked at Keycloak (a live refresh). */
+  GRANT_HEALTH_SECONDS: z.coerce.number().int().min(10).max(86_400).default(60),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   // How old the cached tier status may get before an admin's view starts a new probe run.
   TIER_PROBE_INTERVAL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),

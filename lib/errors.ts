@@ -11,7 +11,8 @@ export type TErrorCode =
   | "IdpUnavailable"
   | "ConsentRevoked"
   | "ServiceAccountRefused"
-  | "ProviderError";
+  | "ProviderError"
+  | "Misconfigured";
 
 export class AppError extends Error {
   constructor(
@@ -34,6 +35,7 @@ const MESSAGES: Record<TErrorCode, string> = {
   ConsentRevoked: "Access was revoked; grant it again to continue.",
   ServiceAccountRefused: "Service-account tokens are never sent to Nextcloud.",
   ProviderError: "Keycloak refused the request.",
+  Misconfigured: "The worker is misconfigured at Keycloak (its client credentials); your access is unchanged.",
 };
 
 /** The one place where errors become words for people. Unknown errors never leak their message. */

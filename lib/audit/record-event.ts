@@ -27,34 +27,38 @@ export async function recordAuditEvent(input: TAuditInput): Promise<TRecordedAud
  */
 export async function recordAuditEvents(inputs: TAuditInput[]): Promise<TRecordedAuditEvent[]> {
   if (inputs.length === 0) return [];
+  return db().$transaction((tx) => appendAuditEvents(tx, inputs), { maxWait: 15_000, timeout: 15_000 });
+}
+
+/**
+ * The same append inside the caller's transaction, so a state change and its audit row commit (or roll
+ * back) together. The chain lock is held until that transaction ends: keep such transactions short.
+ */
+export async function appendAuditEvents(tx: Prisma.TransactionClient, inputs: TAuditInput[]): Promise<TRecordedAuditEvent[]> {
+  if (inputs.length === 0) return [];
   const clean = inputs.map(sanitizeAuditInput);
-  return db().$transaction(
-    async (tx) => {
-      await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_ID}::bigint)`;
-      const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true, at: true } });
-      const seqs = await tx.$queryRaw<{ seq: bigint }[]>`
-        SELECT nextval(pg_get_serial_sequence('"AuditEvent"', 'seq')) AS seq FROM generate_series(1, ${clean.length}::int)`;
-      seqs.sort((a, b) => (a.seq < b.seq ? -1 : 1));
-      const now = new Date();
-      const at = last && last.at > now ? last.at : now;
-      let prevHash = last?.hash ?? GENESIS_HASH;
-      const rows = clean.map((event, i) => {
-        const content = { ...event, seq: seqs[i]!.seq, at, prevHash };
-        const hash = hashEvent(content);
-        prevHash = hash;
-        return { ...content, hash };
-      });
-      await tx.auditEvent.createMany({
-        data: rows.map((r) => ({
-          ...r,
-          actChain: r.actChain === null ? Prisma.DbNull : (r.actChain as Prisma.InputJsonValue),
-          details: r.details === null ? Prisma.DbNull : (r.details as Prisma.InputJsonValue),
-        })),
-      });
-      return rows.map((r) => ({ seq: r.seq, at: r.at, hash: r.hash, prevHash: r.prevHash }));
-    },
-    { maxWait: 15_000, timeout: 15_000 },
-  );
+  await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_ID}::bigint)`;
+  const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true, at: true } });
+  const seqs = await tx.$queryRaw<{ seq: bigint }[]>`
+    SELECT nextval(pg_get_serial_sequence('"AuditEvent"', 'seq')) AS seq FROM generate_series(1, ${clean.length}::int)`;
+  seqs.sort((a, b) => (a.seq < b.seq ? -1 : 1));
+  const now = new Date();
+  const at = last && last.at > now ? last.at : now;
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  const rows = clean.map((event, i) => {
+    const content = { ...event, seq: seqs[i]!.seq, at, prevHash };
+    const hash = hashEvent(content);
+    prevHash = hash;
+    return { ...content, hash };
+  });
+  await tx.auditEvent.createMany({
+    data: rows.map((r) => ({
+      ...r,
+      actChain: r.actChain === null ? Prisma.DbNull : (r.actChain as Prisma.InputJsonValue),
+      details: r.details === null ? Prisma.DbNull : (r.details as Prisma.InputJsonValue),
+    })),
+  });
+  return rows.map((r) => ({ seq: r.seq, at: r.at, hash: r.hash, prevHash: r.prevHash }));
 }
 
 /** The recorder injected into the token module and the worker; same guarantees as recordAuditEvent. */

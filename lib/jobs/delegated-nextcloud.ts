@@ -1,12 +1,10 @@
 import "server-only";
 import { env } from "../env";
 import { auditRecorder } from "../audit/record-event";
-import { getDelegatedToken } from "../oauth/get-delegated-token";
+import { getDelegatedToken } from "../grants/get-delegated-token";
 import { nextcloudRequest, type TNextcloudRequest } from "../oauth/nextcloud-client";
 import { assertRunMayAct } from "./assert-run-may-act";
 import { RunStopped } from "./run-stopped";
-import { GrantRevokedError } from "../oauth/oauth-errors";
-import { recordRevokedAtProvider } from "../services/grants/record-revoked-at-provider";
 
 export type TDelegatedNextcloud = {
   request(req: TNextcloudRequest): Promise<Response>;
@@ -36,7 +34,8 @@ export function delegatedNextcloud(input: {
       try {
         token = await getDelegatedToken({ grantId: input.grantId, recorder: auditRecorder, correlationId: input.correlationId, taskId: input.taskId, exchange });
       } catch (error) {
-        if (error instanceof GrantRevokedError) await recordRevokedAtProvider(input.grantId, error.errorDescription, input.correlationId);
+        // The grant module already recorded a revocation (and stopped the tasks) in its own transaction;
+        // a misconfigured worker client fails the run and leaves the grant as it is.
         if ((error as { code?: string }).code === "ConsentRevoked") throw new RunStopped("stopped: access revoked");
         throw error;
       }

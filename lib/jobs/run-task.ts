@@ -12,6 +12,14 @@ import { renewRunLease } from "./renew-run-lease";
 import { workerClient } from "../oauth/get-oidc-config";
 import type { TTaskType } from "../tasks/task-catalog";
 
+/** Null while the task and its grant are both active (the rule assertRunMayAct applies per request), else why not. */
+async function whyTaskMayNotAct(taskId: string): Promise<string | null> {
+  const task = await db().task.findUnique({ where: { id: taskId }, select: { status: true, grant: { select: { status: true } } } });
+  if (!task || task.status === "revoked" || task.grant.status !== "active") return "stopped: access revoked";
+  if (task.status === "paused") return "stopped: paused";
+  return null;
+}
+
 export type TRunOutcome = "succeeded" | "stopped" | "failed" | "handed-back";
 
 /**
@@ -32,7 +40,12 @@ export async function runTask(runId: string, opts: { jobId?: string | null; payl
   const nc = delegatedNextcloud({ taskId: run.taskId, runId, leaseId, grantId: run.task.grantId, userSub: run.userSub, correlationId });
   const mine = { id: runId, leaseId };
 
-  const finish = async (status: "succeeded" | "stopped" | "failed", extra: { error?: string; summary?: Record<string, unknown> }) => {
+  const finish = async (wanted: "succeeded" | "stopped" | "failed", extra: { error?: string; summary?: Record<string, unknown> }) => {
+    // A revoke acknowledged while the run was in flight: the run made no request after it (each request
+    // re-checks), but it did not finish its work either — its history must say it was stopped.
+    const stoppedMidRun = wanted === "succeeded" ? await whyTaskMayNotAct(run.taskId) : null;
+    const status = stoppedMidRun ? "stopped" : wanted;
+    if (stoppedMidRun) extra = { ...extra, error: stoppedMidRun };
     const finishedAt = new Date();
     const written = await db().taskRun.updateMany({
       where: mine,

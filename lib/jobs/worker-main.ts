@@ -16,10 +16,8 @@ import { workTaskRuns } from "./task-run-job";
 import { scheduleDueTasks } from "./schedule-due-tasks";
 import { reclaimLostRuns } from "./reclaim-lost-runs";
 import { beginWorkerShutdown } from "./worker-shutdown";
-import { processRevocationOutbox } from "../services/grants/process-revocation-outbox";
-import { checkGrantIds } from "../services/grants/check-grant-health";
-
-const HEALTH_EVERY_MS = 10 * 60_000;
+import { processRevocationOutbox } from "../grants/confirm-revocation";
+import { checkGrants, grantsDueForCheck } from "../grants/check-grants";
 
 function every(ms: number, name: string, fn: () => Promise<unknown>) {
   let running = false;
@@ -44,13 +42,11 @@ const stops = [
   every(1000, "scheduler", () => scheduleDueTasks(boss)),
   every(2000, "lost-run reclaimer", () => reclaimLostRuns(boss, e.WORKER_LEASE_SECONDS)),
   every(3000, "revocation outbox", () => processRevocationOutbox()),
-  every(60_000, "grant health", async () => {
-    const stale = await db().grant.findMany({
-      where: { status: "active", OR: [{ lastRefreshAt: null }, { lastRefreshAt: { lt: new Date(Date.now() - HEALTH_EVERY_MS) } }] },
-      select: { id: true },
-      take: 20,
-    });
-    if (stale.length) await checkGrantIds(stale.map((g) => g.id), randomUUID());
+  // Back-channel re-checks are due within seconds; every other grant is re-checked once its last refresh
+  // is GRANT_HEALTH_SECONDS old, so a revocation Keycloak sends no logout for is noticed within that time.
+  every(1000, "grant health", async () => {
+    const due = await grantsDueForCheck(e.GRANT_HEALTH_SECONDS * 1000);
+    if (due.length) await checkGrants(due, randomUUID());
   }),
 ];
 log.info("worker started", { concurrency: e.WORKER_CONCURRENCY, tokenExchange: e.WORKER_TOKEN_EXCHANGE, pid: process.pid });

@@ -40,6 +40,31 @@ export class GrantRevokedError extends AppError {
   }
 }
 
+/**
+ * Keycloak refused the worker client itself (wrong client id or secret, or a token that belongs to
+ * another client): a configuration error of this deployment, never a revocation of the user's grant.
+ */
+export class ClientMisconfiguredError extends AppError {
+  constructor(readonly operation: string, readonly providerWords: string) {
+    super("Misconfigured", `The worker client was refused during ${operation} (${providerWords}); check KEYCLOAK_WORKER_CLIENT_ID and KEYCLOAK_WORKER_CLIENT_SECRET`, { operation });
+  }
+}
+
+/**
+ * What a refused refresh means. `revoked`: the grant is gone at Keycloak (offline session ended or
+ * expired, consent removed or narrowed elsewhere, user disabled). `misconfigured`: Keycloak refused OUR
+ * client (credentials of another client, unknown client) — the user's grant is fine. null: neither
+ * (an outage or an unexpected answer), so nothing about the grant may be concluded.
+ */
+export function classifyRefreshRefusal(err: unknown): "revoked" | "misconfigured" | null {
+  if (!(err instanceof OAuthProviderError)) return null;
+  const words = err.errorDescription ?? "";
+  if (err.error === "invalid_client" || err.error === "unauthorized_client") return "misconfigured";
+  if (err.error === "invalid_grant") return /client.*(don't|do not) match|unmatching client/i.test(words) ? "misconfigured" : "revoked";
+  if (err.error === "invalid_scope" && /no longer has requested consent/i.test(words)) return "revoked";
+  return null;
+}
+
 /** Keycloak could not be reached or answered something that is not OAuth. */
 export class IdpUnavailableError extends AppError {
   constructor(readonly operation: string, cause: string) {

@@ -20,14 +20,27 @@ export type TTaskType = keyof typeof TASK_CATALOG;
 
 export const TASK_TYPES = Object.keys(TASK_CATALOG) as TTaskType[];
 
-/** What each scope lets the worker do, in plain words (mirrors the consent texts in the realm). */
-export const SCOPE_CATALOG: Record<string, { label: string; detail: string }> = {
+/**
+ * What each scope lets the worker do, in plain words. `consentText` is the scope's consent screen text in
+ * the realm (keycloak/realm-export.json; a test keeps the two equal): Keycloak's account API names
+ * consented scopes by that text, which is how narrowing finds the entry to drop.
+ */
+export const SCOPE_CATALOG: Record<string, { label: string; detail: string; consentText: string }> = {
   offline_access: {
     label: "Keep working while you are away (offline access)",
     detail: "Keycloak issues the worker a long-lived refresh token for you; it ends when you revoke it, or after the realm's idle/max lifetime.",
+    consentText: "${offlineAccessScopeConsentText}",
   },
-  "notes.read": { label: "Read your notes", detail: "Read-only access to the files in your Nextcloud Notes folder." },
-  "files.read": { label: "List and read your files", detail: "Read-only listing of your Nextcloud files and folders, with sizes." },
+  "notes.read": {
+    label: "Read your notes",
+    detail: "Read-only access to the files in your Nextcloud Notes folder.",
+    consentText: "Read your notes in Nextcloud (used to build your searchable notes index)",
+  },
+  "files.read": {
+    label: "List and read your files",
+    detail: "Read-only listing of your Nextcloud files and folders, with sizes.",
+    consentText: "List your files and folders in Nextcloud (used for your files inventory)",
+  },
 };
 
 /** The task types a set of granted scopes is enough for. */

@@ -14,7 +14,8 @@ export const LOCAL_USERS = {
   bob: { username: "bob", password: "bob-local-only" },
 } as const;
 
-class CookieJar {
+/** Keycloak's cookies for one browser: passing the same jar to several flows keeps one SSO session. */
+export class CookieJar {
   private cookies = new Map<string, string>();
   store(res: Response): void {
     for (const line of res.headers.getSetCookie()) {
@@ -60,8 +61,12 @@ function summarize(html: string): string {
  * Drives login + consent for `user` and returns the callback URL Keycloak redirected to (with `code`).
  * Exported for tests of the authorization step itself; most callers want obtainOfflineConsentOverHttp.
  */
-export async function approveConsentOverHttp(authorizationUrl: URL, user: { username: string; password: string }, redirectUri = WORKER_REDIRECT_URI): Promise<URL> {
-  const jar = new CookieJar();
+export async function approveConsentOverHttp(
+  authorizationUrl: URL,
+  user: { username: string; password: string },
+  redirectUri = WORKER_REDIRECT_URI,
+  jar: CookieJar = new CookieJar(),
+): Promise<URL> {
   const send = async (url: string, form?: Record<string, string>) => {
     const res = await fetch(url, {
       method: form ? "POST" : "GET",

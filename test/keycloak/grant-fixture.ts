@@ -6,7 +6,7 @@ import type { TAuditInput, TAuditRecorder } from "@/lib/audit/types";
 import { db } from "@/lib/db";
 import { vaultAad } from "@/lib/vault/aad";
 import { openSecret } from "@/lib/vault/token-vault";
-import { storeOfflineGrant } from "@/lib/oauth/store-offline-grant";
+import { storeConsentedGrant } from "@/lib/grants/store-consented-grant";
 import type { TRedeemedConsent } from "@/lib/oauth/redeem-consent-code";
 import { ensureOfflineAccessScopeMapping } from "./admin-api";
 import { obtainOfflineConsentOverHttp } from "./consent-over-http";
@@ -36,7 +36,7 @@ export async function createGrantOverHttp(
     create: { sub: redeemed.sub, username: user.username },
     update: {},
   });
-  const grantId = await storeOfflineGrant(redeemed);
+  const { grantId } = await storeConsentedGrant(redeemed, "test-fixture");
   return { grantId, redeemed };
 }
 

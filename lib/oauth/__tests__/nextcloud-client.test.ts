@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { nextcloudRequest } from "@/lib/oauth/nextcloud-client";
 import { getServiceAccountToken } from "@/lib/oauth/get-service-account-token";
-import { getDelegatedToken } from "@/lib/oauth/get-delegated-token";
+import { getDelegatedToken } from "@/lib/grants/get-delegated-token";
 import { revokeToken } from "@/lib/oauth/revoke-token";
 import type { TUserAccessToken } from "@/lib/oauth/token-types";
 import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";

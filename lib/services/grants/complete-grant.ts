@@ -1,6 +1,10 @@
 import "server-only";
 import { redeemConsentCode } from "../../oauth/redeem-consent-code";
-import { storeOfflineGrant } from "../../oauth/store-offline-grant";
+import { storeConsentedGrant, type TGrantChange } from "../../grants/store-consented-grant";
+import { attemptRevocation } from "../../grants/confirm-revocation";
+import { dropConsentedScopes } from "../../oauth/keycloak-account-api";
+import { loginAccessToken } from "../../auth/login-session-token";
+import { SCOPE_CATALOG } from "../../tasks/task-catalog";
 import { revokeToken } from "../../oauth/revoke-token";
 import { workerClient } from "../../oauth/get-oidc-config";
 import { auditRecorder } from "../../audit/record-event";
@@ -10,7 +14,7 @@ import type { TCtx } from "../context";
 import type { TPendingConsent } from "./pending-consent-cookie";
 
 export type TCompleteGrantResult =
-  | { ok: true; grantId: string; scopes: string[] }
+  | { ok: true; grantId: string; scopes: string[]; change: TGrantChange; droppedScopes: string[]; stoppedTasks: string[]; consentNarrowed: boolean | null }
   | { ok: false; reason: "no_pending_request" | "other_person" | "declined" | "state_mismatch" | "provider_error"; detail?: string };
 
 /**
@@ -18,6 +22,9 @@ export type TCompleteGrantResult =
  * signed-in person and login session exists (one use), state/PKCE/nonce verify (openid-client), and the
  * person who consented at Keycloak is the person signed in here. Otherwise nothing is stored; an offline
  * token obtained for someone else is revoked at once. Granted scopes come from the token response.
+ * The consent becomes THE grant of this person for the worker (created, widened or narrowed in place);
+ * after narrowing, Keycloak's consent is narrowed too, in the person's name, so the account console
+ * lists only what remains.
  */
 export async function completeGrant(
   ctx: TCtx & { loginSessionId: string },
@@ -72,7 +79,31 @@ export async function completeGrant(
     return { ok: false, reason: "other_person" };
   }
 
-  const grantId = await storeOfflineGrant(redeemed);
-  await audit("success", { grantId, scopes: redeemed.grantedScopes, requested: pending.checks.requestedScopes, task: pending.taskType });
-  return { ok: true, grantId, scopes: redeemed.grantedScopes };
+  const stored = await storeConsentedGrant(redeemed, ctx.correlationId);
+  await audit("success", { grantId: stored.grantId, change: stored.change, scopes: redeemed.grantedScopes, requested: pending.checks.requestedScopes, task: pending.taskType });
+  if (stored.supersededRevocationId) {
+    await attemptRevocation(stored.supersededRevocationId, ctx.correlationId).catch((error) =>
+      log.warn("superseded token revocation deferred to the outbox", { error, correlationId: ctx.correlationId }),
+    );
+  }
+  let consentNarrowed: boolean | null = null;
+  if (stored.droppedScopes.length) {
+    try {
+      const token = await loginAccessToken(ctx.loginSessionId, ctx.userSub);
+      await dropConsentedScopes(token, workerClient().clientId, stored.droppedScopes.map((s) => SCOPE_CATALOG[s]!.consentText));
+      consentNarrowed = true;
+    } catch (error) {
+      log.warn("could not narrow the consent at Keycloak", { error, correlationId: ctx.correlationId });
+      consentNarrowed = false;
+    }
+  }
+  return {
+    ok: true,
+    grantId: stored.grantId,
+    scopes: redeemed.grantedScopes,
+    change: stored.change,
+    droppedScopes: stored.droppedScopes,
+    stoppedTasks: stored.stoppedTasks,
+    consentNarrowed,
+  };
 }

@@ -1,12 +1,12 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
-import { db } from "../../db";
 import { env } from "../../env";
 import { AppError } from "../../errors";
 import { auditRecorder } from "../../audit/record-event";
 import { getOidcConfig, workerClient } from "../../oauth/get-oidc-config";
-import { revokeGrant } from "./revoke-grant";
+import { requestGrantRecheck } from "../../grants/request-grant-recheck";
+import { rememberLogoutToken } from "../../auth/remember-logout-token";
 
 const LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
@@ -42,38 +42,44 @@ export async function verifyLogoutToken(logoutToken: string): Promise<JWTPayload
   return payload as JWTPayload & { sid?: string; events: Record<string, unknown> };
 }
 
+/** How long after a logout token the re-check runs: Keycloak sends it while still removing sessions. */
+export const RECHECK_DELAY_MS = 2_000;
+const LOGOUT_TOKEN_MAX_AGE_MS = 5 * 60_000;
+
 /**
- * Keycloak told the worker client that a user's session ended. Offline access normally outlives a
- * session, so grants are kept — unless the token carries `revoke_offline_access`, in which case every
- * grant of that user (or of that session) is revoked through the same outbox as a user's own revoke.
+ * Keycloak told the worker client that a user's session ended. That alone never stops background work:
+ * offline access outlives sign-out, SSO logout and admin "sign out" (proven against Keycloak in the
+ * tests), and this realm flags every logout token with `revoke_offline_access`. So the token only asks
+ * for a live re-check (a refresh) of the grants it names — by `sid` when it carries one, and all of the
+ * user's when it says `revoke_offline_access` — a couple of seconds later; Keycloak's answer decides
+ * (account-console removal, consent revoked by an admin, user disabled → revoked_at_provider, tasks stop).
+ * A replayed token (same jti) is refused and changes nothing; a token issued before a grant existed
+ * never touches it.
  */
-export async function handleBackchannelLogout(logoutToken: string): Promise<{ revokedGrants: number; revokeOffline: boolean }> {
+export async function handleBackchannelLogout(logoutToken: string): Promise<{ recheckRequested: number; revokeOffline: boolean }> {
   const claims = await verifyLogoutToken(logoutToken);
+  const issuedAt = new Date((claims.iat ?? 0) * 1000);
+  if (!(await rememberLogoutToken(String(claims.jti), new Date(issuedAt.getTime() + LOGOUT_TOKEN_MAX_AGE_MS)))) {
+    throw new AppError("BadInput", "Invalid logout token: already used (replay)");
+  }
   const revokeOffline = claims.events.revoke_offline_access === true || (claims as Record<string, unknown>).revoke_offline_access === true;
   const correlationId = randomUUID();
-  let revokedGrants = 0;
-  if (revokeOffline && claims.sub) {
-    const grants = await db().grant.findMany({ where: { userSub: claims.sub, status: { in: ["active", "pending"] } }, select: { id: true } });
-    for (const g of grants) {
-      await revokeGrant(
-        { userSub: claims.sub, username: claims.sub, isAdmin: false, correlationId },
-        { grantId: g.id },
-        // Keycloak sends this while it is still removing the session: let the outbox confirm shortly after.
-        { reason: "Keycloak back-channel logout asked to revoke offline access", actor: { id: "keycloak", type: "system" }, attemptNow: false },
-      );
-      revokedGrants += 1;
-    }
+  const clientId = workerClient().clientId;
+  let recheckRequested = 0;
+  if (claims.sub) {
+    const scope = revokeOffline || !claims.sid ? { userSub: claims.sub, clientId } : { userSub: claims.sub, clientId, keycloakSid: claims.sid };
+    recheckRequested = await requestGrantRecheck({ ...scope, grantedBefore: issuedAt }, RECHECK_DELAY_MS);
   }
   await auditRecorder({
     actor: "keycloak",
     actorType: "system",
     subject: claims.sub ?? null,
     action: "auth.backchannel_logout",
-    resource: `client:${workerClient().clientId}`,
+    resource: `client:${clientId}`,
     outcome: "success",
     correlationId,
     mechanism: "oidc-backchannel-logout",
-    details: { sid: claims.sid ?? null, revokeOfflineAccess: revokeOffline, revokedGrants },
+    details: { sid: claims.sid ?? null, revokeOfflineAccess: revokeOffline, recheckRequested },
   });
-  return { revokedGrants, revokeOffline };
+  return { recheckRequested, revokeOffline };
 }

@@ -3,13 +3,17 @@ import { z } from "zod";
 import { db } from "../../db";
 import { AppError } from "../../errors";
 import { auditRecorder } from "../../audit/record-event";
-import { openSecret, sealSecret } from "../../vault/token-vault";
-import { vaultAad } from "../../vault/aad";
 import { log } from "../../logger";
+import { loginAccessToken } from "../../auth/login-session-token";
+import { readConsent, removeConsent } from "../../oauth/keycloak-account-api";
+import { workerClient } from "../../oauth/get-oidc-config";
+import { beginGrantRevocation, type TRevocationActor } from "../../grants/begin-grant-revocation";
+import { attemptRevocation } from "../../grants/confirm-revocation";
+import { recordRevocationParts } from "../../grants/record-revocation-parts";
+import { deleteCollectedData, type TDataDisposition } from "../tasks/delete-collected-data";
 import type { TCtx } from "../context";
-import { attemptRevocation } from "./process-revocation-outbox";
 
-export const ZRevokeGrantSchema = z.object({ grantId: z.string().min(1).max(100) });
+export const ZRevokeGrantSchema = z.object({ grantId: z.string().min(1).max(100), deleteData: z.boolean().optional() });
 
 export type TRevokeReceipt = {
   grantId: string;
@@ -19,97 +23,75 @@ export type TRevokeReceipt = {
   keycloak: "confirmed" | "waiting" | "not_needed";
   confirmedAt: Date | null;
   proof: string | null;
+  consent: { state: "removed" | "not_removed" | "unknown"; at: Date | null; proof: string | null; error: string | null };
+  data: TDataDisposition | null;
 };
 
-type TLockedGrant = { id: string; userSub: string; status: string; keyId: string; refreshTokenEnc: string; scopes: string[]; revokedAt: Date | null };
-
 /**
- * Revokes one of the caller's grants. Order matters: first, in one transaction holding the grant's row
- * lock (so no refresh can rotate the token underneath), the grant stops locally — status `revoking`,
- * cached access token wiped, its tasks stopped — and the token moves into the durable revocation outbox.
- * Then Keycloak is asked (RFC 7009); if it cannot be reached the outbox retries until it confirms.
- * Revoking twice returns the existing receipt. Another person's grant is NotFound.
+ * Revokes one of the caller's grants, everywhere: it stops locally at once (tasks stopped, token into
+ * the outbox — see beginGrantRevocation), Keycloak is asked to end the offline session (RFC 7009; the
+ * outbox retries until a refused refresh proves it), and Keycloak's consent for the worker is removed in
+ * the person's own name (account API), so the account console no longer lists the worker. With
+ * `deleteData`, what the tasks collected is deleted too. Revoking twice returns the existing receipt.
+ * Another person's grant is NotFound.
  */
 export async function revokeGrant(
-  ctx: TCtx,
-  raw: unknown,
-  opts: {
-    reason?: string;
-    actor?: { id: string; type: "user" | "admin" | "client" | "system" };
-    /** Ask Keycloak right away (default) or leave it to the outbox, e.g. while Keycloak is mid-logout. */
-    attemptNow?: boolean;
-  } = {},
+  ctx: TCtx & { loginSessionId?: string },
+  input: z.infer<typeof ZRevokeGrantSchema>,
+  opts: { reason?: string; actor?: TRevocationActor } = {},
 ): Promise<TRevokeReceipt> {
-  const reason = opts.reason ?? "revoked by the user";
-  const actor = opts.actor ?? { id: ctx.userSub, type: ctx.isAdmin ? "admin" : "user" };
-  const { grantId } = ZRevokeGrantSchema.parse(raw);
-  const now = new Date();
-  const result = await db().$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<TLockedGrant[]>`
-      SELECT "id", "userSub", "status"::text AS "status", "keyId", "refreshTokenEnc", "scopes", "revokedAt"
-      FROM "Grant" WHERE "id" = ${grantId} AND "userSub" = ${ctx.userSub} FOR UPDATE`;
-    const grant = rows[0];
-    if (!grant) throw new AppError("NotFound", "No such grant");
-    if (grant.status !== "active" && grant.status !== "pending") {
-      return { grant, revocationId: null as string | null, fresh: false };
-    }
-    const revocation = await tx.revocation.create({
-      data: {
-        grantId,
-        userSub: ctx.userSub,
-        requestedBy: actor.id,
-        keyId: "",
-        tokenEnc: "",
-        nextAttemptAt: opts.attemptNow === false ? new Date(now.getTime() + 2000) : now,
-      },
-    });
-    const token = openSecret({ keyId: grant.keyId, sealed: grant.refreshTokenEnc }, vaultAad.grantRefresh(grantId));
-    const sealed = sealSecret(token, vaultAad.revocationToken(revocation.id));
-    await tx.revocation.update({ where: { id: revocation.id }, data: { keyId: sealed.keyId, tokenEnc: sealed.sealed } });
-    await tx.grant.update({
-      where: { id: grantId },
-      data: {
-        status: "revoking",
-        revokedAt: now,
-        revokeReason: reason,
-        refreshTokenEnc: "",
-        accessTokenEnc: null,
-        accessExpiresAt: null,
-        version: { increment: 1 },
-      },
-    });
-    await tx.task.updateMany({
-      where: { grantId, status: { not: "revoked" } },
-      data: { status: "revoked", stoppedReason: "access revoked", nextRunAt: null },
-    });
-    return { grant, revocationId: revocation.id, fresh: true };
+  const begun = await beginGrantRevocation({
+    userSub: ctx.userSub,
+    grantId: input.grantId,
+    reason: opts.reason ?? "revoked by the user",
+    actor: opts.actor ?? { id: ctx.userSub, type: ctx.isAdmin ? "admin" : "user" },
+    correlationId: ctx.correlationId,
   });
+  if (begun) {
+    // Best effort now; the outbox keeps it if Keycloak does not answer.
+    await attemptRevocation(begun.revocationId, ctx.correlationId).catch((error) =>
+      log.warn("revocation deferred to the outbox", { error, revocationId: begun.revocationId }),
+    );
+    const consent = ctx.loginSessionId ? await removeWorkerConsent(ctx as TCtx & { loginSessionId: string }) : { error: "no sign-in to act in your name" };
+    const dataDisposition = input.deleteData ? await deleteCollectedData(ctx) : undefined;
+    await recordRevocationParts(begun.revocationId, ctx.userSub, { consent, dataDisposition });
+  }
+  return readReceipt(ctx.userSub, input.grantId);
+}
 
-  if (result.fresh && result.revocationId) {
+/** Removes the worker's consent at Keycloak in the person's name and proves it by reading it back. */
+async function removeWorkerConsent(ctx: TCtx & { loginSessionId: string }): Promise<{ removedAt: Date; proof: string } | { error: string }> {
+  const clientId = workerClient().clientId;
+  try {
+    const token = await loginAccessToken(ctx.loginSessionId, ctx.userSub);
+    await removeConsent(token, clientId);
+    const after = await readConsent(token, clientId);
+    if (after) return { error: "Keycloak still lists the consent after removing it" };
+    const removedAt = new Date();
+    const proof = `Keycloak's account API no longer lists a consent for ${clientId} (read back at ${removedAt.toISOString()})`;
     await auditRecorder({
-      actor: actor.id,
-      actorType: actor.type,
+      actor: ctx.userSub,
+      actorType: ctx.isAdmin ? "admin" : "user",
       subject: ctx.userSub,
-      action: "grant.revoke_requested",
-      resource: `grant:${grantId}`,
+      action: "grant.consent_removed",
+      resource: `client:${clientId}`,
       outcome: "success",
       correlationId: ctx.correlationId,
-      mechanism: "offline-access",
-      details: { scopes: result.grant.scopes, reason },
-    }).catch((error) => log.error("audit failed", { error }));
-    // Best effort now; the outbox keeps it if Keycloak does not answer.
-    if (opts.attemptNow !== false) await attemptRevocation(result.revocationId, ctx.correlationId).catch((error) =>
-      log.warn("revocation deferred to the outbox", { error, revocationId: result.revocationId }),
-    );
+      mechanism: "keycloak-account-api",
+    });
+    return { removedAt, proof };
+  } catch (error) {
+    const message = error instanceof AppError ? error.message : "Keycloak could not be asked";
+    log.warn("consent removal failed", { error, correlationId: ctx.correlationId });
+    return { error: message };
   }
-  return readReceipt(ctx.userSub, grantId);
 }
 
 /** The receipt of a grant's latest revocation, for the caller only. */
 export async function readReceipt(userSub: string, grantId: string): Promise<TRevokeReceipt> {
   const grant = await db().grant.findFirst({
     where: { id: grantId, userSub },
-    include: { revocations: { orderBy: { requestedAt: "desc" }, take: 1 } },
+    include: { revocations: { where: { purpose: "grant" }, orderBy: { requestedAt: "desc" }, take: 1 } },
   });
   if (!grant) throw new AppError("NotFound", "No such grant");
   const r = grant.revocations[0];
@@ -121,5 +103,12 @@ export async function readReceipt(userSub: string, grantId: string): Promise<TRe
     keycloak: r ? (r.status === "confirmed" ? "confirmed" : "waiting") : "not_needed",
     confirmedAt: r?.confirmedAt ?? null,
     proof: r?.proof ?? null,
+    consent: {
+      state: r?.consentRemovedAt ? "removed" : r?.consentError ? "not_removed" : "unknown",
+      at: r?.consentRemovedAt ?? null,
+      proof: r?.consentProof ?? null,
+      error: r?.consentError ?? null,
+    },
+    data: (r?.dataDisposition as TDataDisposition | null) ?? null,
   };
 }

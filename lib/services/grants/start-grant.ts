@@ -2,6 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { buildConsentRequest } from "../../oauth/build-consent-request";
 import { env } from "../../env";
+import { db } from "../../db";
+import { taskScopesOf } from "../../grants/store-consented-grant";
 import { AppError } from "../../errors";
 import { SCOPE_CATALOG, TASK_CATALOG, type TTaskType } from "../../tasks/task-catalog";
 import type { TCtx } from "../context";
@@ -9,7 +11,9 @@ import { sealPendingConsent } from "./pending-consent-cookie";
 
 export const ZStartGrantSchema = z.object({
   task: z.enum(Object.keys(TASK_CATALOG) as [TTaskType, ...TTaskType[]]).nullable().optional(),
-  scopes: z.array(z.string()).optional(),
+  scopes: z.array(z.string().max(100)).max(20).optional(),
+  /** "add" (default): what the grant has plus what is asked. "set": exactly the scopes asked (narrowing). */
+  mode: z.enum(["add", "set"]).optional(),
 });
 export type TStartGrantInput = z.infer<typeof ZStartGrantSchema>;
 
@@ -25,11 +29,15 @@ export function requestedTaskScopes(input: TStartGrantInput): string[] {
 /**
  * Starts an offline-consent request for the signed-in user: builds Keycloak's authorization URL (PKCE,
  * state, nonce, prompt=consent) and returns the sealed cookie that binds the callback to this person
- * and this login session. Nothing is stored until the callback verifies everything.
+ * and this login session. There is one grant per person and worker, so "add" asks for the union of what
+ * the active grant holds and what is new (Keycloak shows the full list), and "set" asks for exactly the
+ * given scopes (narrowing). Nothing is stored until the callback verifies everything.
  */
 export async function startGrant(ctx: TCtx & { loginSessionId: string }, raw: unknown) {
   const input = ZStartGrantSchema.parse(raw);
-  const taskScopes = requestedTaskScopes(input);
+  const asked = requestedTaskScopes(input);
+  const current = input.mode === "set" ? null : await db().grant.findFirst({ where: { userSub: ctx.userSub, status: "active" }, select: { scopes: true } });
+  const taskScopes = [...new Set([...taskScopesOf(current?.scopes ?? []), ...asked])];
   const redirectUri = new URL("/grants/callback", env().NEXTAUTH_URL).toString();
   const { url, checks } = await buildConsentRequest({ taskScopes, redirectUri });
   const cookie = sealPendingConsent({

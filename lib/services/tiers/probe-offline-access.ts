@@ -1,6 +1,6 @@
 import "server-only";
 import { decodeJwt } from "jose";
-import { getDelegatedToken } from "../../oauth/get-delegated-token";
+import { getDelegatedToken } from "../../grants/get-delegated-token";
 import { getOidcConfig, workerClient } from "../../oauth/get-oidc-config";
 import type { TUserAccessToken } from "../../oauth/token-types";
 import type { TAuditRecorder } from "../../audit/types";

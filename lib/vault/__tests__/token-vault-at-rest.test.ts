@@ -93,7 +93,7 @@ describe("token vault at rest", () => {
   });
 
   it("old-key rows stay readable once a newer key is added (new writes use the newest)", async () => {
-    const { getDelegatedToken } = await import("@/lib/oauth/get-delegated-token");
+    const { getDelegatedToken } = await import("@/lib/grants/get-delegated-token");
     const { createMemoryRecorder } = await import("@/test/keycloak/grant-fixture");
     const { sealSecret, currentKeyId } = await import("@/lib/vault/token-vault");
     const cached = await getDelegatedToken({ grantId, recorder: createMemoryRecorder(), correlationId: "vault" });
@@ -113,7 +113,7 @@ describe("token vault at rest", () => {
 
   it("without the old key, the error names the missing key id and no secret", async () => {
     await withKeys(T2_ONLY, async () => {
-      const { getDelegatedToken } = await import("@/lib/oauth/get-delegated-token");
+      const { getDelegatedToken } = await import("@/lib/grants/get-delegated-token");
       const { createMemoryRecorder } = await import("@/test/keycloak/grant-fixture");
       await expect(getDelegatedToken({ grantId, recorder: createMemoryRecorder(), correlationId: "vault" })).rejects.toThrow(
         'Token vault: key "t1" is no longer configured in TOKEN_VAULT_KEYS',
@@ -133,7 +133,7 @@ describe("token vault at rest", () => {
     await withKeys(T2_ONLY, async () => {
       const { openSecret } = await import("@/lib/vault/token-vault");
       const { vaultAad } = await import("@/lib/vault/aad");
-      const { getDelegatedToken } = await import("@/lib/oauth/get-delegated-token");
+      const { getDelegatedToken } = await import("@/lib/grants/get-delegated-token");
       const { createMemoryRecorder } = await import("@/test/keycloak/grant-fixture");
       const l = (await sql.query(`SELECT * FROM "LoginSession" WHERE id = $1`, [loginId])).rows[0];
       expect(openSecret({ keyId: l.keyId, sealed: l.idTokenEnc }, vaultAad.loginId(loginId))).toBe("id-token-plain");

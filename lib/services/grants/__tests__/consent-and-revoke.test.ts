@@ -9,7 +9,7 @@ import { revokeAllGrants } from "../revoke-all-grants";
 import { listGrants } from "../list-grants";
 import { checkGrantHealth } from "../check-grant-health";
 import { refreshOfflineToken } from "@/lib/oauth/refresh-offline-token";
-import { getDelegatedToken } from "@/lib/oauth/get-delegated-token";
+import { getDelegatedToken } from "@/lib/grants/get-delegated-token";
 import { approveConsentOverHttp, LOCAL_USERS } from "@/test/keycloak/consent-over-http";
 import { adminFetch, ensureOfflineAccessScopeMapping, getClientByClientId, getUserByUsername, listOfflineSessions } from "@/test/keycloak/admin-api";
 import { createGrantOverHttp, createMemoryRecorder, currentOfflineToken } from "@/test/keycloak/grant-fixture";

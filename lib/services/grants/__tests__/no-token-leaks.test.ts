@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 import { auditRecorder } from "@/lib/audit/record-event";
-import { getDelegatedToken } from "@/lib/oauth/get-delegated-token";
+import { getDelegatedToken } from "@/lib/grants/get-delegated-token";
 import { revokeGrant } from "../revoke-grant";
 import { listGrants } from "../list-grants";
 import { checkGrantHealth } from "../check-grant-health";

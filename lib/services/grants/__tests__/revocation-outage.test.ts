@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 import { revokeGrant, readReceipt } from "../revoke-grant";
 import { processRevocationOutbox } from "../process-revocation-outbox";
-import { getDelegatedToken } from "@/lib/oauth/get-delegated-token";
+import { getDelegatedToken } from "@/lib/grants/get-delegated-token";
 import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";
 import { listOfflineSessions } from "@/test/keycloak/admin-api";
 import { createGrantOverHttp, createMemoryRecorder } from "@/test/keycloak/grant-fixture";

@@ -1,15 +1,16 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { db } from "../../db";
-import { auditRecorder } from "../../audit/record-event";
-import { revokeToken } from "../../oauth/revoke-token";
-import { refreshOfflineToken } from "../../oauth/refresh-offline-token";
-import { IdpUnavailableError, OAuthProviderError } from "../../oauth/oauth-errors";
-import { openSecret, sealSecret } from "../../vault/token-vault";
-import { vaultAad } from "../../vault/aad";
-import { log } from "../../logger";
+import { db } from "../db";
+import { appendAuditEvents, auditRecorder } from "../audit/record-event";
+import { revokeToken } from "../oauth/revoke-token";
+import { refreshOfflineToken } from "../oauth/refresh-offline-token";
+import { IdpUnavailableError, OAuthProviderError } from "../oauth/oauth-errors";
+import { openSecret, sealSecret } from "../vault/token-vault";
+import { vaultAad } from "../vault/aad";
+import { log } from "../logger";
+import { assertGrantTransition } from "./grant-lifecycle";
 
-type TPendingRow = { id: string; grantId: string; userSub: string; keyId: string; tokenEnc: string; attempts: number };
+type TPendingRow = { id: string; purpose: "grant" | "superseded_token"; grantId: string; userSub: string; keyId: string; tokenEnc: string; attempts: number };
 
 const MAX_BACKOFF_MS = 60_000;
 
@@ -22,13 +23,15 @@ export function revocationBackoffMs(attempts: number): number {
  * Tries once to get one pending revocation confirmed by Keycloak. Confirmation means: Keycloak was asked
  * (RFC 7009) AND a refresh with the same token now fails with invalid_grant — that failure is the
  * receipt's proof. Any other outcome leaves the row pending with a later retry time; nothing is ever lost.
+ * On confirmation the grant moves revoking → revoked (purpose "grant"; a superseded token leaves its
+ * grant as it is) and the outbox forgets the token, in one transaction with the audit row.
  * Rows are locked with SKIP LOCKED so several processes can work the outbox at once.
  */
 export async function attemptRevocation(revocationId: string, correlationId: string = randomUUID()): Promise<"confirmed" | "waiting"> {
   return db().$transaction(
     async (tx) => {
       const rows = await tx.$queryRaw<TPendingRow[]>`
-        SELECT "id", "grantId", "userSub", "keyId", "tokenEnc", "attempts" FROM "Revocation"
+        SELECT "id", "purpose"::text AS "purpose", "grantId", "userSub", "keyId", "tokenEnc", "attempts" FROM "Revocation"
         WHERE "id" = ${revocationId} AND "status" = 'pending' FOR UPDATE SKIP LOCKED`;
       const row = rows[0];
       if (!row) return "waiting";
@@ -68,18 +71,26 @@ export async function attemptRevocation(revocationId: string, correlationId: str
         where: { id: row.id },
         data: { status: "confirmed", confirmedAt: now, proof, tokenEnc: "", lastError: null, attempts: row.attempts + 1 },
       });
-      await tx.grant.updateMany({ where: { id: row.grantId, status: "revoking" }, data: { status: "revoked" } });
-      await auditRecorder({
-        actor: "keycloak",
-        actorType: "system",
-        subject: row.userSub,
-        action: "grant.revoke_confirmed",
-        resource: `grant:${row.grantId}`,
-        outcome: "success",
-        correlationId,
-        mechanism: "rfc7009",
-        details: { revocationId: row.id, proof },
-      });
+      if (row.purpose === "grant") {
+        const grant = await tx.grant.findUnique({ where: { id: row.grantId }, select: { status: true } });
+        if (grant?.status === "revoking") {
+          assertGrantTransition(grant.status, "revoked");
+          await tx.grant.update({ where: { id: row.grantId }, data: { status: "revoked", version: { increment: 1 } } });
+        }
+      }
+      await appendAuditEvents(tx, [
+        {
+          actor: "keycloak",
+          actorType: "system",
+          subject: row.userSub,
+          action: row.purpose === "grant" ? "grant.revoke_confirmed" : "grant.superseded_token_revoked",
+          resource: `grant:${row.grantId}`,
+          outcome: "success",
+          correlationId,
+          mechanism: "rfc7009",
+          details: { revocationId: row.id, proof },
+        },
+      ]);
       return "confirmed";
     },
     { timeout: 30_000, maxWait: 10_000 },

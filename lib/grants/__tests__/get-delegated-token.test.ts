@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as oidc from "openid-client";
 import { decodeJwt } from "jose";
 import { db } from "@/lib/db";
-import { getDelegatedToken } from "@/lib/oauth/get-delegated-token";
+import { getDelegatedToken } from "@/lib/grants/get-delegated-token";
 import { getOidcConfig } from "@/lib/oauth/get-oidc-config";
 import { revokeToken } from "@/lib/oauth/revoke-token";
 import { GrantRevokedError } from "@/lib/oauth/oauth-errors";

@@ -7,12 +7,14 @@ import { AppError } from "../errors";
 import type { TAuditRecorder } from "../audit/types";
 import { vaultAad } from "../vault/aad";
 import { openSecret, sealSecret } from "../vault/token-vault";
-import { exchangeToken } from "./exchange-token";
-import { GrantRevokedError, OAuthProviderError, toOAuthError } from "./oauth-errors";
-import { refreshOfflineToken } from "./refresh-offline-token";
-import type { TOAuthCallContext } from "./report-oauth-event";
-import type { TUserAccessToken } from "./token-types";
-import { tokenSubject } from "./token-subject";
+import { exchangeToken } from "../oauth/exchange-token";
+import { ClientMisconfiguredError, GrantRevokedError, classifyRefreshRefusal, toOAuthError } from "../oauth/oauth-errors";
+import { refreshOfflineToken } from "../oauth/refresh-offline-token";
+import type { TOAuthCallContext } from "../oauth/report-oauth-event";
+import type { TUserAccessToken } from "../oauth/token-types";
+import { tokenSubject } from "../oauth/token-subject";
+import { lockGrant, type TLockedGrant } from "./lock-grant";
+import { markRevokedAtProvider } from "./mark-revoked-at-provider";
 
 export type TGetDelegatedTokenInput = {
   grantId: string;
@@ -39,15 +41,7 @@ export type TDelegatedToken = {
   source: "cache" | "refresh" | "exchange";
 };
 
-type TGrantRow = {
-  id: string;
-  userSub: string;
-  status: string;
-  keyId: string;
-  refreshTokenEnc: string;
-  accessTokenEnc: string | null;
-  accessExpiresAt: Date | null;
-};
+type TGrantRow = Pick<TLockedGrant, "id" | "userSub" | "status" | "keyId" | "refreshTokenEnc" | "accessTokenEnc" | "accessExpiresAt" | "lastUsedAt">;
 
 type TTxOutcome = { ok: TDelegatedToken } | { fail: Error };
 
@@ -55,13 +49,19 @@ const NON_TASK_SCOPES = new Set(["openid", "offline_access", "profile", "email",
 
 const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
 
+/** lastUsedAt is a hint for people, not a lock: written at most this often per grant on the cached path. */
+const LAST_USED_GRANULARITY_MS = 60_000;
+
 /**
  * The one way the worker and server actions get a token to act for a user. Reuses the sealed cached
  * access token until shortly before it expires; otherwise refreshes the offline token (and optionally
  * exchanges it) while holding the Grant row lock, so refreshes of one grant are serialised across
  * processes and the rotated refresh token is stored in the same transaction (version bumped).
- * Refuses grants that are not active; on invalid_grant marks the grant revoked_at_provider and throws
- * GrantRevokedError. Never returns a service-account token.
+ * Refuses grants that are not active. When Keycloak refuses the grant itself, the grant becomes
+ * revoked_at_provider and its tasks stop in that same transaction (GrantRevokedError); when Keycloak
+ * refuses our client (wrong credentials), the grant stays active (ClientMisconfiguredError).
+ * With `exchange`, only an audience-only token is returned: the consent-time token (audience nextcloud
+ * AND the worker) is exchanged on first use instead of being reused. Never returns a service-account token.
  */
 export async function getDelegatedToken(input: TGetDelegatedTokenInput): Promise<TDelegatedToken> {
   const minValidityMs = (input.minValiditySeconds ?? 30) * 1000;
@@ -72,16 +72,15 @@ export async function getDelegatedToken(input: TGetDelegatedTokenInput): Promise
 
   const cached = readCache(grant, minValidityMs, audience);
   if (cached) {
-    await db().grant.update({ where: { id: grant.id }, data: { lastUsedAt: new Date() } });
+    if (!grant.lastUsedAt || Date.now() - grant.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
+      await db().grant.updateMany({ where: { id: grant.id, status: "active" }, data: { lastUsedAt: new Date() } });
+    }
     return cached;
   }
 
   const ctx: TOAuthCallContext = { recorder: input.recorder, correlationId: input.correlationId, subject: grant.userSub, taskId: input.taskId };
   const outcome = await db().$transaction(async (tx): Promise<TTxOutcome> => {
-    const rows = await tx.$queryRaw<TGrantRow[]>`
-      SELECT "id", "userSub", "status"::text AS "status", "keyId", "refreshTokenEnc", "accessTokenEnc", "accessExpiresAt"
-      FROM "Grant" WHERE "id" = ${input.grantId} FOR UPDATE`;
-    const locked = rows[0];
+    const locked = await lockGrant(tx, input.grantId);
     if (!locked) return { fail: new AppError("NotFound", `Grant ${input.grantId} does not exist`) };
     try {
       assertActive(locked);
@@ -94,6 +93,10 @@ export async function getDelegatedToken(input: TGetDelegatedTokenInput): Promise
       await tx.grant.update({ where: { id: locked.id }, data: { lastUsedAt: new Date() } });
       return { ok: fresh };
     }
+    // First use after consent: the consent-time token is still valid but not audience-only; exchange it
+    // as it is rather than spending a refresh.
+    const subjectForExchange = audience ? readCache(locked, minValidityMs, null) : null;
+    if (subjectForExchange) return exchangeLocked(tx, locked, subjectForExchange.token, input, audience!, ctx);
     return refreshLocked(tx, locked, input, audience, ctx);
   }, TX_OPTIONS);
 
@@ -103,7 +106,7 @@ export async function getDelegatedToken(input: TGetDelegatedTokenInput): Promise
 
 async function refreshLocked(
   tx: Prisma.TransactionClient,
-  grant: TGrantRow,
+  grant: TLockedGrant,
   input: TGetDelegatedTokenInput,
   audience: string | null,
   ctx: TOAuthCallContext,
@@ -116,25 +119,15 @@ async function refreshLocked(
     refreshed = await refreshOfflineToken(offline, ctx);
   } catch (err) {
     const e = toOAuthError("token.refresh", err);
-    if (e instanceof OAuthProviderError && e.error === "invalid_grant") {
-      await tx.grant.update({
-        where: { id: grant.id },
-        data: {
-          status: "revoked_at_provider",
-          revokedAt: now,
-          revokeReason: `invalid_grant: ${e.errorDescription ?? ""}`.trim(),
-          lastRefreshAt: now,
-          lastRefreshOk: false,
-          lastError: e.message,
-          accessTokenEnc: null,
-          accessExpiresAt: null,
-          version: { increment: 1 },
-        },
-      });
-      return { fail: new GrantRevokedError(grant.id, e.errorDescription) };
+    const refusal = classifyRefreshRefusal(e);
+    if (refusal === "revoked") {
+      const words = (e as { errorDescription?: string }).errorDescription ?? e.message;
+      await markRevokedAtProvider(tx, grant, words, ctx.correlationId);
+      return { fail: new GrantRevokedError(grant.id, words) };
     }
-    await tx.grant.update({ where: { id: grant.id }, data: { lastRefreshAt: now, lastRefreshOk: false, lastError: e.message } });
-    return { fail: e };
+    const failure = refusal === "misconfigured" ? new ClientMisconfiguredError("token.refresh", e.message) : e;
+    await tx.grant.update({ where: { id: grant.id }, data: { lastRefreshAt: now, lastRefreshOk: false, lastError: failure.message } });
+    return { fail: failure };
   }
 
   // The old offline token is dead from here on: whatever happens next, the rotated one must be stored.
@@ -146,7 +139,7 @@ async function refreshLocked(
   if (input.exchange) {
     try {
       const opts = typeof input.exchange === "object" ? input.exchange : {};
-      const scope = opts.scope ?? refreshed.scopes.filter((s) => !NON_TASK_SCOPES.has(s));
+      const scope = opts.scope ?? grantTaskScopes(refreshed.scopes);
       const ex = await exchangeToken({ subjectToken: refreshed.accessToken, audience: opts.audience ?? env().NEXTCLOUD_AUDIENCE, scope }, ctx);
       token = ex.accessToken;
       expiresAt = ex.accessExpiresAt;
@@ -169,6 +162,8 @@ async function refreshLocked(
       lastError: exchangeError?.message ?? null,
       lastUsedAt: now,
       idleExpiresAt: refreshed.refreshExpiresAt ?? undefined,
+      // A refresh that worked is the answer to any pending re-check.
+      recheckAt: null,
     },
   });
   if (exchangeError) return { fail: exchangeError };
@@ -177,6 +172,44 @@ async function refreshLocked(
     return { fail: new AppError("ProviderError", `Keycloak issued a token without audience "${audience}"; check the grant's scopes`) };
   }
   return { ok: { token, expiresAt, subject, source } };
+}
+
+/** Exchanges a still-valid cached token for an audience-only one and caches the result (no refresh). */
+async function exchangeLocked(
+  tx: Prisma.TransactionClient,
+  grant: TLockedGrant,
+  subjectToken: TUserAccessToken,
+  input: TGetDelegatedTokenInput,
+  audience: string,
+  ctx: TOAuthCallContext,
+): Promise<TTxOutcome> {
+  const opts = typeof input.exchange === "object" ? input.exchange : {};
+  const scope = opts.scope ?? grantTaskScopes(grant.scopes);
+  try {
+    const ex = await exchangeToken({ subjectToken, audience, scope }, ctx);
+    if (!isAudienceOnly(ex.accessToken, audience)) {
+      return { fail: new AppError("ProviderError", `Keycloak issued an exchanged token whose audience is not only "${audience}"`) };
+    }
+    // Both sealed columns share one key id: re-seal the offline token with the key the access token gets.
+    const sealed = sealSecret(ex.accessToken, vaultAad.grantAccess(grant.id));
+    const refresh = sealSecret(openSecret({ keyId: grant.keyId, sealed: grant.refreshTokenEnc }, vaultAad.grantRefresh(grant.id)), vaultAad.grantRefresh(grant.id));
+    await tx.grant.update({
+      where: { id: grant.id },
+      data: { keyId: sealed.keyId, refreshTokenEnc: refresh.sealed, accessTokenEnc: sealed.sealed, accessExpiresAt: ex.accessExpiresAt, lastUsedAt: new Date() },
+    });
+    return { ok: { token: ex.accessToken, expiresAt: ex.accessExpiresAt, subject: tokenSubject(ex.accessToken) ?? grant.userSub, source: "exchange" } };
+  } catch (err) {
+    return { fail: toOAuthError("token.exchange", err) };
+  }
+}
+
+function grantTaskScopes(scopes: string[]): string[] {
+  return scopes.filter((s) => !NON_TASK_SCOPES.has(s));
+}
+
+function isAudienceOnly(token: string, audience: string): boolean {
+  const aud = audiencesOf(token);
+  return aud.length === 1 && aud[0] === audience;
 }
 
 function assertActive(grant: { id: string; status: string }): void {
@@ -199,7 +232,8 @@ function readCache(
   if (!grant.accessTokenEnc || !grant.accessExpiresAt) return null;
   if (grant.accessExpiresAt.getTime() - Date.now() < minValidityMs) return null;
   const token = openSecret({ keyId: grant.keyId, sealed: grant.accessTokenEnc }, vaultAad.grantAccess(grant.id)) as TUserAccessToken;
-  if (audience && !audiencesOf(token).includes(audience)) return null;
+  // An exchange was asked for: only an audience-only token (the result of one) will do.
+  if (audience && !isAudienceOnly(token, audience)) return null;
   return { token, expiresAt: grant.accessExpiresAt, subject: tokenSubject(token) ?? grant.userSub, source: "cache" };
 }
 
