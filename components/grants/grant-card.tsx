@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { TGrantView } from "@/lib/services/grants/list-grants";
 import { SCOPE_CATALOG, TASK_CATALOG } from "@/lib/tasks/task-catalog";
 import { formatTime } from "@/components/ui/format-time";
@@ -6,17 +7,23 @@ import { RevocationReceipt } from "./revocation-receipt";
 
 const STATUS: Record<TGrantView["status"], { label: string; tone: "green" | "amber" | "red" | "slate" }> = {
   active: { label: "Active", tone: "green" },
-  pending: { label: "Pending", tone: "slate" },
   revoking: { label: "Stopped here, waiting for Keycloak", tone: "amber" },
   revoked: { label: "Revoked", tone: "slate" },
   revoked_at_provider: { label: "Revoked in Keycloak", tone: "red" },
 };
 
-/** One grant: what it allows, its lifetime and health, and its revoke controls or receipt. */
+const TASK_SCOPES = Object.keys(SCOPE_CATALOG).filter((x) => x !== "offline_access");
+
+/**
+ * One grant: what it allows, its lifetime and health, and its controls — add access (re-consent with
+ * more), narrow access (re-consent with less; the tasks needing the dropped scope stop), check, revoke —
+ * or, once revoked, its receipt.
+ */
 export function GrantCard(props: { grant: TGrantView; busy: boolean; onRevoke: () => void; onCheck: () => void }) {
   const g = props.grant;
   const s = STATUS[g.status];
-  const taskScopes = g.scopes.filter((x) => !["openid", "offline_access", "profile", "email", "basic", "roles"].includes(x));
+  const taskScopes = g.scopes.filter((x) => TASK_SCOPES.includes(x));
+  const missing = TASK_SCOPES.filter((x) => !taskScopes.includes(x));
   return (
     <li className="rounded border bg-white p-4" aria-label={`Grant ${taskScopes.join(", ")}`} data-grant-id={g.id}>
       <div className="flex flex-wrap items-center gap-3">
@@ -33,6 +40,25 @@ export function GrantCard(props: { grant: TGrantView; busy: boolean; onRevoke: (
           </span>
         )}
       </div>
+      {g.status === "active" && (missing.length > 0 || taskScopes.length > 1) && (
+        <div className="mt-3 flex flex-wrap gap-2 text-sm">
+          {missing.length > 0 && (
+            <Link href={`/grants/new?scopes=${missing.join(",")}`} className="rounded border border-blue-300 px-2 py-1 text-blue-800 hover:bg-blue-50">
+              Add access: {missing.map((x) => SCOPE_CATALOG[x]!.label.toLowerCase()).join(", ")}
+            </Link>
+          )}
+          {taskScopes.length > 1 &&
+            taskScopes.map((drop) => (
+              <Link
+                key={drop}
+                href={`/grants/new?mode=set&scopes=${taskScopes.filter((x) => x !== drop).join(",")}`}
+                className="rounded border px-2 py-1 text-slate-800 hover:bg-slate-100"
+              >
+                Narrow access: stop “{SCOPE_CATALOG[drop]!.label.toLowerCase()}”
+              </Link>
+            ))}
+        </div>
+      )}
       <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-3">
         <dt className="text-slate-500">Scopes</dt>
         <dd className="col-span-1 font-mono sm:col-span-2" data-testid="grant-scopes">{g.scopes.join(" ")}</dd>

@@ -1,7 +1,7 @@
 import type { TGrantView } from "@/lib/services/grants/list-grants";
 import { formatTime } from "@/components/ui/format-time";
 
-/** The user's proof that a revocation happened: what, when, and Keycloak's refusal of the old token. */
+/** The user's proof that a revocation happened: what, when, Keycloak's refusal of the old token, the consent removed, the data kept or deleted. */
 export function RevocationReceipt({ revocation, scopes, stoppedAt }: { revocation: NonNullable<TGrantView["revocation"]>; scopes: string[]; stoppedAt: string | null }) {
   return (
     <section aria-label="Revocation receipt" className="mt-3 rounded border border-slate-300 bg-slate-50 p-3 text-sm">
@@ -18,6 +18,21 @@ export function RevocationReceipt({ revocation, scopes, stoppedAt }: { revocatio
           Waiting for Keycloak to confirm (attempt {revocation.attempts}
           {revocation.lastError ? `; last answer: ${revocation.lastError}` : ""}). It is retried until Keycloak confirms.
         </p>
+      )}
+      {revocation.consent.state === "removed" ? (
+        <p data-testid="consent-proof">Consent removed at Keycloak at {formatTime(revocation.consent.at)}: {revocation.consent.proof}</p>
+      ) : revocation.consent.state === "not_removed" ? (
+        <p className="text-amber-800">
+          Keycloak&apos;s consent was not removed ({revocation.consent.error}); remove “Nextcloud MCP background worker” in Keycloak&apos;s account console.
+        </p>
+      ) : null}
+      {revocation.data ? (
+        <p data-testid="data-disposition">
+          Deleted what the tasks collected: {revocation.data.deleted.notes} indexed notes and {revocation.data.deleted.files} inventory entries. Kept:{" "}
+          {revocation.data.kept.join("; ")}.
+        </p>
+      ) : (
+        <p>What the tasks collected (notes index, files inventory) was kept; revoke with “also delete” to remove it.</p>
       )}
     </section>
   );

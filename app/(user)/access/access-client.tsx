@@ -26,8 +26,9 @@ export function AccessClient({ initialGrants }: { initialGrants: TGrantView[] })
     setMessage(r.ok ? null : (r.error ?? "That did not work."));
     return qc.invalidateQueries({ queryKey: ["grants"] });
   };
-  const revoke = useMutation({ mutationFn: (grantId: string) => revokeGrantAction({ grantId }), onSuccess: after });
-  const revokeAll = useMutation({ mutationFn: () => revokeAllGrantsAction(), onSuccess: after });
+  const revoke = useMutation({ mutationFn: (v: { grantId: string; deleteData: boolean }) => revokeGrantAction(v), onSuccess: after });
+  const revokeAll = useMutation({ mutationFn: (deleteData: boolean) => revokeAllGrantsAction({ deleteData }), onSuccess: after });
+  const [deleteData, setDeleteData] = useState(false);
   const check = useMutation({ mutationFn: (grantId: string) => checkGrantAction({ grantId }), onSuccess: after });
   const active = grants.filter((g) => g.status === "active");
 
@@ -36,24 +37,34 @@ export function AccessClient({ initialGrants }: { initialGrants: TGrantView[] })
       {message && <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">{message}</p>}
       {grants.length === 0 && <p className="text-slate-600">You have not granted the background worker any access.</p>}
       {active.length > 0 && (
-        <button
-          type="button"
-          onClick={() => {
-            if (window.confirm("Revoke every grant? All background tasks stop.")) revokeAll.mutate();
-          }}
-          disabled={revokeAll.isPending}
-          className="rounded border border-red-400 px-3 py-1.5 text-sm font-medium text-red-800 hover:bg-red-50"
-        >
-          Revoke everything
-        </button>
+        <div className="flex flex-wrap items-center gap-3">
+          <button
+            type="button"
+            onClick={() => {
+              if (window.confirm(`Revoke every grant? All background tasks stop, Keycloak ends the worker's offline access and forgets your consent.${deleteData ? " What the tasks collected is deleted." : ""}`)) revokeAll.mutate(deleteData);
+            }}
+            disabled={revokeAll.isPending}
+            className="rounded border border-red-400 px-3 py-1.5 text-sm font-medium text-red-800 hover:bg-red-50"
+          >
+            Revoke everything
+          </button>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={deleteData} onChange={(e) => setDeleteData(e.target.checked)} />
+            Also delete what the tasks collected (notes index, files inventory)
+          </label>
+        </div>
       )}
       <ul className="space-y-3" aria-label="Grants">
         {grants.map((g) => (
           <GrantCard
             key={g.id}
             grant={g}
-            busy={revoke.isPending && revoke.variables === g.id}
-            onRevoke={() => revoke.mutate(g.id)}
+            busy={revoke.isPending && revoke.variables?.grantId === g.id}
+            onRevoke={() => {
+              if (window.confirm(`Revoke this access? Its tasks stop, Keycloak ends the worker's offline access and forgets your consent.${deleteData ? " What the tasks collected is deleted." : ""}`)) {
+                revoke.mutate({ grantId: g.id, deleteData });
+              }
+            }}
             onCheck={() => check.mutate(g.id)}
           />
         ))}

@@ -1,20 +1,19 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import { authedAction } from "@/lib/actions/authed-action";
 import { revokeGrant, ZRevokeGrantSchema } from "@/lib/services/grants/revoke-grant";
-import { revokeAllGrants } from "@/lib/services/grants/revoke-all-grants";
+import { revokeAllGrants, ZRevokeAllGrantsSchema } from "@/lib/services/grants/revoke-all-grants";
 import { checkGrantHealth, ZCheckGrantSchema } from "@/lib/services/grants/check-grant-health";
 
 const revoke = authedAction(ZRevokeGrantSchema, async (ctx, input) => {
   const receipt = await revokeGrant(ctx, input);
   revalidatePath("/access");
-  return { keycloak: receipt.keycloak };
+  return { keycloak: receipt.keycloak, consent: receipt.consent.state, deleted: receipt.data?.deleted ?? null };
 });
 
-const revokeAll = authedAction(z.object({}), async (ctx) => {
-  const receipts = await revokeAllGrants(ctx);
+const revokeAll = authedAction(ZRevokeAllGrantsSchema, async (ctx, input) => {
+  const receipts = await revokeAllGrants(ctx, input);
   revalidatePath("/access");
   return { revoked: receipts.length, confirmed: receipts.filter((r) => r.keycloak === "confirmed").length };
 });
@@ -25,14 +24,14 @@ const check = authedAction(ZCheckGrantSchema, async (ctx, input) => {
   return result;
 });
 
-/** Revoke one grant (server action). */
-export async function revokeGrantAction(input: { grantId: string }) {
+/** Revoke one grant (server action); `deleteData` also deletes what the tasks collected. */
+export async function revokeGrantAction(input: { grantId: string; deleteData?: boolean }) {
   return revoke(input);
 }
 
 /** Revoke every grant of the caller (server action). */
-export async function revokeAllGrantsAction() {
-  return revokeAll({});
+export async function revokeAllGrantsAction(input: { deleteData?: boolean } = {}) {
+  return revokeAll(input);
 }
 
 /** Ask Keycloak now whether a grant is still alive (server action). */

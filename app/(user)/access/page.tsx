@@ -15,9 +15,16 @@ const CALLBACK_ERRORS: Record<string, string> = {
   not_signed_in: "Please sign in before granting access.",
 };
 
-export default async function AccessPage({ searchParams }: { searchParams: Promise<{ error?: string; granted?: string }> }) {
+const GRANTED: Record<string, string> = {
+  created: "Access granted. The worker can now act for you with the scopes below.",
+  widened: "Access added. Your one grant now covers the scopes below.",
+  narrowed: "Access narrowed. Keycloak now lists only what remains; tasks that needed the dropped scope stopped.",
+  renewed: "Access renewed with the same scopes.",
+};
+
+export default async function AccessPage({ searchParams }: { searchParams: Promise<{ error?: string; granted?: string; stopped?: string; consent?: string }> }) {
   const user = await requireUserPage();
-  const { error, granted } = await searchParams;
+  const { error, granted, stopped, consent } = await searchParams;
   const grants = await listGrants({ userSub: user.sub, username: user.username, isAdmin: user.isAdmin, correlationId: randomUUID() });
   return (
     <section className="space-y-6">
@@ -34,7 +41,9 @@ export default async function AccessPage({ searchParams }: { searchParams: Promi
       )}
       {granted && (
         <p role="status" className="rounded border border-green-300 bg-green-50 p-3 text-green-800">
-          Access granted. The worker can now act for you with the scopes below.
+          {GRANTED[granted] ?? GRANTED.created}
+          {stopped ? ` Stopped: ${stopped.split(",").join(", ")}.` : ""}
+          {consent === "not_narrowed" ? " Keycloak's consent could not be narrowed; remove the scope in Keycloak's account console." : ""}
         </p>
       )}
       <AccessClient initialGrants={grants} />

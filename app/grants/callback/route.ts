@@ -25,6 +25,8 @@ export async function GET(req: Request) {
     pending,
     callbackUrl,
   );
-  const target = result.ok ? `/access?granted=${encodeURIComponent(result.grantId)}` : `/access?error=${result.reason}`;
+  const target = result.ok
+    ? `/access?granted=${encodeURIComponent(result.change)}${result.stoppedTasks.length ? `&stopped=${encodeURIComponent(result.stoppedTasks.join(","))}` : ""}${result.consentNarrowed === false ? "&consent=not_narrowed" : ""}`
+    : `/access?error=${result.reason}`;
   return NextResponse.redirect(new URL(target, base), 303);
 }

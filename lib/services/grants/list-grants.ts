@@ -7,7 +7,7 @@ export type TGrantView = {
   id: string;
   scopes: string[];
   tasksCovered: TTaskType[];
-  status: "active" | "revoking" | "revoked" | "revoked_at_provider" | "pending";
+  status: "active" | "revoking" | "revoked" | "revoked_at_provider";
   grantedAt: string;
   lastUsedAt: string | null;
   idleExpiresAt: string | null;
@@ -24,6 +24,8 @@ export type TGrantView = {
     attempts: number;
     lastError: string | null;
     proof: string | null;
+    consent: { state: "removed" | "not_removed" | "unknown"; at: string | null; proof: string | null; error: string | null };
+    data: { deleted: { notes: number; files: number }; kept: string[] } | null;
   };
 };
 
@@ -33,7 +35,7 @@ export async function listGrants(ctx: TCtx): Promise<TGrantView[]> {
     where: { userSub: ctx.userSub },
     orderBy: { grantedAt: "desc" },
     include: {
-      revocations: { orderBy: { requestedAt: "desc" }, take: 1 },
+      revocations: { where: { purpose: "grant" }, orderBy: { requestedAt: "desc" }, take: 1 },
       _count: { select: { tasks: { where: { status: { not: "revoked" } } } } },
     },
   });
@@ -62,6 +64,13 @@ export async function listGrants(ctx: TCtx): Promise<TGrantView[]> {
             attempts: r.attempts,
             lastError: r.lastError,
             proof: r.proof,
+            consent: {
+              state: r.consentRemovedAt ? "removed" : r.consentError ? "not_removed" : "unknown",
+              at: iso(r.consentRemovedAt),
+              proof: r.consentProof,
+              error: r.consentError,
+            },
+            data: (r.dataDisposition as { deleted: { notes: number; files: number }; kept: string[] } | null) ?? null,
           }
         : null,
     };

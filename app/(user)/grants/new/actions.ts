@@ -12,10 +12,11 @@ import { env } from "@/lib/env";
 export async function startGrantAction(form: FormData) {
   const task = String(form.get("task") ?? "") || null;
   const scopes = String(form.get("scopes") ?? "").split(",").filter(Boolean);
+  const mode = form.get("mode") === "set" ? "set" : "add";
   let target: string;
   try {
     const ctx = await requireCtx();
-    const { authorizationUrl, cookie } = await startGrant(ctx, task ? { task } : { scopes });
+    const { authorizationUrl, cookie } = await startGrant(ctx, task ? { task, mode } : { scopes, mode });
     (await cookies()).set(PENDING_CONSENT_COOKIE, cookie.value, {
       httpOnly: true,
       sameSite: "lax",

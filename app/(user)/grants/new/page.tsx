@@ -1,24 +1,50 @@
 import Link from "next/link";
 import { requireUserPage } from "@/lib/auth/page-guards";
+import { randomUUID } from "node:crypto";
 import { SCOPE_CATALOG, TASK_CATALOG, TASK_TYPES, type TTaskType } from "@/lib/tasks/task-catalog";
+import { listGrants } from "@/lib/services/grants/list-grants";
 import { startGrantAction } from "./actions";
 
 export const dynamic = "force-dynamic";
 
-type TSearch = { task?: string; scopes?: string };
+type TSearch = { task?: string; scopes?: string; mode?: string };
 
 /** Says in plain words what will be granted before the user sees Keycloak's own consent screen. */
 export default async function NewGrantPage({ searchParams }: { searchParams: Promise<TSearch> }) {
-  await requireUserPage();
+  const user = await requireUserPage();
   const sp = await searchParams;
+  const mode = sp.mode === "set" ? "set" : "add";
   const task = TASK_TYPES.includes(sp.task as TTaskType) ? (sp.task as TTaskType) : null;
-  const scopes = task
+  const asked = task
     ? [...TASK_CATALOG[task].scopes]
     : (sp.scopes ?? "notes.read,files.read").split(",").filter((s) => SCOPE_CATALOG[s] && s !== "offline_access");
+  // One grant per worker: adding asks Keycloak for what the grant already has plus what is new.
+  const grants = await listGrants({ userSub: user.sub, username: user.username, isAdmin: user.isAdmin, correlationId: randomUUID() });
+  const held = (grants.find((g) => g.status === "active")?.scopes ?? []).filter((s) => SCOPE_CATALOG[s] && s !== "offline_access");
+  const scopes = mode === "set" ? asked : [...new Set([...held, ...asked])];
+  const alreadyGranted = mode === "add" && held.length > 0 && asked.every((s) => held.includes(s));
+  const dropped = held.filter((s) => !scopes.includes(s));
   const all = ["offline_access", ...scopes];
+  if (alreadyGranted) {
+    return (
+      <section className="max-w-3xl space-y-4">
+        <h1 className="text-2xl font-semibold">You already granted this</h1>
+        <p className="text-slate-700">
+          Your access for the background worker already covers {asked.map((s) => SCOPE_CATALOG[s]!.label.toLowerCase()).join(" and ")}. There is one grant per
+          worker; manage it under <Link className="text-blue-700 underline" href="/access">My access</Link>.
+        </p>
+      </section>
+    );
+  }
   return (
     <section className="max-w-3xl space-y-6">
-      <h1 className="text-2xl font-semibold">Grant the background worker access</h1>
+      <h1 className="text-2xl font-semibold">{mode === "set" ? "Narrow the background worker's access" : held.length ? "Add to the background worker's access" : "Grant the background worker access"}</h1>
+      {dropped.length > 0 && (
+        <p role="note" className="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">
+          This removes: {dropped.map((s) => SCOPE_CATALOG[s]!.label.toLowerCase()).join(", ")}. Tasks that need it stop; the others keep running, and
+          Keycloak&apos;s consent will list only what remains.
+        </p>
+      )}
       <p className="text-slate-700">
         The worker <strong>nextcloud-mcp-server</strong> will act in your Nextcloud <strong>on your behalf</strong> —
         every request it makes is recorded under your name, and you can revoke it at any time under{" "}
@@ -57,6 +83,7 @@ export default async function NewGrantPage({ searchParams }: { searchParams: Pro
       <form action={startGrantAction}>
         <input type="hidden" name="task" value={task ?? ""} />
         <input type="hidden" name="scopes" value={scopes.join(",")} />
+        <input type="hidden" name="mode" value={mode} />
         <button type="submit" className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800">
           Continue to Keycloak
         </button>
