@@ -91,6 +91,11 @@ export function parseEnv(source: Record<string, string | undefined>): TEnv {
 let cached: TEnv | undefined;
 
 /** The validated process environment, parsed once on first use so builds need no secrets. */
+/** Forgets the parsed configuration so the next env() re-reads process.env (tests only). */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}
+
 export function env(): TEnv {
   cached ??= parseEnv(process.env);
   return cached;

@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { vaultAad } from "@/lib/vault/aad";
 import { openSecret } from "@/lib/vault/token-vault";
 import { storeConsentedGrant } from "@/lib/grants/store-consented-grant";
+import { attemptRevocation } from "@/lib/grants/confirm-revocation";
 import type { TRedeemedConsent } from "@/lib/oauth/redeem-consent-code";
 import { ensureOfflineAccessScopeMapping } from "./admin-api";
 import { obtainOfflineConsentOverHttp } from "./consent-over-http";
@@ -36,7 +37,10 @@ export async function createGrantOverHttp(
     create: { sub: redeemed.sub, username: user.username },
     update: {},
   });
-  const { grantId } = await storeConsentedGrant(redeemed, "test-fixture");
+  // One grant per (user, worker): a consent from another session supersedes the grant's old token, whose
+  // offline session is ended exactly as the consent callback does it.
+  const { grantId, supersededRevocationId } = await storeConsentedGrant(redeemed, "test-fixture");
+  if (supersededRevocationId) await attemptRevocation(supersededRevocationId, "test-fixture");
   return { grantId, redeemed };
 }
 

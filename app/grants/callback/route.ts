@@ -26,7 +26,7 @@ export async function GET(req: Request) {
     callbackUrl,
   );
   const target = result.ok
-    ? `/access?granted=${encodeURIComponent(result.change)}${result.stoppedTasks.length ? `&stopped=${encodeURIComponent(result.stoppedTasks.join(","))}` : ""}${result.consentNarrowed === false ? "&consent=not_narrowed" : ""}`
+    ? `/access?granted=${encodeURIComponent(result.change)}&grant=${encodeURIComponent(result.grantId)}${result.stoppedTasks.length ? `&stopped=${encodeURIComponent(result.stoppedTasks.join(","))}` : ""}${result.consentNarrowed === false ? "&consent=not_narrowed" : ""}`
     : `/access?error=${result.reason}`;
   return NextResponse.redirect(new URL(target, base), 303);
 }

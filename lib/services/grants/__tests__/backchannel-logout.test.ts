@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { db } from "@/lib/db";
 import { handleBackchannelLogout, verifyLogoutToken } from "../handle-backchannel-logout";
+import { checkGrants } from "@/lib/grants/check-grants";
 import { adminFetch, listOfflineSessions, withClientAttributes } from "@/test/keycloak/admin-api";
 import { createGrantOverHttp } from "@/test/keycloak/grant-fixture";
 import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";
@@ -52,7 +53,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe("OIDC back-channel logout for the worker client", () => {
-  it("verifies Keycloak's logout token and, with revoke_offline_access, revokes the user's grants", async () => {
+  it("verifies Keycloak's logout token; revoke_offline_access asks for a re-check that finds the ended session and stops the grant", async () => {
     await withClientAttributes(WORKER, { "backchannel.logout.url": receiverUrl, "backchannel.logout.revoke.offline.tokens": "true" }, async () => {
       const { grantId, redeemed } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
       received.length = 0;
@@ -65,10 +66,17 @@ describe("OIDC back-channel logout for the worker client", () => {
       expect(claims.nonce).toBeUndefined();
       const result = await handleBackchannelLogout(token);
       expect(result.revokeOffline).toBe(true);
-      expect(result.revokedGrants).toBeGreaterThanOrEqual(1);
+      expect(result.recheckRequested).toBe(1);
+      // The token alone changes nothing: the grant is still active until the re-check asks Keycloak.
+      const marked = await db().grant.findUniqueOrThrow({ where: { id: grantId } });
+      expect(marked.status).toBe("active");
+      expect(marked.recheckAt).not.toBeNull();
+      await checkGrants([grantId], "test");
       const grant = await db().grant.findUniqueOrThrow({ where: { id: grantId } });
-      expect(["revoking", "revoked"]).toContain(grant.status);
-      expect(grant.revokeReason).toMatch(/back-channel logout/);
+      expect(grant.status).toBe("revoked_at_provider");
+      expect(grant.refreshTokenEnc).toBe("");
+      // A replayed token is refused and changes nothing.
+      await expect(handleBackchannelLogout(token)).rejects.toMatchObject({ code: "BadInput", message: expect.stringMatching(/replay/) });
     });
   });
 

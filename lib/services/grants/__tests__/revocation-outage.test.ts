@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 import { revokeGrant, readReceipt } from "../revoke-grant";
-import { processRevocationOutbox } from "../process-revocation-outbox";
+import { processRevocationOutbox } from "@/lib/grants/confirm-revocation";
 import { getDelegatedToken } from "@/lib/grants/get-delegated-token";
 import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";
 import { listOfflineSessions } from "@/test/keycloak/admin-api";

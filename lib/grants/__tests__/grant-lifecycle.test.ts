@@ -1,0 +1,220 @@
+/**
+ * Every transition of the grant state machine against the real Keycloak, with a person of this file's
+ * own (created in the shared realm, deleted afterwards) signed in over HTTP like a browser.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { db } from "@/lib/db";
+import { startGrant } from "@/lib/services/grants/start-grant";
+import { completeGrant } from "@/lib/services/grants/complete-grant";
+import { openPendingConsent } from "@/lib/services/grants/pending-consent-cookie";
+import { revokeGrant } from "@/lib/services/grants/revoke-grant";
+import { endLoginSession } from "@/lib/auth/end-login-session";
+import { checkGrants } from "@/lib/grants/check-grants";
+import { getDelegatedToken } from "@/lib/grants/get-delegated-token";
+import { beginGrantRevocation } from "@/lib/grants/begin-grant-revocation";
+import { storeConsentedGrant } from "@/lib/grants/store-consented-grant";
+import { attemptRevocation } from "@/lib/grants/confirm-revocation";
+import { refreshOfflineToken } from "@/lib/oauth/refresh-offline-token";
+import { decodeJwt } from "jose";
+import { adminFetch, listOfflineSessions } from "@/test/keycloak/admin-api";
+import { approveConsentOverHttp, CookieJar } from "@/test/keycloak/consent-over-http";
+import { createMemoryRecorder, currentOfflineToken } from "@/test/keycloak/grant-fixture";
+import { consentInBrowser, createPerson, deletePerson, signInOverHttp, type TPerson, type TSignedIn } from "@/test/keycloak/person-fixture";
+
+const WORKER = "nextcloud-mcp-server";
+let person: TPerson;
+let me: TSignedIn;
+
+/** "Grant access" → Keycloak consent in the signed-in browser → callback, as the app runs it. */
+async function consentThroughApp(input: { task?: "notes-index" | "files-inventory"; scopes?: string[]; mode?: "add" | "set" }, jar = me.jar) {
+  const started = await startGrant(me.ctx, input);
+  const pending = openPendingConsent(started.cookie.value);
+  const callbackUrl = await approveConsentOverHttp(new URL(started.authorizationUrl), person, "http://localhost:3000/grants/callback", jar);
+  const result = await completeGrant({ ...me.ctx, correlationId: randomUUID() }, pending, callbackUrl);
+  if (!result.ok) throw new Error(`consent failed: ${result.reason}`);
+  return result;
+}
+
+async function keycloakConsentScopes(): Promise<string[] | null> {
+  const consents = await adminFetch<{ clientId: string; grantedClientScopes: string[] }[]>(`/users/${person.sub}/consents`);
+  return consents.find((c) => c.clientId === WORKER)?.grantedClientScopes ?? null;
+}
+
+async function enable(grantId: string, type: "notes-index" | "files-inventory") {
+  await db().task.upsert({
+    where: { userSub_type: { userSub: person.sub, type } },
+    create: { userSub: person.sub, type, grantId, status: "active" },
+    update: { grantId, status: "active", stoppedReason: null },
+  });
+}
+
+beforeAll(async () => {
+  person = await createPerson("lifecycle");
+  me = await signInOverHttp(person);
+});
+
+afterAll(async () => {
+  await deletePerson(person);
+});
+
+beforeEach(async () => {
+  // Each test starts with no active grant for this person (a revoke through the state machine).
+  for (const g of await db().grant.findMany({ where: { userSub: person.sub, status: "active" } })) {
+    const begun = await beginGrantRevocation({ userSub: person.sub, grantId: g.id, reason: "test reset", actor: { id: "test", type: "system" }, correlationId: "reset" });
+    if (begun) await attemptRevocation(begun.revocationId, "reset");
+  }
+});
+
+describe("one grant per person and worker", () => {
+  it("add access re-consents with the union and leaves exactly one active grant; two consents of one sign-in share Keycloak's offline session", async () => {
+    const first = await consentThroughApp({ task: "notes-index" });
+    expect(first.change).toBe("created");
+    await enable(first.grantId, "notes-index");
+    const second = await consentThroughApp({ task: "files-inventory" });
+    expect(second.grantId).toBe(first.grantId);
+    expect(second.change).toBe("widened");
+    const active = await db().grant.findMany({ where: { userSub: person.sub, status: "active" } });
+    expect(active).toHaveLength(1);
+    expect(active[0]!.scopes).toEqual(expect.arrayContaining(["notes.read", "files.read"]));
+    // Same SSO session → same offline session, so the replaced token was only forgotten (revoking it
+    // would have ended the new one too) — and no superseding revocation was queued.
+    expect(await db().revocation.count({ where: { grantId: first.grantId, purpose: "superseded_token" } })).toBe(0);
+    expect((await listOfflineSessions(person.sub, WORKER)).map((s) => s.id)).toContain(active[0]!.keycloakSid);
+    expect(await db().task.findFirstOrThrow({ where: { grantId: first.grantId } })).toMatchObject({ status: "active" });
+    expect((await checkGrants([first.grantId], "t")).stillActive).toBe(1);
+  });
+
+  it("'Grant access' for what is already granted adds no second grant", async () => {
+    const first = await consentThroughApp({ scopes: ["notes.read", "files.read"] });
+    const again = await consentThroughApp({ scopes: ["notes.read"] });
+    expect(again.grantId).toBe(first.grantId);
+    expect(again.change).toBe("renewed");
+    expect(await db().grant.count({ where: { userSub: person.sub, status: "active" } })).toBe(1);
+  });
+
+  it("a consent from another Keycloak session supersedes the old token: its own offline session ends, the grant lives on", async () => {
+    const first = await consentThroughApp({ task: "notes-index" });
+    const oldSid = (await db().grant.findUniqueOrThrow({ where: { id: first.grantId } })).keycloakSid!;
+    const otherBrowser = new CookieJar();
+    const second = await consentThroughApp({ task: "files-inventory" }, otherBrowser);
+    expect(second.grantId).toBe(first.grantId);
+    const superseded = await db().revocation.findFirstOrThrow({ where: { grantId: first.grantId, purpose: "superseded_token" } });
+    expect(superseded.status).toBe("confirmed");
+    expect(superseded.proof).toMatch(/refused by Keycloak/);
+    expect((await listOfflineSessions(person.sub, WORKER)).map((s) => s.id)).not.toContain(oldSid);
+    expect((await db().grant.findUniqueOrThrow({ where: { id: first.grantId } })).status).toBe("active");
+    expect((await checkGrants([first.grantId], "t")).stillActive).toBe(1);
+  });
+
+  it("narrow access drops a scope: its task stops, the other keeps running, Keycloak's consent lists only what remains", async () => {
+    const granted = await consentThroughApp({ scopes: ["notes.read", "files.read"] });
+    await enable(granted.grantId, "notes-index");
+    await enable(granted.grantId, "files-inventory");
+    expect(await keycloakConsentScopes()).toEqual(expect.arrayContaining(["notes.read", "files.read"]));
+    const narrowed = await consentThroughApp({ scopes: ["notes.read"], mode: "set" });
+    expect(narrowed).toMatchObject({ grantId: granted.grantId, change: "narrowed", droppedScopes: ["files.read"], stoppedTasks: ["files-inventory"], consentNarrowed: true });
+    const tasks = await db().task.findMany({ where: { grantId: granted.grantId } });
+    expect(tasks.find((t) => t.type === "files-inventory")).toMatchObject({ status: "revoked", stoppedReason: expect.stringMatching(/narrowed/) });
+    expect(tasks.find((t) => t.type === "notes-index")).toMatchObject({ status: "active" });
+    const consent = await keycloakConsentScopes();
+    expect(consent).toContain("notes.read");
+    expect(consent).not.toContain("files.read");
+    const token = await getDelegatedToken({ grantId: granted.grantId, recorder: createMemoryRecorder(), correlationId: "t", minValiditySeconds: 366 * 86400 });
+    expect(String(decodeJwt(token.token).scope)).not.toContain("files.read");
+  });
+});
+
+describe("what does not stop background work", () => {
+  it("signing out of the dashboard (Keycloak SSO logout) and Keycloak's admin 'sign out' keep the grant and its tasks", async () => {
+    const granted = await consentThroughApp({ task: "notes-index" });
+    await enable(granted.grantId, "notes-index");
+    const ended = await endLoginSession(me.loginSessionId, person.sub);
+    expect(ended.keycloakSessionEnded).toBe(true);
+    await adminFetch(`/users/${person.sub}/logout`, { method: "POST" });
+    expect(await checkGrants([granted.grantId], "t")).toEqual({ stillActive: 1, revoked: 0, unknown: 0 });
+    expect(await db().task.findFirstOrThrow({ where: { grantId: granted.grantId } })).toMatchObject({ status: "active" });
+    me = await signInOverHttp(person);
+  });
+});
+
+describe("revocations", () => {
+  it("revoke ends the offline session AND the consent in the person's name, optionally deleting collected data", async () => {
+    const granted = await consentThroughApp({ task: "notes-index" });
+    await enable(granted.grantId, "notes-index");
+    await db().noteDocument.create({ data: { userSub: person.sub, path: "/Notes/x.md", title: "x", content: "secret plans" } });
+    const token = await currentOfflineToken(granted.grantId);
+    expect(await keycloakConsentScopes()).not.toBeNull();
+    const receipt = await revokeGrant({ ...me.ctx, correlationId: randomUUID() }, { grantId: granted.grantId, deleteData: true });
+    expect(receipt.keycloak).toBe("confirmed");
+    expect(receipt.consent.state).toBe("removed");
+    expect(receipt.consent.proof).toMatch(/no longer lists a consent/);
+    expect(receipt.data?.deleted.notes).toBe(1);
+    expect(await keycloakConsentScopes()).toBeNull();
+    expect(await db().noteDocument.count({ where: { userSub: person.sub } })).toBe(0);
+    await expect(refreshOfflineToken(token, { recorder: createMemoryRecorder(), correlationId: "t" })).rejects.toMatchObject({ error: "invalid_grant" });
+    const grant = await db().grant.findUniqueOrThrow({ where: { id: granted.grantId } });
+    expect(grant).toMatchObject({ status: "revoked", refreshTokenEnc: "", accessTokenEnc: null });
+    expect(await db().task.findFirstOrThrow({ where: { grantId: granted.grantId } })).toMatchObject({ status: "revoked" });
+  });
+
+  it("removal in Keycloak's account console (consent deleted) stops the grant and its tasks at the next check", async () => {
+    const granted = await consentThroughApp({ task: "notes-index" });
+    await enable(granted.grantId, "notes-index");
+    await adminFetch(`/users/${person.sub}/consents/${WORKER}`, { method: "DELETE" });
+    expect(await checkGrants([granted.grantId], "t")).toMatchObject({ revoked: 1 });
+    expect(await db().grant.findUniqueOrThrow({ where: { id: granted.grantId } })).toMatchObject({ status: "revoked_at_provider", refreshTokenEnc: "" });
+    expect(await db().task.findFirstOrThrow({ where: { grantId: granted.grantId } })).toMatchObject({ status: "revoked", stoppedReason: expect.stringMatching(/revoked at Keycloak/) });
+  });
+
+  it("disabling the user in Keycloak stops the grant and its tasks at the next check", async () => {
+    const granted = await consentThroughApp({ task: "notes-index" });
+    await enable(granted.grantId, "notes-index");
+    const user = await adminFetch<Record<string, unknown>>(`/users/${person.sub}`);
+    await adminFetch(`/users/${person.sub}`, { method: "PUT", body: { ...user, enabled: false } });
+    try {
+      expect(await checkGrants([granted.grantId], "t")).toMatchObject({ revoked: 1 });
+      expect(await db().task.findFirstOrThrow({ where: { grantId: granted.grantId } })).toMatchObject({ status: "revoked" });
+    } finally {
+      await adminFetch(`/users/${person.sub}`, { method: "PUT", body: { ...user, enabled: true } });
+      me = await signInOverHttp(person);
+    }
+  });
+});
+
+describe("token module edges", () => {
+  it("exchanges on first use: the consent-time token (audience nextcloud + worker) is not reused when an audience-only token is asked for", async () => {
+    const granted = await consentThroughApp({ task: "notes-index" });
+    const first = await getDelegatedToken({ grantId: granted.grantId, recorder: createMemoryRecorder(), correlationId: "t", exchange: true });
+    expect(first.source).toBe("exchange");
+    expect(decodeJwt(first.token).aud).toBe("nextcloud");
+    const second = await getDelegatedToken({ grantId: granted.grantId, recorder: createMemoryRecorder(), correlationId: "t", exchange: true });
+    expect(second.source).toBe("cache");
+  });
+
+  it("a worker configured with another client's credentials gets a configuration error; the grant stays active", async () => {
+    const redeemed = await consentInBrowser(me, ["notes.read"]);
+    const { grantId } = await storeConsentedGrant(redeemed, "t");
+    const saved = { id: process.env.KEYCLOAK_WORKER_CLIENT_ID, secret: process.env.KEYCLOAK_WORKER_CLIENT_SECRET };
+    const { resetEnvForTests } = await import("@/lib/env");
+    const { clearOidcConfigCache } = await import("@/lib/oauth/get-oidc-config");
+    process.env.KEYCLOAK_WORKER_CLIENT_ID = process.env.KEYCLOAK_DASHBOARD_CLIENT_ID;
+    process.env.KEYCLOAK_WORKER_CLIENT_SECRET = process.env.KEYCLOAK_DASHBOARD_CLIENT_SECRET;
+    resetEnvForTests();
+    clearOidcConfigCache();
+    try {
+      await expect(getDelegatedToken({ grantId, recorder: createMemoryRecorder(), correlationId: "t", minValiditySeconds: 366 * 86400 })).rejects.toMatchObject({
+        code: "Misconfigured",
+      });
+    } finally {
+      process.env.KEYCLOAK_WORKER_CLIENT_ID = saved.id;
+      process.env.KEYCLOAK_WORKER_CLIENT_SECRET = saved.secret;
+      resetEnvForTests();
+      clearOidcConfigCache();
+    }
+    const grant = await db().grant.findUniqueOrThrow({ where: { id: grantId } });
+    expect(grant.status).toBe("active");
+    expect(grant.lastError).toMatch(/worker client was refused/);
+    expect((await checkGrants([grantId], "t")).stillActive).toBe(1);
+  });
+});
