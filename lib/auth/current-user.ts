@@ -6,6 +6,7 @@ import { db } from "../db";
 import { env } from "../env";
 import { AppError } from "../errors";
 import type { TCtx } from "../services/context";
+import { confirmLogin, LOGIN_CONFIRM_MS } from "./login-session-token";
 
 export type TCurrentUser = {
   sub: string;
@@ -21,7 +22,8 @@ export const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.s
 /**
  * The signed-in person, or null. The session cookie is decoded on the server only (its login-session
  * id never goes to the browser as data), and that login session must still be open in the database:
- * sign-out and Keycloak back-channel logout close it.
+ * sign-out and Keycloak back-channel logout close it. Roles come from the login session (what Keycloak
+ * last said), never from the cookie.
  */
 export async function currentUser(): Promise<TCurrentUser | null> {
   const jar = await cookies();
@@ -31,10 +33,20 @@ export async function currentUser(): Promise<TCurrentUser | null> {
   if (!token?.sub || typeof token.lsid !== "string") return null;
   const open = await db().loginSession.findFirst({
     where: { id: token.lsid, userSub: token.sub, endedAt: null },
-    select: { id: true },
+    select: { id: true, roles: true, confirmedAt: true },
   });
   if (!open) return null;
-  const roles = Array.isArray(token.roles) ? (token.roles as string[]) : [];
+  // Keycloak is asked again at least every 5 minutes: a removed role, a disabled user or an ended SSO
+  // session reaches every request here (back-channel logout ends the row sooner).
+  let roles = open.roles;
+  if (Date.now() - open.confirmedAt.getTime() >= LOGIN_CONFIRM_MS) {
+    try {
+      roles = (await confirmLogin(open.id, token.sub)).roles;
+    } catch (error) {
+      if (error instanceof AppError && error.code === "Unauthenticated") return null;
+      throw error;
+    }
+  }
   return {
     sub: token.sub,
     name: (token.name as string | null) ?? null,

@@ -5,6 +5,7 @@ import { openSecret } from "../vault/token-vault";
 import { log } from "../logger";
 import { auditRecorder } from "../audit/record-event";
 import { randomUUID } from "node:crypto";
+import { endLoginSessionRow } from "./end-login-session-row";
 
 type TEndResult = { keycloakSessionEnded: boolean };
 
@@ -16,7 +17,9 @@ type TEndResult = { keycloakSessionEnded: boolean };
 export async function endLoginSession(loginSessionId: string, userSub: string): Promise<TEndResult> {
   const row = await db().loginSession.findFirst({ where: { id: loginSessionId, userSub, endedAt: null } });
   if (!row) return { keycloakSessionEnded: false };
-  await db().loginSession.update({ where: { id: row.id }, data: { endedAt: new Date() } });
+  // The refresh token is needed once more, for Keycloak's logout; the row keeps no token after this.
+  const refreshTokenEnc = row.refreshTokenEnc;
+  await db().$transaction((tx) => endLoginSessionRow(tx, row.id, "signed out"));
   await auditRecorder({
     actor: userSub,
     actorType: "user",
@@ -27,10 +30,10 @@ export async function endLoginSession(loginSessionId: string, userSub: string): 
     correlationId: randomUUID(),
     mechanism: "user-token",
   }).catch((error) => log.error("audit failed", { error }));
-  if (!row.refreshTokenEnc) return { keycloakSessionEnded: false };
+  if (!refreshTokenEnc) return { keycloakSessionEnded: false };
   const e = env();
   try {
-    const refreshToken = openSecret({ keyId: row.keyId, sealed: row.refreshTokenEnc }, `login:${row.id}:refresh`);
+    const refreshToken = openSecret({ keyId: row.keyId, sealed: refreshTokenEnc }, `login:${row.id}:refresh`);
     const url = `${e.KEYCLOAK_ISSUER}/protocol/openid-connect/logout`;
     if (!isLocalHttp(url) && !url.startsWith("https://")) throw new Error("Keycloak issuer must use https");
     const res = await fetch(url, {

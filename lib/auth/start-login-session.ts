@@ -45,6 +45,7 @@ export async function startLoginSession(input: TStartLoginSessionInput): Promise
         accessTokenEnc: access.sealed,
         refreshTokenEnc: refresh?.sealed ?? null,
         accessExpiresAt: input.accessExpiresAt,
+        roles: input.roles,
       },
     }),
   ]);

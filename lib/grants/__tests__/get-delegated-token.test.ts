@@ -6,12 +6,16 @@ import { getDelegatedToken } from "@/lib/grants/get-delegated-token";
 import { getOidcConfig } from "@/lib/oauth/get-oidc-config";
 import { revokeToken } from "@/lib/oauth/revoke-token";
 import { GrantRevokedError } from "@/lib/oauth/oauth-errors";
-import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";
-import { getUserByUsername, listOfflineSessions } from "@/test/keycloak/admin-api";
+import { listOfflineSessions } from "@/test/keycloak/admin-api";
+import { createPerson, deletePerson, type TPerson } from "@/test/keycloak/person-fixture";
 import { createGrantOverHttp, createMemoryRecorder, currentOfflineToken, expireCachedAccessToken } from "@/test/keycloak/grant-fixture";
 
 let grantId: string;
 let aliceId: string;
+// People of this file's own: one grant per person and worker, so each scenario gets its person.
+let alice: TPerson;
+let doomedPerson: TPerson;
+let pausedPerson: TPerson;
 const cleanup: string[] = [];
 
 /** Counts refresh_token grants that actually reach Keycloak's token endpoint. */
@@ -30,14 +34,18 @@ async function countRefreshPosts<T>(fn: () => Promise<T>): Promise<{ result: T; 
 }
 
 beforeAll(async () => {
-  aliceId = (await getUserByUsername("alice")).id;
-  grantId = (await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"])).grantId;
+  alice = await createPerson("delegated");
+  doomedPerson = await createPerson("doomed");
+  pausedPerson = await createPerson("paused");
+  aliceId = alice.sub;
+  grantId = (await createGrantOverHttp(alice, ["notes.read"])).grantId;
   cleanup.push(grantId);
 });
 
 afterAll(async () => {
   const ctx = { recorder: createMemoryRecorder(), correlationId: "cleanup" };
   for (const id of cleanup) await revokeToken(await currentOfflineToken(id), "refresh_token", ctx).catch(() => undefined);
+  for (const p of [alice, doomedPerson, pausedPerson]) await deletePerson(p);
 });
 
 describe("getDelegatedToken", () => {
@@ -104,11 +112,11 @@ describe("getDelegatedToken", () => {
   });
 
   it("after revocation at Keycloak, marks the grant revoked_at_provider and throws GrantRevoked", async () => {
-    const { grantId: doomed } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+    const { grantId: doomed } = await createGrantOverHttp(doomedPerson, ["notes.read"]);
     const ctx = { recorder: createMemoryRecorder(), correlationId: "revoke" };
     const sid = (await db().grant.findUniqueOrThrow({ where: { id: doomed } })).keycloakSid;
     await revokeToken(await currentOfflineToken(doomed), "refresh_token", ctx);
-    expect((await listOfflineSessions(aliceId, "nextcloud-mcp-server")).map((s) => s.id)).not.toContain(sid);
+    expect((await listOfflineSessions(doomedPerson.sub, "nextcloud-mcp-server")).map((s) => s.id)).not.toContain(sid);
 
     await expireCachedAccessToken(doomed);
     const recorder = createMemoryRecorder();
@@ -119,12 +127,13 @@ describe("getDelegatedToken", () => {
     expect(g).toMatchObject({
       status: "revoked_at_provider",
       lastRefreshOk: false,
-      lastError: "invalid_grant: Offline user session not found",
-      revokeReason: "invalid_grant: Offline user session not found",
+      lastError: "Offline user session not found",
+      revokeReason: expect.stringMatching(/no longer accepts this access \(Offline user session not found\)/),
       accessTokenEnc: null,
+      refreshTokenEnc: "",
     });
     expect(g.revokedAt).not.toBeNull();
-    expect(recorder.events).toEqual([expect.objectContaining({ action: "token.refresh", outcome: "failure", errorCode: "invalid_grant", subject: aliceId })]);
+    expect(recorder.events).toEqual([expect.objectContaining({ action: "token.refresh", outcome: "failure", errorCode: "invalid_grant", subject: doomedPerson.sub })]);
 
     // From now on it is refused locally, without asking Keycloak.
     const { result, posts } = await countRefreshPosts(() => getDelegatedToken({ grantId: doomed, recorder, correlationId: "c5" }).catch((e: unknown) => e));
@@ -133,7 +142,7 @@ describe("getDelegatedToken", () => {
   });
 
   it("refuses a grant that is not active, even with a fresh cached token", async () => {
-    const { grantId: paused } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+    const { grantId: paused } = await createGrantOverHttp(pausedPerson, ["notes.read"]);
     cleanup.push(paused);
     await db().grant.update({ where: { id: paused }, data: { status: "revoking" } });
     await expect(getDelegatedToken({ grantId: paused, recorder: createMemoryRecorder(), correlationId: "c6" })).rejects.toMatchObject({ code: "ConsentRevoked" });

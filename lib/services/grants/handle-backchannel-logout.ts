@@ -1,46 +1,13 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
-import { env } from "../../env";
 import { AppError } from "../../errors";
 import { auditRecorder } from "../../audit/record-event";
-import { getOidcConfig, workerClient } from "../../oauth/get-oidc-config";
+import { workerClient } from "../../oauth/get-oidc-config";
+import { verifyLogoutToken } from "../../auth/verify-logout-token";
+
+export { verifyLogoutToken };
 import { requestGrantRecheck } from "../../grants/request-grant-recheck";
 import { rememberLogoutToken } from "../../auth/remember-logout-token";
-
-const LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
-let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
-
-async function keySet() {
-  if (!jwks) {
-    const uri = (await getOidcConfig()).serverMetadata().jwks_uri;
-    if (!uri) throw new AppError("IdpUnavailable", "Keycloak publishes no jwks_uri");
-    jwks = createRemoteJWKSet(new URL(uri));
-  }
-  return jwks;
-}
-
-/** Validates an OIDC Back-Channel Logout token (signature, iss, aud, iat, events, sub/sid, no nonce). */
-export async function verifyLogoutToken(logoutToken: string): Promise<JWTPayload & { sid?: string; events: Record<string, unknown> }> {
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(logoutToken, await keySet(), {
-      issuer: env().KEYCLOAK_ISSUER,
-      audience: workerClient().clientId,
-      maxTokenAge: "5 minutes",
-      requiredClaims: ["iat", "jti", "events"],
-    }));
-  } catch (error) {
-    throw new AppError("BadInput", `Invalid logout token: ${(error as Error).message}`);
-  }
-  const events = payload.events as Record<string, unknown> | undefined;
-  if (!events || typeof events !== "object" || !(LOGOUT_EVENT in events)) {
-    throw new AppError("BadInput", "Invalid logout token: no back-channel logout event");
-  }
-  if ("nonce" in payload) throw new AppError("BadInput", "Invalid logout token: a nonce is not allowed");
-  if (!payload.sub && typeof payload.sid !== "string") throw new AppError("BadInput", "Invalid logout token: neither sub nor sid");
-  return payload as JWTPayload & { sid?: string; events: Record<string, unknown> };
-}
 
 /** How long after a logout token the re-check runs: Keycloak sends it while still removing sessions. */
 export const RECHECK_DELAY_MS = 2_000;
@@ -57,7 +24,7 @@ const LOGOUT_TOKEN_MAX_AGE_MS = 5 * 60_000;
  * never touches it.
  */
 export async function handleBackchannelLogout(logoutToken: string): Promise<{ recheckRequested: number; revokeOffline: boolean }> {
-  const claims = await verifyLogoutToken(logoutToken);
+  const claims = await verifyLogoutToken(logoutToken, workerClient().clientId);
   const issuedAt = new Date((claims.iat ?? 0) * 1000);
   if (!(await rememberLogoutToken(String(claims.jti), new Date(issuedAt.getTime() + LOGOUT_TOKEN_MAX_AGE_MS)))) {
     throw new AppError("BadInput", "Invalid logout token: already used (replay)");

@@ -59,7 +59,7 @@ describe("OIDC back-channel logout for the worker client", () => {
       received.length = 0;
       await endOfflineSession(redeemed.sub);
       const token = await nextLogoutToken();
-      const claims = await verifyLogoutToken(token);
+      const claims = await verifyLogoutToken(token, WORKER);
       expect(claims.aud).toBe(WORKER);
       expect(claims.sub).toBe(redeemed.sub);
       expect(claims.events).toMatchObject({ "http://schemas.openid.net/event/backchannel-logout": {}, revoke_offline_access: true });
