@@ -3,7 +3,10 @@
  *  1. the token module's overhead: N refreshes through refreshOfflineToken (openid-client, typed errors,
  *     audit call) against N bare HTTP POSTs of the same refresh_token grant to the same token endpoint,
  *     interleaved in one run. Refresh tokens are single-use here, so both walk ONE chain of tokens.
- *  2. tokens minted per 1,000 delegated calls (getDelegatedToken) with the sealed cache, and without it.
+ *  2. the full delegated path (getDelegatedToken forced to refresh: row lock, vault open/seal, refresh,
+ *     rotated token stored, audit) against a bare POST of the same refresh, interleaved, and the cached
+ *     path's cost per call (lock-free read + vault open).
+ *  3. tokens minted per 1,000 delegated calls (getDelegatedToken) with the sealed cache, and without it.
  * Prints figures; asserts nothing. Uses its own database (ncdd_bench) unless DATABASE_URL is set.
  */
 import { prepareBench } from "./lib/bench-setup";
@@ -71,8 +74,41 @@ console.log(`  refreshOfflineToken ${fmt(m.mean)}  ${fmt(m.p50)}  ${fmt(m.p95)}`
 console.log(`  ratio module/bare   ${fmt(m.mean / b.mean)}  ${fmt(m.p50 / b.p50)}  ${fmt(m.p95 / b.p95)}`);
 console.log(`  overhead per call   ${fmt(m.mean - b.mean)}  ${fmt(m.p50 - b.p50)}`);
 
-// 2. Tokens minted per 1,000 delegated calls, with and without the cache.
-const { grantId } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+// 2. The full delegated path against a bare refresh, interleaved; then the cached path per call.
+// One grant per person and worker: the bench uses a person of its own.
+const { createPerson, deletePerson } = await import("../test/keycloak/person-fixture");
+const person = await createPerson("bench-token");
+const { grantId } = await createGrantOverHttp(person, ["notes.read"]);
+let bareChain = (await obtainOfflineConsentOverHttp(person, ["notes.read"])).offlineToken;
+const fullMs: number[] = [];
+const bare2Ms: number[] = [];
+const forced = 366 * 24 * 3600;
+for (let i = 0; i < N + 5; i++) {
+  let t0 = performance.now();
+  await getDelegatedToken({ grantId, recorder: noopCtx.recorder, correlationId: "bench-full", minValiditySeconds: forced });
+  if (i >= 5) fullMs.push(performance.now() - t0);
+  t0 = performance.now();
+  bareChain = await bareRefresh(bareChain);
+  if (i >= 5) bare2Ms.push(performance.now() - t0);
+}
+const f = stats(fullMs);
+const b2 = stats(bare2Ms);
+console.log(`\nFull delegated path (lock, vault, refresh, store, audit) vs bare refresh POST, ${N} each, interleaved (ms)`);
+console.log(`                         mean      p50      p95`);
+console.log(`  bare fetch POST     ${fmt(b2.mean)}  ${fmt(b2.p50)}  ${fmt(b2.p95)}`);
+console.log(`  getDelegatedToken   ${fmt(f.mean)}  ${fmt(f.p50)}  ${fmt(f.p95)}`);
+console.log(`  ratio full/bare     ${fmt(f.mean / b2.mean)}  ${fmt(f.p50 / b2.p50)}  ${fmt(f.p95 / b2.p95)}`);
+await getDelegatedToken({ grantId, recorder: noopCtx.recorder, correlationId: "bench-warm" });
+const cachedMs: number[] = [];
+for (let i = 0; i < CALLS; i++) {
+  const t0 = performance.now();
+  await getDelegatedToken({ grantId, recorder: noopCtx.recorder, correlationId: "bench-cached" });
+  cachedMs.push(performance.now() - t0);
+}
+const c = stats(cachedMs);
+console.log(`\nCached path, ${CALLS} calls (ms per call): mean ${fmt(c.mean)}  p50 ${fmt(c.p50)}  p95 ${fmt(c.p95)}`);
+
+// 3. Tokens minted per 1,000 delegated calls, with and without the cache.
 for (const [label, minValiditySeconds] of [["with cache (reuse until 30 s before expiry)", 30], ["without cache (refresh every call)", 1e9]] as const) {
   const recorder = createMemoryRecorder();
   // Start cold: the consent's own access token does not count as a saving.
@@ -84,4 +120,6 @@ for (const [label, minValiditySeconds] of [["with cache (reuse until 30 s before
   console.log(`  ${CALLS} calls: ${recorder.count("token.refresh", "success")} tokens minted, ${(ms / CALLS).toFixed(2)} ms per call, ${(ms / 1000).toFixed(1)} s total`);
 }
 await revokeToken(await currentOfflineToken(grantId), "refresh_token", noopCtx);
+await revokeToken(bareChain, "refresh_token", noopCtx).catch(() => undefined);
+await deletePerson(person);
 await db().$disconnect();
