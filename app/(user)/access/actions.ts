@@ -3,23 +3,26 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authedAction } from "@/lib/actions/authed-action";
-import { revokeGrant, ZRevokeGrantSchema } from "@/lib/services/grants/revoke-grant";
+import { revokeGrant } from "@/lib/services/grants/revoke-grant";
 import { revokeAllGrants } from "@/lib/services/grants/revoke-all-grants";
-import { checkGrantHealth, ZCheckGrantSchema } from "@/lib/services/grants/check-grant-health";
+import { checkGrantHealth } from "@/lib/services/grants/check-grant-health";
+import { ZIdSchema } from "@/lib/validation/z-id-schema";
 
-const revoke = authedAction(ZRevokeGrantSchema, async (ctx, input) => {
+const ZGrantRefSchema = z.object({ grantId: ZIdSchema });
+
+const revoke = authedAction(ZGrantRefSchema, async (ctx, input) => {
   const receipt = await revokeGrant(ctx, input);
   revalidatePath("/access");
   return { keycloak: receipt.keycloak };
 });
 
-const revokeAll = authedAction(z.object({}), async (ctx) => {
+const revokeAll = authedAction(z.object({}).strict(), async (ctx) => {
   const receipts = await revokeAllGrants(ctx);
   revalidatePath("/access");
   return { revoked: receipts.length, confirmed: receipts.filter((r) => r.keycloak === "confirmed").length };
 });
 
-const check = authedAction(ZCheckGrantSchema, async (ctx, input) => {
+const check = authedAction(ZGrantRefSchema, async (ctx, input) => {
   const result = await checkGrantHealth(ctx, input);
   revalidatePath("/access");
   return result;
@@ -31,8 +34,8 @@ export async function revokeGrantAction(input: { grantId: string }) {
 }
 
 /** Revoke every grant of the caller (server action). */
-export async function revokeAllGrantsAction() {
-  return revokeAll({});
+export async function revokeAllGrantsAction(input?: unknown) {
+  return revokeAll(input ?? {});
 }
 
 /** Ask Keycloak now whether a grant is still alive (server action). */
