@@ -1,17 +1,13 @@
 import type { z } from "zod";
 import { AppError } from "../errors";
-import { MAX_INPUT_CHARS } from "./z-safe-text-schema";
 import { toBadInput } from "./to-bad-input";
 
 /**
  * The edge of every GET route: reads only the parameters the schema names (others are ignored, as a
- * browser's cache-busters may be), refuses a parameter given twice (an array where one value belongs) and
- * an overlong query, then validates. Bad input is BadInput naming the field; nothing behind it runs.
+ * browser's cache-busters may be), refuses a parameter given twice (an array where one value belongs), then
+ * validates each with its field's bounds. Bad input is BadInput naming the field; nothing behind it runs.
  */
 export function parseSearchParams<S extends z.ZodObject>(schema: S, params: URLSearchParams): z.infer<S> {
-  if (params.toString().length > 2 * MAX_INPUT_CHARS) {
-    throw new AppError("BadInput", "query: query is too long", { field: "query", problems: ["query: query is too long"] });
-  }
   const raw: Record<string, string> = {};
   for (const key of Object.keys(schema.shape)) {
     const values = params.getAll(key);
