@@ -5,13 +5,17 @@ import { requireCtx } from "../auth/current-user";
 import { AppError, userMessage } from "../errors";
 import { log } from "../logger";
 import type { TCtx } from "../services/context";
+import { findHostileValue } from "../validation/find-hostile-value";
+import { toBadInput } from "../validation/to-bad-input";
 
 export type TActionResult<T> = { ok: true; data: T } | { ok: false; error: string; code: string };
 
 /**
  * Wraps a server action: validates input with zod, puts the signed-in person in `ctx`, and turns every
  * failure into a small, safe result (typed errors → their message; anything else → a generic message
- * with a logged correlation id). Bad input changes nothing because the service is never called.
+ * with a logged correlation id). Bad input — anything the schema refuses, and whatever the schema says,
+ * control characters, malformed Unicode, overlong or deeply nested values — is `{ ok: false, code:
+ * "BadInput", error: "<field>: …" }`, and nothing changes because the service is never called.
  */
 export function authedAction<S extends z.ZodType, R>(
   schema: S,
@@ -22,10 +26,13 @@ export function authedAction<S extends z.ZodType, R>(
     try {
       const ctx = await requireCtx();
       correlationId = ctx.correlationId;
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success) {
-        throw new AppError("BadInput", parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; "));
+      const hostile = findHostileValue(raw);
+      if (hostile) {
+        const text = `${hostile.field}: ${hostile.field} ${hostile.message}`;
+        throw new AppError("BadInput", text, { field: hostile.field, problems: [text] });
       }
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) throw toBadInput(parsed.error);
       return { ok: true, data: await handler(ctx, parsed.data) };
     } catch (error) {
       if (!(error instanceof AppError)) log.error("action failed", { error, correlationId });

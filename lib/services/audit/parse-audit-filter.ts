@@ -1,36 +1,35 @@
 import { z } from "zod";
-import { AppError } from "../../errors";
+import { toBadInput } from "../../validation/to-bad-input";
+import { ZDateInRangeSchema } from "../../validation/z-date-in-range-schema";
+import { ZIdSchema } from "../../validation/z-id-schema";
+import { ZSafeTextSchema } from "../../validation/z-safe-text-schema";
 
 // Forms and query strings send "" for an unset field; treat it as absent rather than as a filter.
-const blankToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
+const blankToUndefined = (v: unknown) => (v === "" || v === null || (typeof v === "string" && v.trim() === "") ? undefined : v);
 
-const text = (max: number) => z.preprocess(blankToUndefined, z.string().trim().min(1).max(max).optional());
+const text = (max: number) => z.preprocess(blankToUndefined, ZSafeTextSchema.trim().max(max, { error: `must be at most ${max} characters` }).optional());
 
-const time = (label: string) =>
-  z.preprocess(
-    blankToUndefined,
-    z.coerce.date({ error: `${label} must be a date-time such as 2026-11-28T10:00:00Z` }).optional(),
-  );
+const id = z.preprocess((v) => (typeof v === "string" ? blankToUndefined(v.trim()) : blankToUndefined(v)), ZIdSchema.optional());
+
+const time = z.preprocess(blankToUndefined, ZDateInRangeSchema.optional());
 
 /** Fields every audit query accepts: exact filters, a half-open time range [from, to) and free text. */
 export const ZAuditFilterFields = {
-  subject: text(256),
+  subject: id,
   actor: text(256),
   action: text(128),
   outcome: z.preprocess(
     blankToUndefined,
     z.enum(["success", "failure", "refused", "pending"], { error: "outcome must be success, failure, refused or pending" }).optional(),
   ),
-  taskId: text(128),
-  correlationId: text(128),
+  taskId: id,
+  correlationId: id,
   mechanism: text(64),
-  from: time("from"),
-  to: time("to"),
+  from: time,
+  to: time,
   q: z.preprocess(
     blankToUndefined,
-    z
-      .string()
-      .trim()
+    ZSafeTextSchema.trim()
       .min(3, { error: "search text must be at least 3 characters" })
       .max(200, { error: "search text must be at most 200 characters" })
       .optional(),
@@ -49,6 +48,5 @@ export type TAuditFilter = z.infer<typeof ZAuditFilterSchema>;
 export function parseAuditInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message));
-  throw new AppError("BadInput", `Invalid audit query: ${problems.join("; ")}`, { problems });
+  throw toBadInput(result.error, "Invalid audit query: ");
 }

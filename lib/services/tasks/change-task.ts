@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { ZIdSchema } from "../../validation/z-id-schema";
 import type { Prisma } from "@prisma/client";
 import { db } from "../../db";
 import { AppError } from "../../errors";
@@ -8,12 +9,12 @@ import type { TCtx } from "../context";
 import { revokeGrant } from "../grants/revoke-grant";
 
 export const ZChangeTaskSchema = z.discriminatedUnion("action", [
-  z.object({ action: z.literal("run-now"), taskId: z.string().min(1).max(100) }),
-  z.object({ action: z.literal("pause"), taskId: z.string().min(1).max(100) }),
-  z.object({ action: z.literal("resume"), taskId: z.string().min(1).max(100) }),
-  z.object({ action: z.literal("revoke"), taskId: z.string().min(1).max(100) }),
-  z.object({ action: z.literal("interval"), taskId: z.string().min(1).max(100), intervalMinutes: z.number().int().min(5).max(7 * 24 * 60) }),
-]);
+  z.object({ action: z.literal("run-now"), taskId: ZIdSchema }),
+  z.object({ action: z.literal("pause"), taskId: ZIdSchema }),
+  z.object({ action: z.literal("resume"), taskId: ZIdSchema }),
+  z.object({ action: z.literal("revoke"), taskId: ZIdSchema }),
+  z.object({ action: z.literal("interval"), taskId: ZIdSchema, intervalMinutes: z.number().int().min(5).max(7 * 24 * 60) }),
+], { error: "action must be run-now, pause, resume, revoke or interval" });
 export type TChangeTaskInput = z.infer<typeof ZChangeTaskSchema>;
 
 /**

@@ -1,9 +1,10 @@
 import "server-only";
 import { z } from "zod";
+import { ZSafeTextSchema } from "../../validation/z-safe-text-schema";
 import { db } from "../../db";
 import type { TCtx } from "../context";
 
-export const ZSearchNotesSchema = z.object({ q: z.string().trim().min(1).max(200) });
+export const ZSearchNotesSchema = z.object({ q: ZSafeTextSchema.trim().min(1, { error: "must not be empty" }).max(200, { error: "must be at most 200 characters" }) });
 
 export type TNoteHit = { path: string; title: string; snippet: string; rank: number };
 

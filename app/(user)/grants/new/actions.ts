@@ -2,20 +2,48 @@
 
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { requireCtx } from "@/lib/auth/current-user";
 import { startGrant } from "@/lib/services/grants/start-grant";
 import { PENDING_CONSENT_COOKIE } from "@/lib/services/grants/pending-consent-cookie";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
+import { TASK_TYPES, type TTaskType } from "@/lib/tasks/task-catalog";
+import { findHostileValue } from "@/lib/validation/find-hostile-value";
+import { toBadInput } from "@/lib/validation/to-bad-input";
+import { ZIdSchema } from "@/lib/validation/z-id-schema";
 
-/** Starts the consent: seals the PKCE/state/nonce cookie and sends the browser to Keycloak. */
+// The consent form: a task type, or a comma-separated list of scope names (the service checks each is known).
+const ZStartGrantFormSchema = z.object({
+  task: z.preprocess((v) => (v === "" || v === null ? null : v), z.enum(TASK_TYPES as [TTaskType, ...TTaskType[]], { error: "task must be a known task type" }).nullable()),
+  scopes: z.preprocess(
+    (v) => (v === null ? [] : typeof v === "string" ? v.split(",").filter(Boolean) : v),
+    z.array(ZIdSchema, { error: "scopes must be a comma-separated list of scope names" }).max(16, { error: "scopes must list at most 16 scopes" }),
+  ),
+  mode: z.preprocess((v) => (v === null || v === "" ? "add" : v), z.enum(["add", "set"], { error: "mode must be add or set" })),
+});
+
+function readForm(form: unknown): z.infer<typeof ZStartGrantFormSchema> {
+  if (!(form instanceof FormData)) throw new AppError("BadInput", "input: input must be the consent form", { field: "input" });
+  const hostile = findHostileValue(form);
+  if (hostile) throw new AppError("BadInput", `${hostile.field}: ${hostile.field} ${hostile.message}`, { field: hostile.field });
+  for (const key of ["task", "scopes", "mode"]) {
+    if (form.getAll(key).length > 1) throw new AppError("BadInput", `${key}: ${key} must be given once`, { field: key });
+  }
+  const parsed = ZStartGrantFormSchema.safeParse({ task: form.get("task"), scopes: form.get("scopes"), mode: form.get("mode") });
+  if (!parsed.success) throw toBadInput(parsed.error);
+  return parsed.data;
+}
+
+/**
+ * Starts the consent: seals the PKCE/state/nonce cookie and sends the browser to Keycloak. Bad input (and
+ * any other failure) changes nothing and lands on /access with the error code (`?error=BadInput&field=…`).
+ */
 export async function startGrantAction(form: FormData) {
-  const task = String(form.get("task") ?? "") || null;
-  const scopes = String(form.get("scopes") ?? "").split(",").filter(Boolean);
-  const mode = form.get("mode") === "set" ? "set" : "add";
   let target: string;
   try {
     const ctx = await requireCtx();
+    const { task, scopes, mode } = readForm(form);
     const { authorizationUrl, cookie } = await startGrant(ctx, task ? { task, mode } : { scopes, mode });
     (await cookies()).set(PENDING_CONSENT_COOKIE, cookie.value, {
       httpOnly: true,
@@ -27,7 +55,8 @@ export async function startGrantAction(form: FormData) {
     target = authorizationUrl;
   } catch (error) {
     const code = error instanceof AppError ? error.code : "Internal";
-    target = `/access?error=${encodeURIComponent(code)}`;
+    const field = error instanceof AppError && typeof error.details?.field === "string" ? `&field=${encodeURIComponent(error.details.field)}` : "";
+    target = `/access?error=${encodeURIComponent(code)}${field}`;
   }
   redirect(target);
 }

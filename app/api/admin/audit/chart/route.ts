@@ -1,6 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { countAuditEventsOverTime } from "@/lib/services/audit/count-audit-events-over-time";
-import { chartBucket, pickAuditFilters } from "@/components/admin/audit-filters";
+import { chartBucket } from "@/components/admin/audit-filters";
+import { parseSearchParams } from "@/lib/validation/parse-search-params";
+import { ZAuditChartQuerySchema } from "../../_shared/audit-query-schemas";
 import { errorResponse } from "../../_shared/error-response";
 import { NO_STORE, requireAdminRequest } from "../../_shared/require-admin-request";
 
@@ -8,9 +10,10 @@ import { NO_STORE, requireAdminRequest } from "../../_shared/require-admin-reque
 export async function GET(req: NextRequest) {
   const { ctx, denied } = await requireAdminRequest();
   if (denied) return denied;
-  const filters = pickAuditFilters(req.nextUrl.searchParams);
   try {
-    return NextResponse.json(await countAuditEventsOverTime(ctx, { ...filters, bucket: chartBucket(filters) }), { headers: NO_STORE });
+    const filters = parseSearchParams(ZAuditChartQuerySchema, req.nextUrl.searchParams);
+    const bucket = chartBucket({ from: filters.from?.toISOString(), to: filters.to?.toISOString() });
+    return NextResponse.json(await countAuditEventsOverTime(ctx, { ...filters, bucket }), { headers: NO_STORE });
   } catch (error) {
     return errorResponse(error, ctx.correlationId);
   }

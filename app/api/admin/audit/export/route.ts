@@ -1,6 +1,7 @@
 import type { NextRequest } from "next/server";
 import { exportAuditEvents } from "@/lib/services/audit/export-audit-events";
-import { pickAuditFilters } from "@/components/admin/audit-filters";
+import { parseSearchParams } from "@/lib/validation/parse-search-params";
+import { ZAuditExportQuerySchema } from "../../_shared/audit-query-schemas";
 import { errorResponse } from "../../_shared/error-response";
 import { requireAdminRequest } from "../../_shared/require-admin-request";
 
@@ -11,9 +12,9 @@ import { requireAdminRequest } from "../../_shared/require-admin-request";
 export async function GET(req: NextRequest) {
   const { ctx, denied } = await requireAdminRequest();
   if (denied) return denied;
-  const format = req.nextUrl.searchParams.get("format") === "json" ? "json" : "csv";
   try {
-    const out = await exportAuditEvents(ctx, { ...pickAuditFilters(req.nextUrl.searchParams), format });
+    const input = parseSearchParams(ZAuditExportQuerySchema, req.nextUrl.searchParams);
+    const out = await exportAuditEvents(ctx, input);
     return new Response(out.stream, {
       headers: {
         "content-type": out.contentType,

@@ -1,0 +1,315 @@
+import "./hostile-input-als";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as auditRoute from "@/app/api/admin/audit/route";
+import * as auditChartRoute from "@/app/api/admin/audit/chart/route";
+import * as auditExportRoute from "@/app/api/admin/audit/export/route";
+import * as auditVerifyRoute from "@/app/api/admin/audit/verify/route";
+import * as tiersRoute from "@/app/api/admin/tiers/route";
+import * as authRoute from "@/app/api/auth/[...nextauth]/route";
+import * as backchannelRoute from "@/app/api/backchannel-logout/route";
+import * as grantsRoute from "@/app/api/grants/route";
+import * as sessionEndRoute from "@/app/api/session/end/route";
+import * as tasksRoute from "@/app/api/tasks/route";
+import { checkGrantAction, revokeAllGrantsAction, revokeGrantAction } from "@/app/(user)/access/actions";
+import { changeTaskAction, enableTaskAction, searchNotesAction } from "@/app/(user)/tasks/actions";
+import { startGrantAction } from "@/app/(user)/grants/new/actions";
+import { runTierProbesAction } from "@/app/(admin)/admin/tiers/actions";
+import { db } from "@/lib/db";
+import type { TActionResult } from "@/lib/actions/authed-action";
+import { auditRowsSince, fingerprintDb, type TDbFingerprint } from "./hostile-input-db";
+import { inRequestScope, makeRequest } from "./hostile-input-scope";
+import { createTestSession, seedGrantAndTask, type TTestSession } from "./hostile-input-session";
+import { HOSTILE_STRINGS, HOSTILE_VALUES, type THostileCase, type TKind } from "./hostile-input-table";
+
+// Every API route handler under app/api and every server action, called as Next calls them (real request
+// scope, real session cookie and LoginSession row, real database), with hostile input. Each answer must be
+// an ordinary one: a legal value gets a normal answer, anything else 400 / BadInput naming the field; never
+// a 500 or "Internal"; and the database must be exactly as before (apart from the admin's own view being
+// recorded in the audit trail when a legal query ran).
+
+let admin: TTestSession;
+let user: TTestSession;
+let seeded: { grantId: string; taskId: string };
+const MISSING_ID = "c0000000000000000000hostile";
+
+beforeAll(async () => {
+  admin = await createTestSession("admin");
+  user = await createTestSession("user");
+  seeded = await seedGrantAndTask(user.sub);
+});
+
+afterAll(async () => {
+  await db().task.deleteMany({ where: { userSub: { in: [user.sub, admin.sub] } } });
+  await db().grant.deleteMany({ where: { userSub: { in: [user.sub, admin.sub] } } });
+});
+
+type TRouteHandler = (req: never, ctx: never) => Promise<Response>;
+
+async function call(handler: TRouteHandler, path: string, init: Parameters<typeof makeRequest>[1] = {}, ctx?: unknown): Promise<{ status: number; body: unknown; text: string }> {
+  const req = makeRequest(path, init);
+  // A handler that throws is what Next answers with a 500.
+  const res = await inRequestScope(req, () => (handler as (r: unknown, c: unknown) => Promise<Response>)(req, ctx)).catch(
+    (error: unknown) => new Response(`thrown: ${String(error)}`, { status: 500 }),
+  );
+  const text = await res.text().catch((error: unknown) => `body failed: ${String(error)}`);
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = null;
+  }
+  return { status: res.status, body, text };
+}
+
+/** Compares two fingerprints; `views` lists audit rows a legal request may add (the admin's own view). */
+async function changes(before: TDbFingerprint, views: string[] = []): Promise<string[]> {
+  const after = await fingerprintDb();
+  const out: string[] = [];
+  for (const [table, hash] of Object.entries(after.tables)) if (before.tables[table] !== hash) out.push(`${table} changed`);
+  for (const row of await auditRowsSince(before)) if (!views.includes(row)) out.push(`audit row added: ${row}`);
+  return out;
+}
+
+const label = (c: THostileCase) => `${c.name} (${String(JSON.stringify(c.value, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))).slice(0, 40)})`;
+const queryCases = HOSTILE_STRINGS.filter((c) => c.only !== "action");
+const actionCases = [...HOSTILE_STRINGS.filter((c) => c.only !== "query"), ...HOSTILE_VALUES];
+
+const FILTERS: Record<string, TKind> = { subject: "id", actor: "text256", action: "text128", outcome: "outcome", taskId: "id", from: "date", to: "date", q: "search" };
+
+const QUERY_ROUTES: { path: string; handler: TRouteHandler; fields: Record<string, TKind>; view: string }[] = [
+  { path: "/api/admin/audit", handler: auditRoute.GET, fields: { ...FILTERS, cursor: "cursor" }, view: "audit.search" },
+  { path: "/api/admin/audit/chart", handler: auditChartRoute.GET, fields: FILTERS, view: "" },
+  { path: "/api/admin/audit/export", handler: auditExportRoute.GET, fields: { ...FILTERS, format: "format" }, view: "audit.export" },
+];
+
+describe("every API route refuses hostile query input with 400 naming the field, and changes nothing", () => {
+  for (const route of QUERY_ROUTES) {
+    for (const [field, kind] of Object.entries(route.fields)) {
+      it(`${route.path} ?${field}= (${kind})`, async () => {
+        const problems: string[] = [];
+        const views = route.view ? [`${route.view} by ${admin.sub}`] : [];
+        for (const c of queryCases) {
+          const qs = c.rawQuery !== undefined ? `${field}=${c.rawQuery}` : new URLSearchParams({ [field]: String(c.value) }).toString();
+          const before = await fingerprintDb();
+          const res = await call(route.handler, `${route.path}?${qs}`, { cookie: admin.cookie });
+          const legal = c.accepts.includes(kind);
+          const body = res.body as { code?: string; field?: string } | null;
+          if (legal && res.status !== 200) problems.push(`${label(c)}: legal value answered ${res.status} ${res.text.slice(0, 200)}`);
+          if (!legal && (res.status !== 400 || body?.code !== "BadInput" || body.field !== field)) {
+            problems.push(`${label(c)}: expected 400 BadInput field=${field}, got ${res.status} ${res.text.slice(0, 200)}`);
+          }
+          for (const change of await changes(before, legal ? views : [])) problems.push(`${label(c)}: ${change}`);
+        }
+        // An array where one value belongs: the parameter given twice.
+        const before = await fingerprintDb();
+        const twice = await call(route.handler, `${route.path}?${field}=abc&${field}=def`, { cookie: admin.cookie });
+        if (twice.status !== 400 || (twice.body as { field?: string } | null)?.field !== field) problems.push(`given twice: got ${twice.status} ${twice.text}`);
+        problems.push(...(await changes(before)));
+        expect(problems).toEqual([]);
+      });
+    }
+  }
+
+  it("routes without input ignore hostile query parameters: no 500, nothing changed", async () => {
+    const junk = "q=%00&cursor=" + encodeURIComponent("ae1:99999999999999999999") + "&from=200000&to=-271821-04-20T00:00:00Z&x=%3Cscript%3E&x=2";
+    const targets: [string, TRouteHandler, TTestSession, string[]][] = [
+      ["/api/grants", grantsRoute.GET, user, []],
+      ["/api/tasks", tasksRoute.GET, user, []],
+      ["/api/admin/audit/verify", auditVerifyRoute.GET, admin, [`audit.verify by ${admin.sub}`]],
+      ["/api/admin/tiers", tiersRoute.GET, admin, []],
+    ];
+    const problems: string[] = [];
+    for (const [path, handler, session, views] of targets) {
+      for (const cookie of [session.cookie, undefined, "next-auth.session-token=%00garbage", `next-auth.session-token=${"a".repeat(5000)}`]) {
+        const before = await fingerprintDb();
+        const res = await call(handler, `${path}?${junk}`, { cookie });
+        const expected = cookie === session.cookie ? 200 : 401;
+        if (res.status !== expected) problems.push(`${path} cookie=${cookie?.slice(0, 30)}: expected ${expected}, got ${res.status} ${res.text.slice(0, 200)}`);
+        for (const change of await changes(before, views)) problems.push(`${path}: ${change}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("/api/session/end refuses hostile origins with 403 and signs nobody out", async () => {
+    const problems: string[] = [];
+    for (const origin of ["null", "http://localhost:3001", "http://localhost:3000.evil.example", "javascript:alert(1)", "x".repeat(5_000), "http://localhost:3000/%00"]) {
+      const before = await fingerprintDb();
+      const res = await call(sessionEndRoute.POST, "/api/session/end?redirect=%00", { method: "POST", cookie: user.cookie, headers: { origin } });
+      if (res.status !== 403) problems.push(`origin ${origin.slice(0, 40)}: got ${res.status}`);
+      problems.push(...(await changes(before)));
+    }
+    const before = await fingerprintDb();
+    const anonymous = await call(sessionEndRoute.POST, "/api/session/end?%00=%00", { method: "POST", body: "\u0000".repeat(10) });
+    if (anonymous.status !== 303) problems.push(`signed out: got ${anonymous.status}`);
+    problems.push(...(await changes(before)));
+    expect(problems).toEqual([]);
+  });
+
+  it("/api/backchannel-logout refuses anything but one JWT-shaped logout_token with 400, and changes nothing", async () => {
+    const problems: string[] = [];
+    const form = (v: string) => ({ method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ logout_token: v }).toString() });
+    const bodies: [string, Parameters<typeof makeRequest>[1]][] = [
+      ...queryCases.map((c) => [label(c), form(String(c.value))] as [string, Parameters<typeof makeRequest>[1]]),
+      ["given twice", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "logout_token=a.b.c&logout_token=d.e.f" }],
+      ["JSON body", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ logout_token: "a.b.c" }) }],
+      ["no body", { method: "POST" }],
+      ["declared 10 MB", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": "10000000" }, body: "logout_token=a.b.c" }],
+      ["a JWT with NUL", form("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln\u0000")],
+      ["a forged unsigned JWT", form("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4IiwiZXZlbnRzIjp7fX0.c2ln")],
+    ];
+    for (const [name, init] of bodies) {
+      const before = await fingerprintDb();
+      const res = await call(backchannelRoute.POST, "/api/backchannel-logout", init);
+      const body = res.body as { code?: string; field?: string } | null;
+      if (res.status !== 400 || body?.code !== "BadInput" || body.field !== "logout_token") problems.push(`${name}: got ${res.status} ${res.text.slice(0, 200)}`);
+      problems.push(...(await changes(before)).map((c) => `${name}: ${c}`));
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("next-auth's route answers hostile input without a 500 and changes nothing", () => {
+  const segments: string[][] = [
+    ["session"], ["csrf"], ["providers"], ["signin"], ["signin", "keycloak"], ["callback", "keycloak"], ["signout"], ["error"], ["_log"],
+    ["\u0000"], ["x".repeat(5_000)], ["session", "\u0000"], ["callback", "<script>"], ["signin", "' OR '1'='1"], ["callback", "keycloak", "extra"], [],
+  ];
+  const values = queryCases.filter((c) => c.rawQuery === undefined).map((c) => String(c.value));
+  for (const nextauth of segments) {
+    it(`GET and POST /api/auth/${JSON.stringify(nextauth).slice(0, 40)} with hostile query values and form bodies`, async () => {
+      const problems: string[] = [];
+      for (const value of [...values.slice(0, 12), ...values.slice(-6)]) {
+        for (const [method, callbackUrl] of [["GET", "/"], ["POST", "/"], ["GET", value], ["POST", value]] as const) {
+          const qs = new URLSearchParams({ callbackUrl, error: value, code: value, state: value }).toString();
+          const body = method === "POST" ? new URLSearchParams({ csrfToken: value, callbackUrl, json: "true" }).toString() : undefined;
+          const before = await fingerprintDb();
+          const path = `/api/auth/${nextauth.map(encodeURIComponent).join("/")}?${qs}`;
+          const res = await call(method === "GET" ? authRoute.GET : authRoute.POST, path, { method, cookie: user.cookie, body, headers: body ? { "content-type": "application/x-www-form-urlencoded" } : {} }, { params: Promise.resolve({ nextauth }) });
+          const tag = `${method} ${JSON.stringify(value).slice(0, 30)} callbackUrl=${JSON.stringify(callbackUrl).slice(0, 20)}`;
+          if (res.status >= 500) problems.push(`${tag}: ${res.status} ${res.text.slice(0, 200)}`);
+          const b = res.body as { code?: string; field?: string } | null;
+          if (res.status === 400 && b?.code === "BadInput" && !b.field) problems.push(`${tag}: 400 without a field`);
+          problems.push(...(await changes(before)).map((c) => `${tag}: ${c}`));
+        }
+      }
+      expect(problems).toEqual([]);
+    }, 180_000);
+  }
+
+  it("bodies next-auth cannot parse, and a hostile callback-URL cookie", async () => {
+    const problems: string[] = [];
+    for (const [name, init] of [
+      ["broken JSON", { method: "POST", headers: { "content-type": "application/json" }, body: "{\"csrfToken\":" }],
+      ["JSON array", { method: "POST", headers: { "content-type": "application/json" }, body: "[1,2]" }],
+      ["callback-url cookie", { method: "GET", cookie: `${user.cookie}; next-auth.callback-url=pause` }],
+      ["callback-url cookie with NUL", { method: "GET", cookie: `${user.cookie}; next-auth.callback-url=%2F%00` }],
+    ] as [string, Parameters<typeof makeRequest>[1]][]) {
+      for (const nextauth of [["signin", "keycloak"], ["session"], ["signout"]]) {
+        const before = await fingerprintDb();
+        const res = await call(init!.method === "GET" ? authRoute.GET : authRoute.POST, `/api/auth/${nextauth.join("/")}`, { cookie: user.cookie, ...init }, { params: Promise.resolve({ nextauth }) });
+        if (res.status >= 500) problems.push(`${name} ${nextauth.join("/")}: ${res.status} ${res.text.slice(0, 200)}`);
+        problems.push(...(await changes(before)).map((c) => `${name}: ${c}`));
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+type TAction = {
+  name: string;
+  call: (input: unknown) => Promise<TActionResult<unknown>>;
+  session: () => TTestSession;
+  /** A legal input with ids that match nothing: fields are replaced one at a time. None: input-less action. */
+  base?: () => Record<string, unknown>;
+  fields?: Record<string, TKind>;
+  /** Values of the input as a whole that mean "no input" for input-less actions (they would run the action). */
+  runs?: (v: unknown) => boolean;
+};
+
+const ACTIONS: TAction[] = [
+  { name: "revokeGrantAction", call: (i) => revokeGrantAction(i as never), session: () => user, base: () => ({ grantId: MISSING_ID }), fields: { grantId: "id" } },
+  { name: "checkGrantAction", call: (i) => checkGrantAction(i as never), session: () => user, base: () => ({ grantId: MISSING_ID }), fields: { grantId: "id" } },
+  { name: "revokeAllGrantsAction", call: (i) => revokeAllGrantsAction(i), session: () => user, runs: (v) => v === null || v === undefined || (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 0) },
+  { name: "enableTaskAction", call: (i) => enableTaskAction(i as never), session: () => user, base: () => ({ type: "notes-index", intervalMinutes: 60 }), fields: { type: "taskType", intervalMinutes: "minutes" } },
+  { name: "changeTaskAction", call: (i) => changeTaskAction(i), session: () => user, base: () => ({ action: "interval", taskId: MISSING_ID, intervalMinutes: 60 }), fields: { action: "changeAction", taskId: "id", intervalMinutes: "minutes" } },
+  { name: "searchNotesAction", call: (i) => searchNotesAction(i as never), session: () => user, base: () => ({ q: "hello" }), fields: { q: "text128" } },
+  { name: "runTierProbesAction", call: (i) => runTierProbesAction(i), session: () => admin, runs: (v) => v === null || v === undefined || (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 0) },
+];
+
+async function runAction(action: TAction, input: unknown): Promise<TActionResult<unknown>> {
+  const req = makeRequest("/", { method: "POST", cookie: action.session().cookie });
+  return inRequestScope(req, () => action.call(input));
+}
+
+describe("every server action answers hostile input with BadInput naming the field, and changes nothing", () => {
+  for (const action of ACTIONS) {
+    for (const [field, kind] of Object.entries(action.fields ?? {})) {
+      it(`${action.name} { ${field} } (${kind})`, async () => {
+        const problems: string[] = [];
+        const near = kind === "id" ? [seeded.grantId, seeded.taskId].flatMap((id) => [`${id}\u0000`, `${id} `, ` ${id}`, `${id}' OR '1'='1`, [id], { id }]) : [];
+        const cases = [...actionCases, ...near.map((value) => ({ name: "near miss of a real id", value, accepts: [] as TKind[] }))];
+        for (const c of cases) {
+          const before = await fingerprintDb();
+          const result = await runAction(action, { ...action.base!(), [field]: c.value });
+          const legal = c.accepts.includes(kind);
+          if (legal && !result.ok && (result.code === "BadInput" || result.code === "Internal")) problems.push(`${label(c)}: legal value answered ${result.code}: ${result.error}`);
+          if (!legal && (result.ok || result.code !== "BadInput" || !(result.error.startsWith(`${field}:`) || result.error.startsWith(`${field}.`)))) {
+            problems.push(`${label(c)}: expected BadInput naming ${field}, got ${JSON.stringify(result).slice(0, 200)}`);
+          }
+          problems.push(...(await changes(before)).map((ch) => `${label(c)}: ${ch}`));
+        }
+        expect(problems).toEqual([]);
+      });
+    }
+
+    it(`${action.name} (the input as a whole)`, async () => {
+      const problems: string[] = [];
+      for (const c of actionCases) {
+        if (action.runs?.(c.value)) continue;
+        const before = await fingerprintDb();
+        const result = await runAction(action, c.value);
+        if (result.ok || result.code !== "BadInput" || !/^[\w.$()]+: /.test(result.error)) problems.push(`${label(c)}: expected BadInput naming a field, got ${JSON.stringify(result).slice(0, 200)}`);
+        problems.push(...(await changes(before)).map((ch) => `${label(c)}: ${ch}`));
+      }
+      expect(problems).toEqual([]);
+    });
+  }
+
+  it("startGrantAction refuses a hostile consent form, redirecting with BadInput and the field", async () => {
+    const problems: string[] = [];
+    const submit = async (form: unknown): Promise<string> => {
+      const req = makeRequest("/grants/new", { method: "POST", cookie: user.cookie });
+      const error = await inRequestScope(req, () => startGrantAction(form as FormData)).then(() => null, (e: unknown) => e);
+      const digest = String((error as { digest?: unknown } | null)?.digest ?? error);
+      return digest.split(";")[2] ?? digest;
+    };
+    const formOf = (entries: [string, string | Blob][]) => {
+      const f = new FormData();
+      for (const [k, v] of entries) f.append(k, v);
+      return f;
+    };
+    for (const field of ["task", "scopes"]) {
+      for (const c of HOSTILE_STRINGS.filter((x) => x.only !== "query")) {
+        const before = await fingerprintDb();
+        const target = await submit(formOf([[field, String(c.value)], [field === "task" ? "scopes" : "task", ""]]));
+        const legalTask = field === "task" && c.accepts.includes("taskType");
+        const ok = legalTask ? /^http:\/\/localhost:8180\//.test(target) : c.accepts.includes("id") && field === "scopes" ? target === "/access?error=BadInput" : target.startsWith(`/access?error=BadInput&field=${field}`);
+        if (!ok) problems.push(`${field} ${label(c)}: redirected to ${target.slice(0, 120)}`);
+        problems.push(...(await changes(before)).map((ch) => `${field} ${label(c)}: ${ch}`));
+      }
+    }
+    const wholes: [string, unknown][] = [
+      ...HOSTILE_VALUES.map((c) => [label(c), c.value] as [string, unknown]),
+      ["a string", "task=notes-index"],
+      ["task twice", formOf([["task", "notes-index"], ["task", "files-inventory"]])],
+      ["a file for a field", formOf([["task", new Blob(["notes-index"])]])],
+    ];
+    for (const [name, value] of wholes) {
+      const before = await fingerprintDb();
+      const target = await submit(value);
+      if (!target.startsWith("/access?error=BadInput&field=")) problems.push(`${name}: redirected to ${target.slice(0, 120)}`);
+      problems.push(...(await changes(before)).map((ch) => `${name}: ${ch}`));
+    }
+    expect(problems).toEqual([]);
+  });
+});
