@@ -16,6 +16,7 @@ import { workTaskRuns } from "./task-run-job";
 import { scheduleDueTasks } from "./schedule-due-tasks";
 import { reclaimLostRuns } from "./reclaim-lost-runs";
 import { beginWorkerShutdown } from "./worker-shutdown";
+import { startWorkerOps } from "./start-worker-ops";
 import { processRevocationOutbox } from "../services/grants/process-revocation-outbox";
 import { checkGrantIds } from "../services/grants/check-grant-health";
 
@@ -40,6 +41,7 @@ function every(ms: number, name: string, fn: () => Promise<unknown>) {
 const e = env();
 const boss = await startTaskQueue();
 await workTaskRuns(boss, e.WORKER_CONCURRENCY);
+const ops = await startWorkerOps(boss, e);
 const stops = [
   every(1000, "scheduler", () => scheduleDueTasks(boss)),
   every(2000, "lost-run reclaimer", () => reclaimLostRuns(boss, e.WORKER_LEASE_SECONDS)),
@@ -53,7 +55,7 @@ const stops = [
     if (stale.length) await checkGrantIds(stale.map((g) => g.id), randomUUID());
   }),
 ];
-log.info("worker started", { concurrency: e.WORKER_CONCURRENCY, tokenExchange: e.WORKER_TOKEN_EXCHANGE, pid: process.pid });
+log.info("worker started", { concurrency: e.WORKER_CONCURRENCY, tokenExchange: e.WORKER_TOKEN_EXCHANGE, pid: process.pid, httpPort: ops.httpPort });
 
 let stopping: Promise<void> | null = null;
 
@@ -65,6 +67,7 @@ function shutdown(signal: string): Promise<void> {
     beginWorkerShutdown();
     stops.forEach((stop) => stop());
     await boss.stop({ graceful: true, timeout: 10_000 }).catch(() => undefined);
+    await ops.stop();
     await db().$disconnect().catch(() => undefined);
     log.info("worker stopped", { signal });
     process.exit(0);
