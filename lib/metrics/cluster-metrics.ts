@@ -66,7 +66,7 @@ export function clusterMetrics(): Registry {
       this.reset();
       await guarded("ncdd_revocation_outbox_oldest_age_seconds", this, async () => {
         const [row] = await db().$queryRaw<{ age: number | null }[]>`
-          SELECT EXTRACT(EPOCH FROM now() - min("requestedAt"))::float8 AS age FROM "Revocation" WHERE "status" = 'pending'`;
+          SELECT EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - min("requestedAt"))::float8 AS age FROM "Revocation" WHERE "status" = 'pending'`;
         this.set(Math.max(0, row?.age ?? 0));
       });
     },
