@@ -56,7 +56,7 @@ export async function startWorkerHttp(opts: { host: string; port: number; metric
 
   const listening = await new Promise<boolean>((resolve) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
-      log.error("worker http server could not start: health and metrics are not served", { host: opts.host, port: opts.port, code: error.code });
+      log.error("worker http server could not start: health and metrics are not served", { host: opts.host, port: opts.port, reason: error.code });
       resolve(false);
     });
     server.listen(opts.port, opts.host, () => resolve(true));
