@@ -71,6 +71,14 @@ const ZEnvSchema = z.object({
   WORKER_LEASE_SECONDS: z.coerce.number().int().min(3).max(600).default(15),
   /** Worker: a grant whose last refresh is older than this is re-checked at Keycloak (a live refresh). */
   GRANT_HEALTH_SECONDS: z.coerce.number().int().min(10).max(86_400).default(60),
+  /** Worker: address of its small HTTP server (/health/live, /health/ready, /metrics); loopback by default. */
+  WORKER_HTTP_HOST: z.string().min(1).default("127.0.0.1"),
+  /** Worker: port of that server; 0 picks a free port (tests). */
+  WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  /** Worker: how often it renews its WorkerHeartbeat row (the Workers page and readiness read it). */
+  WORKER_HEARTBEAT_SECONDS: z.coerce.number().min(0.2).max(10).default(5),
+  /** Bearer secret for /api/metrics and the worker's /metrics; see README "Operations". */
+  METRICS_TOKEN: z.string().min(16, { error: "is too short: use 16+ random characters (openssl rand -hex 24)" }).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   // How old the cached tier status may get before an admin's view starts a new probe run.
   TIER_PROBE_INTERVAL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),

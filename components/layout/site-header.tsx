@@ -13,6 +13,7 @@ export async function SiteHeader() {
             <Link href="/access" className="text-sm text-slate-700 hover:underline">My access</Link>
             <Link href="/tasks" className="text-sm text-slate-700 hover:underline">Tasks</Link>
             {user.isAdmin && <Link href="/admin" className="text-sm text-slate-700 hover:underline">Admin</Link>}
+            {user.isAdmin && <Link href="/admin/workers" className="text-sm text-slate-700 hover:underline">Workers</Link>}
             <span className="ml-auto text-sm text-slate-600" data-testid="signed-in-user">{user.name ?? user.username}</span>
             <form action="/api/session/end" method="post">
               <button type="submit" className="rounded border px-3 py-1 text-sm hover:bg-slate-100">Sign out</button>

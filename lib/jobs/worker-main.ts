@@ -18,6 +18,7 @@ import { reclaimLostRuns } from "./reclaim-lost-runs";
 import { beginWorkerShutdown } from "./worker-shutdown";
 import { processRevocationOutbox } from "../grants/confirm-revocation";
 import { checkGrants, grantsDueForCheck } from "../grants/check-grants";
+import { startWorkerOps } from "./start-worker-ops";
 
 function every(ms: number, name: string, fn: () => Promise<unknown>) {
   let running = false;
@@ -38,6 +39,7 @@ function every(ms: number, name: string, fn: () => Promise<unknown>) {
 const e = env();
 const boss = await startTaskQueue();
 await workTaskRuns(boss, e.WORKER_CONCURRENCY);
+const ops = await startWorkerOps(boss, e);
 const stops = [
   every(1000, "scheduler", () => scheduleDueTasks(boss)),
   every(2000, "lost-run reclaimer", () => reclaimLostRuns(boss, e.WORKER_LEASE_SECONDS)),
@@ -49,7 +51,7 @@ const stops = [
     if (due.length) await checkGrants(due, randomUUID());
   }),
 ];
-log.info("worker started", { concurrency: e.WORKER_CONCURRENCY, tokenExchange: e.WORKER_TOKEN_EXCHANGE, pid: process.pid });
+log.info("worker started", { concurrency: e.WORKER_CONCURRENCY, tokenExchange: e.WORKER_TOKEN_EXCHANGE, pid: process.pid, httpPort: ops.httpPort });
 
 let stopping: Promise<void> | null = null;
 
@@ -61,6 +63,7 @@ function shutdown(signal: string): Promise<void> {
     beginWorkerShutdown();
     stops.forEach((stop) => stop());
     await boss.stop({ graceful: true, timeout: 10_000 }).catch(() => undefined);
+    await ops.stop();
     await db().$disconnect().catch(() => undefined);
     log.info("worker stopped", { signal });
     process.exit(0);

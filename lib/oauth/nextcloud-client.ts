@@ -4,6 +4,7 @@ import { env } from "../env";
 import { AppError } from "../errors";
 import { isServiceAccountClaims } from "./exchange-token";
 import { reportOAuthEvent, type TOAuthCallContext } from "./report-oauth-event";
+import { recordNextcloudRequestMetric } from "../metrics/record-nextcloud-request-metric";
 import type { TUserAccessToken } from "./token-types";
 
 export type TNextcloudRequest = {
@@ -37,6 +38,7 @@ export async function nextcloudRequest(token: TUserAccessToken, req: TNextcloudR
   const refusal = refusalReason(claims, ctx.serviceAccountClientIds ?? []);
   if (refusal) {
     const serviceAccount = refusal.kind === "service-account";
+    recordNextcloudRequestMetric(req.method, "refused");
     await reportOAuthEvent(ctx, {
       actor,
       action: serviceAccount ? "service_account.refused" : "nextcloud.request",
@@ -62,9 +64,11 @@ export async function nextcloudRequest(token: TUserAccessToken, req: TNextcloudR
       redirect: "manual",
     });
   } catch (err) {
+    recordNextcloudRequestMetric(req.method, "network");
     await reportOAuthEvent(ctx, { actor, action: "nextcloud.request", resource, outcome: "failure", errorCode: "network", mechanism, subject });
     throw new AppError("ProviderError", `Nextcloud unreachable: ${err instanceof Error ? err.message : "network error"}`);
   }
+  recordNextcloudRequestMetric(req.method, res.status);
   await reportOAuthEvent(ctx, {
     actor,
     action: "nextcloud.request",

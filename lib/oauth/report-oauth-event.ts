@@ -1,6 +1,8 @@
 import "server-only";
 import type { TAuditInput, TAuditRecorder } from "../audit/types";
 import { log, redact } from "../logger";
+import { recordOAuthMetric } from "../metrics/record-oauth-metric";
+import { processMetrics } from "../metrics/process-metrics";
 
 /** What every lib/oauth operation needs from its caller: where to report, and which request it serves. */
 export type TOAuthCallContext = {
@@ -13,7 +15,8 @@ export type TOAuthCallContext = {
 
 /**
  * Sends one audit event and never lets a recorder failure change the outcome of the operation being
- * reported (the failure is logged instead). Details pass through redaction as a last line of defence.
+ * reported (the failure is logged and counted instead). Details pass through redaction as a last line of
+ * defence. Token calls and refusals are also counted for Prometheus (action, outcome and error code only).
  */
 export async function reportOAuthEvent(
   ctx: TOAuthCallContext,
@@ -27,9 +30,11 @@ export async function reportOAuthEvent(
     subject: event.subject ?? ctx.subject ?? null,
     details: event.details ? (redact(event.details) as Record<string, unknown>) : undefined,
   };
+  recordOAuthMetric(input.action, input.outcome, input.errorCode);
   try {
     await ctx.recorder(input);
   } catch (err) {
+    processMetrics().auditWriteFailures.inc();
     log.error("audit recorder failed", { action: input.action, correlationId: input.correlationId, err });
   }
 }

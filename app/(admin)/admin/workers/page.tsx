@@ -1,0 +1,31 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { randomUUID } from "node:crypto";
+import { requireAdminPage } from "@/lib/auth/page-guards";
+import type { TCtx } from "@/lib/services/context";
+import { listWorkerStatus } from "@/lib/services/workers/list-worker-status";
+import { recordAdminView } from "@/app/api/admin/_shared/record-admin-view";
+import { WORKERS_QUERY_KEY } from "@/components/admin/workers-query-key";
+import { WorkersClient } from "./workers-client";
+
+export const dynamic = "force-dynamic";
+
+/** The operator's view of the background workers, read from the heartbeats they share in the database. */
+export default async function WorkersPage() {
+  const admin = await requireAdminPage();
+  const ctx: TCtx = { userSub: admin.sub, username: admin.username, isAdmin: admin.isAdmin, correlationId: randomUUID() };
+  const qc = new QueryClient();
+  qc.setQueryData(WORKERS_QUERY_KEY, await listWorkerStatus(ctx));
+  await recordAdminView(ctx, "workers.view", "/admin/workers");
+  return (
+    <section className="space-y-4">
+      <h1 className="text-2xl font-semibold">Workers</h1>
+      <p className="text-slate-700">
+        Every worker process renews a heartbeat every few seconds and removes it when it stops cleanly; one that stops beating is shown as gone.
+        Health and metrics of each worker are on its own port (see the README&apos;s Operations section).
+      </p>
+      <HydrationBoundary state={dehydrate(qc)}>
+        <WorkersClient />
+      </HydrationBoundary>
+    </section>
+  );
+}
