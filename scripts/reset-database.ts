@@ -1,13 +1,20 @@
-/** Drops and recreates local test databases so every test run starts from migrations alone. */
+/**
+ * Drops and recreates local test databases so every test run starts from migrations alone. Connects as
+ * DATABASE_ADMIN_URL (default: user postgres on each URL's server); the roles are made by migrate-database.
+ */
+import { loadDotenv } from "./lib/load-dotenv";
+import { resolveDatabaseUrls } from "./lib/database-urls";
 import { connectMaintenanceDb } from "./lib/connect-maintenance-db";
 
+loadDotenv();
 for (const url of process.argv.slice(2)) {
   const target = new URL(url);
   if (!["127.0.0.1", "localhost", "[::1]"].includes(target.hostname)) {
     console.error(`Refusing to reset a non-local database (${target.hostname}).`);
     process.exit(1);
   }
-  const { client, name } = await connectMaintenanceDb(url, "Start PostgreSQL or set TEST_PG_BASE.");
+  const urls = resolveDatabaseUrls(url);
+  const { client, name } = await connectMaintenanceDb(urls.admin, "Start PostgreSQL, or set DATABASE_ADMIN_URL (a superuser) / TEST_PG_BASE.");
   if (!/^ncdd_[a-z0-9_]+$/.test(name)) {
     console.error(`Refusing to reset "${name}": only ncdd_* test databases are reset.`);
     process.exit(1);
