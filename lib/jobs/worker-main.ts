@@ -18,6 +18,7 @@ import { reclaimLostRuns } from "./reclaim-lost-runs";
 import { beginWorkerShutdown } from "./worker-shutdown";
 import { processRevocationOutbox } from "../services/grants/process-revocation-outbox";
 import { checkGrantIds } from "../services/grants/check-grant-health";
+import { writeAuditCheckpoint } from "../audit/write-checkpoint";
 
 const HEALTH_EVERY_MS = 10 * 60_000;
 
@@ -44,6 +45,7 @@ const stops = [
   every(1000, "scheduler", () => scheduleDueTasks(boss)),
   every(2000, "lost-run reclaimer", () => reclaimLostRuns(boss, e.WORKER_LEASE_SECONDS)),
   every(3000, "revocation outbox", () => processRevocationOutbox()),
+  every(e.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000, "audit checkpoint", () => writeAuditCheckpoint()),
   every(60_000, "grant health", async () => {
     const stale = await db().grant.findMany({
       where: { status: "active", OR: [{ lastRefreshAt: null }, { lastRefreshAt: { lt: new Date(Date.now() - HEALTH_EVERY_MS) } }] },
