@@ -17,7 +17,7 @@ function minimalEnv(extra: Record<string, string> = {}) {
 
 async function cli(args: string[], env: Record<string, string>) {
   try {
-    const r = await run("npx", ["tsx", "scripts/verify-audit.ts", ...args], { cwd: root, env, timeout: 60_000 });
+    const r = await run("npx", ["tsx", "scripts/verify-audit.ts", ...args], { cwd: root, env: env as NodeJS.ProcessEnv, timeout: 60_000 });
     return { code: 0, out: r.stdout, err: r.stderr };
   } catch (e) {
     const x = e as { code: number; stdout: string; stderr: string };
