@@ -4,7 +4,7 @@ import type { TChainRow } from "./read-chain-rows";
 /** A checkpoint as the walker needs it: how many rows up to which seq, ending in which hash. */
 export type TWalkCheckpoint = { count: bigint; headSeq: bigint; headHash: string; at: string };
 
-export type TChainFindingKind = "altered" | "link" | "time" | "rewritten" | "missing-tail";
+export type TChainFindingKind = "altered" | "link" | "time" | "rewritten" | "missing-tail" | "missing-rows";
 
 /** What disagrees, and where: the first row that does not match, and for a missing tail the gap. */
 export type TChainFinding = {
@@ -45,6 +45,18 @@ export function createChainWalker(checkpoints: TWalkCheckpoint[], start: TWalkSt
     };
   };
 
+  // Rows a checkpoint covered are gone after `lastSeq` (the last row that is still there and matches).
+  function gapFinding(kind: "missing-tail" | "missing-rows", cp: TWalkCheckpoint, have: bigint, next: string): TChainFinding {
+    const missing = cp.count > have ? cp.count - have : 0n;
+    const where = kind === "missing-tail" ? "at the end" : `after seq ${lastSeq ?? 0}`;
+    return {
+      kind,
+      firstBrokenSeq: ((lastSeq ?? 0n) + 1n).toString(),
+      reason: `rows are missing ${where}: the checkpoint signed ${cp.at} covers ${cp.count} rows up to seq ${cp.headSeq}, but the table has ${have} rows up to seq ${lastSeq ?? "none"}${next}${missing > 0n ? ` — ${missing} rows after seq ${lastSeq ?? 0} were deleted` : ""}`,
+      gap: { afterSeq: lastSeq === null ? null : lastSeq.toString(), missingRows: missing.toString(), throughSeq: cp.headSeq.toString(), checkpointAt: cp.at },
+    };
+  }
+
   return {
     /** Feeds the next row; returns the first problem found, or null. */
     push(row: TChainRow): TChainFinding | null {
@@ -59,6 +71,12 @@ export function createChainWalker(checkpoints: TWalkCheckpoint[], start: TWalkSt
       if (prevAt && row.at < prevAt) return at("time goes backwards along the chain", "time");
       if (next < pending.length && pending[next]!.headSeq < row.seq) {
         const cp = pending[next]!;
+        const before = count - 1n;
+        // Fewer rows up to here than the checkpoint signed, and newer rows were appended after the hole:
+        // the newest rows of that time were deleted and the writers carried on from what was left.
+        if (before < cp.count) {
+          return gapFinding("missing-rows", cp, before, `, and ${row.seq} is the next row the table has`);
+        }
         return rewritten(cp, `the row seq ${cp.headSeq} a checkpoint ends at is gone`, row.seq);
       }
       while (next < pending.length && pending[next]!.headSeq === row.seq) {
@@ -79,19 +97,7 @@ export function createChainWalker(checkpoints: TWalkCheckpoint[], start: TWalkSt
     /** After the last row: checkpoints not reached mean rows at the end were deleted. */
     finish(): TChainFinding | null {
       if (next >= pending.length) return null;
-      const newest = pending[pending.length - 1]!;
-      const firstMissing = (lastSeq ?? 0n) + 1n;
-      return {
-        kind: "missing-tail",
-        firstBrokenSeq: firstMissing.toString(),
-        reason: `rows are missing at the end: the checkpoint signed ${newest.at} covers ${newest.count} rows up to seq ${newest.headSeq}, but the table has ${count} rows ending at seq ${lastSeq ?? "none"}${newest.count > count ? ` — ${newest.count - count} rows after seq ${lastSeq ?? 0} were deleted` : ""}`,
-        gap: {
-          afterSeq: lastSeq === null ? null : lastSeq.toString(),
-          missingRows: (newest.count > count ? newest.count - count : 0n).toString(),
-          throughSeq: newest.headSeq.toString(),
-          checkpointAt: newest.at,
-        },
-      };
+      return gapFinding("missing-tail", pending[pending.length - 1]!, count, "");
     },
     state: () => ({ count, lastSeq, prevHash, prevAt, checked, matched }),
   };

@@ -151,6 +151,18 @@ describe("a superuser rewriting history behind the app's back (stolen owner cred
     });
   });
 
+  it("rows appended after deleting the newest ones (the app carrying on) do not hide the gap", async () => {
+    await withTamperSession(async (c) => {
+      await c.query(`DELETE FROM "AuditEvent" WHERE seq >= $1`, [tail[2]!.toString()]);
+      // What the app's own writer does next: link to the last row it finds, with the next seq of the sequence.
+      await recordTamperedRow(c, BigInt(latest.headSeq) + 50n);
+      for (const mode of ["full", "incremental"] as const) {
+        const r = await verifyAuditChain({ db: c, store, keys: keys(), mode });
+        expect(r, mode).toMatchObject({ ok: false, kind: "missing-rows", firstBrokenSeq: tail[2]!.toString(), gap: { afterSeq: tail[1]!.toString(), missingRows: "2" } });
+      }
+    });
+  });
+
   it("a forked history (newest rows swapped for others, re-hashed, new seqs) is reported where it forks", async () => {
     await withTamperSession(async (c) => {
       await c.query(`DELETE FROM "AuditEvent" WHERE seq >= $1`, [tail[0]!.toString()]);
@@ -164,18 +176,26 @@ describe("a superuser rewriting history behind the app's back (stolen owner cred
       }
       await rehashFrom(c, BigInt(seq) + 1n);
       const r = await verifyAuditChain({ db: c, store, keys: keys() });
-      expect(r).toMatchObject({ ok: false, kind: "rewritten", firstBrokenSeq: (BigInt(latest.headSeq) + 1n).toString() });
-      expect(r.reason).toMatch(new RegExp(`row seq ${latest.headSeq} a checkpoint ends at is gone`));
+      // The forged rows link perfectly to what is left; the signed checkpoint still names the 4 rows that went.
+      expect(r).toMatchObject({
+        ok: false,
+        kind: "missing-rows",
+        firstBrokenSeq: tail[0]!.toString(),
+        gap: { afterSeq: seq, missingRows: "4", throughSeq: latest.headSeq },
+      });
+      expect(r.reason).toMatch(new RegExp(`${BigInt(latest.headSeq) + 1n} is the next row the table has — 4 rows after seq ${seq} were deleted`));
     });
   });
 });
 
 // A row appended inside the tampered session, so the signer has something new it would sign.
-async function recordTamperedRow(c: import("pg").Client): Promise<void> {
+// (seq: what nextval would give, i.e. above every seq ever used; default the next after the last row.)
+async function recordTamperedRow(c: import("pg").Client, seq?: bigint): Promise<void> {
   const last = (await c.query<{ seq: string; hash: string }>(`SELECT e.seq::text AS seq, e.hash FROM "AuditEvent" e ORDER BY e.seq DESC LIMIT 1`)).rows[0]!;
+  const at = seq ?? BigInt(last.seq) + 1n;
   await c.query(
     `INSERT INTO "AuditEvent" (seq, "at", actor, "actorType", action, outcome, "correlationId", "prevHash", hash) VALUES ($1, now(), 'x', 'system', 'x', 'success', 'x', $2, '')`,
-    [(BigInt(last.seq) + 1n).toString(), last.hash],
+    [at.toString(), last.hash],
   );
-  await rehashFrom(c, BigInt(last.seq) + 1n);
+  await rehashFrom(c, at);
 }
