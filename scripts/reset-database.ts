@@ -1,7 +1,10 @@
 /**
- * Drops and recreates local test databases so every test run starts from migrations alone. Connects as
+ * Drops and recreates local test databases so every test run starts from migrations alone, and empties
+ * their audit-checkpoint directories (see test/test-env.ts). Connects as
  * DATABASE_ADMIN_URL (default: user postgres on each URL's server); the roles are made by migrate-database.
  */
+import { rmSync } from "node:fs";
+import { checkpointDirFor } from "../test/test-env";
 import { loadDotenv } from "./lib/load-dotenv";
 import { resolveDatabaseUrls } from "./lib/database-urls";
 import { connectMaintenanceDb } from "./lib/connect-maintenance-db";
@@ -22,4 +25,6 @@ for (const url of process.argv.slice(2)) {
   await client.query(`drop database if exists "${name}" with (force)`);
   await client.query(`create database "${name}"`);
   await client.end();
+  // The old database's signed checkpoints would (rightly) call the fresh, empty trail a deleted one.
+  rmSync(checkpointDirFor(url), { recursive: true, force: true });
 }
