@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZAuditConfigFields } from "./audit/audit-config";
 
 /** Raised when configuration is missing or unusable; its message names every variable to set. */
 export class ConfigError extends Error {
@@ -82,6 +83,8 @@ const ZEnvSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   // How old the cached tier status may get before an admin's view starts a new probe run.
   TIER_PROBE_INTERVAL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),
+  // Audit checkpoints (signing keys outside the database, store, cadence): see lib/audit/audit-config.ts.
+  ...ZAuditConfigFields,
 });
 
 export type TEnv = z.infer<typeof ZEnvSchema>;

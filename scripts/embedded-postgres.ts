@@ -10,6 +10,8 @@ import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { mkdirSync } from "node:fs";
+import { ensureLoginRoleSql } from "./lib/database-role-sql";
+import { DEFAULT_APP_ROLE, DEFAULT_OWNER_ROLE } from "./lib/database-urls";
 
 const [dataDir, portArg] = process.argv.slice(2);
 if (!dataDir || !portArg) {
@@ -18,6 +20,10 @@ if (!dataDir || !portArg) {
 }
 mkdirSync(dataDir, { recursive: true });
 const db = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+// Both roles of the least-privilege set-up exist here too, so migrate-database.ts runs unchanged. PGlite
+// serves every socket from ONE backend session, so it does not enforce which role a client named: the
+// fallback is for local development only and gives none of the database-level audit protections.
+for (const role of [DEFAULT_OWNER_ROLE, DEFAULT_APP_ROLE]) for (const sql of ensureLoginRoleSql(role, "")) await db.exec(sql);
 // More than one connection: Prisma, the worker's queue and the app each hold their own.
 const server = new PGLiteSocketServer({ db, port: Number(portArg), host: "127.0.0.1", maxConnections: 32 });
 await server.start();

@@ -1,21 +1,23 @@
 /**
- * Creates the database of a postgresql:// URL when it does not exist yet, with a clear message when
- * PostgreSQL cannot be reached at all (instead of a stack trace).
+ * `npx tsx scripts/ensure-database.ts [postgresql://app-url]`: creates the database when missing and the
+ * two roles it is used with (owner for migrations, app for the product), as DATABASE_ADMIN_URL (a
+ * superuser; default: user postgres on the app URL's server). Exits 1 with a clear message when
+ * PostgreSQL cannot be reached. `scripts/migrate-database.ts` runs this and then migrates.
  */
-import { connectMaintenanceDb } from "./lib/connect-maintenance-db";
+import { loadDotenv } from "./lib/load-dotenv";
+import { resolveDatabaseUrls } from "./lib/database-urls";
+import { DatabaseUnreachable, provisionDatabase } from "./lib/provision-database";
 
-const url = process.argv[2];
-if (!url) {
-  console.error("usage: ensure-database.ts postgresql://user@host:port/db");
-  process.exit(2);
+loadDotenv();
+const urls = resolveDatabaseUrls(process.argv[2]);
+try {
+  const { created, warnings } = await provisionDatabase(urls, { create: true });
+  if (created) console.log(`==> created database ${urls.database} (owner ${urls.ownerRole}, app role ${urls.appRole})`);
+  for (const w of warnings) console.error(`warning: ${w}`);
+} catch (error) {
+  if (!(error instanceof DatabaseUnreachable)) throw error;
+  console.error(
+    `${error.message}.\nStart PostgreSQL (e.g. apt-get install -y postgresql && pg_ctlcluster 15 main start) or set DATABASE_URL (and DATABASE_ADMIN_URL, a superuser to create roles) in .env to a server you can reach.`,
+  );
+  process.exit(1);
 }
-const { client, name } = await connectMaintenanceDb(
-  url,
-  "Start PostgreSQL (e.g. apt-get install -y postgresql && pg_ctlcluster 15 main start) or set DATABASE_URL in .env to a server you can reach.",
-);
-const found = await client.query("select 1 from pg_database where datname = $1", [name]);
-if (found.rowCount === 0) {
-  await client.query(`create database "${name.replace(/"/g, '""')}"`);
-  console.log(`==> created database ${name}`);
-}
-await client.end();

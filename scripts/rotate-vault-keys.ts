@@ -7,6 +7,9 @@
  * condition; when started without it, the script re-runs itself with it.
  */
 import { spawnSync } from "node:child_process";
+import { loadDotenv } from "./lib/load-dotenv";
+
+loadDotenv();
 
 const CONDITION = "--conditions=react-server";
 

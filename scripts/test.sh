@@ -17,9 +17,13 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   fi
 fi
 
+# TEST_PG_BASE names a superuser (it creates databases and roles); the app and the tests connect as the
+# least-privilege role ncdd_app, migrations run as ncdd_owner (scripts/migrate-database.ts).
 PG_BASE="${TEST_PG_BASE:-postgresql://postgres@127.0.0.1:5432}"
-export DATABASE_URL="$PG_BASE/ncdd_test"
-export E2E_DATABASE_URL="$PG_BASE/ncdd_e2e"
+as_app() { node -e 'const u=new URL(process.argv[1]);u.username="ncdd_app";u.password="";console.log(String(u))' "$1"; }
+export DATABASE_ADMIN_URL="${DATABASE_ADMIN_URL:-$PG_BASE/postgres}"
+export DATABASE_URL="$(as_app "$PG_BASE/ncdd_test")"
+export E2E_DATABASE_URL="$(as_app "$PG_BASE/ncdd_e2e")"
 # Fresh databases each run: tests seed what they need.
 npx tsx scripts/reset-database.ts "$DATABASE_URL" "$E2E_DATABASE_URL"
 migrate_database "$E2E_DATABASE_URL"

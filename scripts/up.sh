@@ -14,6 +14,11 @@ if [ ! -f .env ]; then
       -e "s|^TOKEN_VAULT_KEYS=.*|TOKEN_VAULT_KEYS=k$(date +%Y%m%d):$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')|" \
       .env.example > .env
 fi
+# Audit checkpoints are signed with an Ed25519 key kept outside the database (an older .env gets one added).
+if ! grep -q '^AUDIT_CHECKPOINT_KEYS=.' .env || grep -q '^AUDIT_CHECKPOINT_KEYS=__generate__' .env; then
+  sed -i '/^AUDIT_CHECKPOINT_KEYS=/d' .env
+  echo "AUDIT_CHECKPOINT_KEYS=c$(date +%Y%m%d):$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')" >> .env
+fi
 # .env fills in what the environment does not already set (explicit variables win).
 while IFS='=' read -r key value; do
   [[ "$key" =~ ^[A-Z_][A-Z0-9_]*$ ]] && [ -z "${!key:-}" ] && export "$key=$value"
@@ -37,7 +42,8 @@ else
   setsid npx tsx scripts/embedded-postgres.ts "${NCDD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nextcloud-delegation-dashboard}/pglite" "$pg_port" &
   pids+=($!)
   for _ in $(seq 1 60); do (echo > "/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null && break; sleep 1; done
-  export DATABASE_URL="postgresql://postgres@127.0.0.1:$pg_port/postgres"
+  # The app connects as the role that owns nothing; migrations run as the owner (both made by the scripts).
+  export DATABASE_URL="postgresql://ncdd_app@127.0.0.1:$pg_port/postgres"
   migrate_database "$DATABASE_URL" existing
 fi
 

@@ -4,7 +4,9 @@
  */
 export function testEnv(): Record<string, string> {
   const defaults: Record<string, string> = {
-    DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/ncdd_test",
+    // The app role owns nothing (scripts/migrate-database.ts); the superuser only sets up and plays the attacker.
+    DATABASE_URL: "postgresql://ncdd_app@127.0.0.1:5432/ncdd_test",
+    DATABASE_ADMIN_URL: "postgresql://postgres@127.0.0.1:5432/postgres",
     NEXTAUTH_URL: "http://localhost:3000",
     NEXTAUTH_SECRET: "test-only-nextauth-secret-0123456789abcdef",
     KEYCLOAK_ISSUER: "http://localhost:8180/realms/nextcloud-mcp",
@@ -21,8 +23,17 @@ export function testEnv(): Record<string, string> {
     TOKEN_VAULT_KEYS:
       "t1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=,t2:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=",
     LOG_LEVEL: "warn",
+    // Two fixed Ed25519 test seeds (not secrets): "a1" older, "a2" newest signs audit checkpoints.
+    AUDIT_CHECKPOINT_KEYS:
+      "a1:QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk=,a2:YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXowMTIzNDU=",
   };
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(defaults)) out[k] = process.env[k] ?? v;
+  out.AUDIT_CHECKPOINT_DIR = process.env.AUDIT_CHECKPOINT_DIR ?? checkpointDirFor(out.DATABASE_URL!);
   return out;
+}
+
+/** Each test database keeps its audit checkpoints apart (a checkpoint of another database never verifies). */
+export function checkpointDirFor(databaseUrl: string): string {
+  return `/tmp/ncdd-audit-checkpoints/${new URL(databaseUrl).pathname.slice(1)}`;
 }

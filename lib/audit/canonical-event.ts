@@ -29,6 +29,34 @@ function stableJson(value: unknown): string {
  * row verifies exactly when none of its stored columns changed.
  */
 export function canonicalizeEvent(e: TChainedContent): string {
+  // Hand-unrolled stableJson of the object below (keys in sorted order, undefined keys left out): the
+  // same bytes, several times faster, which is what lets a million rows verify in seconds.
+  let out = "{";
+  const add = (key: string, value: unknown) => {
+    if (value === undefined) return;
+    out += `${out.length > 1 ? "," : ""}"${key}":${typeof value === "string" ? JSON.stringify(value) : stableJson(value)}`;
+  };
+  add("actChain", e.actChain ?? null);
+  add("action", e.action);
+  add("actor", e.actor);
+  add("actorType", e.actorType);
+  add("at", e.at.toISOString());
+  add("correlationId", e.correlationId);
+  add("details", e.details ?? null);
+  add("errorCode", e.errorCode);
+  add("mechanism", e.mechanism);
+  add("outcome", e.outcome);
+  add("prevHash", e.prevHash);
+  add("resource", e.resource);
+  add("seq", e.seq.toString());
+  add("subject", e.subject);
+  add("taskId", e.taskId);
+  add("v", CANONICAL_VERSION);
+  return `${out}}`;
+}
+
+/** The reference form canonicalizeEvent must equal (kept for the equivalence test). */
+export function canonicalizeEventReference(e: TChainedContent): string {
   return stableJson({
     v: CANONICAL_VERSION,
     seq: e.seq.toString(),

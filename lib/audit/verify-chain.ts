@@ -1,55 +1,183 @@
 import "server-only";
-import type { AuditEvent } from "@prisma/client";
-import { db } from "../db";
-import { GENESIS_HASH, hashEvent } from "./canonical-event";
+import { auditConfig, type TCheckpointKey } from "./audit-config";
+import { auditPool, type TAuditDb } from "./audit-pool";
+import { checkCheckpoint, checkpointDigest, type TCheckpoint } from "./checkpoint";
+import { fileCheckpointStore, type TCheckpointStore } from "./checkpoint-store";
+import { createChainWalker, type TChainFinding, type TWalkCheckpoint } from "./chain-walker";
+import { readChainRows } from "./read-chain-rows";
+
+/** The newest checkpoint a verification was measured against, as the page and the API show it. */
+export type TCheckpointSummary = { count: string; headSeq: string; headHash: string; at: string; kid: string; ageSeconds: number };
 
 export type TChainVerification = {
   ok: boolean;
-  /** Rows whose links and hashes were checked (up to and including the first broken one). */
+  /** full: every row from the first; incremental: the newest checkpoint's head, then only newer rows. */
+  mode: "full" | "incremental";
+  /** Rows whose links and hashes were checked in this run. */
   checked: number;
+  /** Rows in the chain as verified (up to the first problem). */
+  rows: string;
   lastSeq?: string;
   firstBrokenSeq?: string;
   reason?: string;
+  kind?: TChainFinding["kind"] | "checkpoint-invalid";
+  gap?: TChainFinding["gap"];
+  /** The newest valid checkpoint, or null when there is none (then tail deletion cannot be detected). */
+  checkpoint: TCheckpointSummary | null;
+  /** Why there is no usable checkpoint, or what is wrong with the store (a forged or unreadable entry). */
+  checkpointProblem?: string;
+  checkpointsChecked: number;
+  ms: number;
 };
 
-export type TVerifyChainOptions = { batchSize?: number };
+export type TVerifyChainOptions = {
+  mode?: "full" | "incremental";
+  batchSize?: number;
+  db?: TAuditDb;
+  store?: TCheckpointStore;
+  keys?: TCheckpointKey[];
+  /** More checkpoints to check against (a witness's saved copy): each must carry a valid signature. */
+  witnesses?: unknown[];
+  now?: Date;
+};
 
-/**
- * Walks the whole audit chain in seq order, in batches (constant memory at any size), and reports the
- * first row whose stored hash does not match its content, whose prevHash does not name the row before
- * it, or whose time goes backwards. Any edit made behind the application's back shows up at that row.
- */
-export async function verifyAuditChain(options: TVerifyChainOptions = {}): Promise<TChainVerification> {
-  const batchSize = options.batchSize ?? 2_000;
-  let prevHash = GENESIS_HASH;
-  let prevAt: Date | null = null;
-  let afterSeq: bigint | null = null;
-  let checked = 0;
+const toWalk = (cp: TCheckpoint): TWalkCheckpoint => ({ count: BigInt(cp.count), headSeq: BigInt(cp.headSeq), headHash: cp.headHash, at: cp.at });
 
+function summary(cp: TCheckpoint | null, now: Date): TCheckpointSummary | null {
+  if (!cp) return null;
+  const ageSeconds = Math.max(0, Math.round((now.getTime() - Date.parse(cp.at)) / 1000));
+  return { count: cp.count, headSeq: cp.headSeq, headHash: cp.headHash, at: cp.at, kid: cp.kid, ageSeconds };
+}
+
+function newestOf(cps: TCheckpoint[]): TCheckpoint | null {
+  let best: TCheckpoint | null = null;
+  for (const cp of cps) {
+    if (!best || BigInt(cp.count) > BigInt(best.count) || (cp.count === best.count && cp.at > best.at)) best = cp;
+  }
+  return best;
+}
+
+/** Loads and checks every stored checkpoint; forged or unreadable entries and breaks in `prev` are problems. */
+async function loadCheckpoints(store: TCheckpointStore, keys: TCheckpointKey[]) {
+  const valid: TCheckpoint[] = [];
+  const problems: string[] = [];
+  let prev: TCheckpoint | null = null;
+  for (const entry of await store.list()) {
+    const check = checkCheckpoint(entry, keys);
+    if (!check.ok) {
+      problems.push(`a stored checkpoint is invalid: ${check.reason}`);
+      continue;
+    }
+    if (prev && check.checkpoint.prev !== checkpointDigest(prev)) {
+      problems.push(`the checkpoint of ${check.checkpoint.at} does not chain to the one before it (${prev.at}): a checkpoint was removed or replaced`);
+    }
+    valid.push(check.checkpoint);
+    prev = check.checkpoint;
+  }
+  return { valid, problems };
+}
+
+async function walk(db: TAuditDb, batchSize: number, checkpoints: TWalkCheckpoint[], start?: Parameters<typeof createChainWalker>[1]) {
+  const walker = createChainWalker(checkpoints, start);
+  let batch = readChainRows(db, start?.lastSeq ?? null, batchSize);
   for (;;) {
-    const rows: AuditEvent[] = await db().auditEvent.findMany({
-      where: afterSeq === null ? {} : { seq: { gt: afterSeq } },
-      orderBy: { seq: "asc" },
-      take: batchSize,
-    });
+    const rows = await batch;
+    if (rows.length === batchSize) {
+      batch = readChainRows(db, rows[rows.length - 1]!.seq, batchSize);
+      batch.catch(() => undefined);
+    }
     for (const row of rows) {
-      checked += 1;
-      const broken = (reason: string): TChainVerification => ({
-        ok: false,
-        checked,
-        firstBrokenSeq: row.seq.toString(),
-        reason,
-      });
-      if (row.prevHash !== prevHash) {
-        return broken(`prevHash does not match the hash of the row before it (a row was removed, inserted or altered)`);
-      }
-      if (hashEvent(row) !== row.hash) return broken("stored hash does not match the row's content (the row was altered)");
-      if (prevAt && row.at < prevAt) return broken("time goes backwards along the chain");
-      prevHash = row.hash;
-      prevAt = row.at;
-      afterSeq = row.seq;
+      const finding = walker.push(row);
+      if (finding) return { finding, state: walker.state() };
     }
     if (rows.length < batchSize) break;
   }
-  return { ok: true, checked, ...(afterSeq === null ? {} : { lastSeq: afterSeq.toString() }) };
+  return { finding: walker.finish(), state: walker.state() };
 }
+
+/**
+ * Verifies the audit trail against its signed checkpoints. Full mode walks every row (constant memory,
+ * next batch read while the current one is hashed) and checks each stored checkpoint as the walk passes
+ * it, so an altered or removed row is named exactly, and a tail deletion, an edit-and-rehash, a forked
+ * or a replaced history are caught against the checkpoints (they are signed outside the database). Incremental mode
+ * trusts the newest checkpoint's prefix only after checking that its head row, hash and row count are
+ * still there, then checks the rows after it; on any disagreement it falls back to a full walk to name
+ * the first row. Without any checkpoint only the chain itself can be checked, and the result says so.
+ */
+export async function verifyAuditChain(options: TVerifyChainOptions = {}): Promise<TChainVerification> {
+  const started = Date.now();
+  const now = options.now ?? new Date();
+  const db = options.db ?? auditPool();
+  const batchSize = options.batchSize ?? 5_000;
+  const config = options.store && options.keys ? null : auditConfig();
+  const keys = options.keys ?? config!.verifyKeys;
+  const store = options.store ?? fileCheckpointStore(config!.dir);
+
+  const witnesses: TCheckpoint[] = [];
+  const problems: string[] = [];
+  for (const w of options.witnesses ?? []) {
+    const check = checkCheckpoint(w, keys);
+    if (check.ok) witnesses.push(check.checkpoint);
+    else problems.push(`the witness checkpoint is invalid: ${check.reason}`);
+  }
+  if (keys.length === 0) problems.push("no checkpoint key is configured (AUDIT_CHECKPOINT_KEYS or AUDIT_CHECKPOINT_PUBLIC_KEYS): tail deletion and rehashing cannot be detected");
+
+  if ((options.mode ?? "full") === "incremental" && witnesses.length === 0 && problems.length === 0) {
+    const latest = await store.latest();
+    const check = latest ? checkCheckpoint(latest, keys) : null;
+    if (check?.ok) {
+      const cp = check.checkpoint;
+      const { rows } = await db.query<{ hash: string; at: Date; n: string }>(
+        `SELECT hash, "at", (SELECT count(*) FROM "AuditEvent" WHERE seq <= $1)::text AS n FROM "AuditEvent" WHERE seq = $1`,
+        [cp.headSeq],
+      );
+      const anchor = rows[0];
+      if (anchor && anchor.hash === cp.headHash && anchor.n === cp.count) {
+        const start = { prevHash: cp.headHash, prevAt: anchor.at, count: BigInt(cp.count), lastSeq: BigInt(cp.headSeq) };
+        const { finding, state } = await walk(db, batchSize, [], start);
+        return result("incremental", finding, state, summary(cp, now), undefined, 1, started);
+      }
+    } else if (!latest && BigInt((await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM "AuditEvent"`)).rows[0]!.n) > 0n) {
+      problems.push("no checkpoint has been signed yet");
+    }
+  }
+
+  const loaded = await loadCheckpoints(store, keys);
+  problems.push(...loaded.problems);
+  const all = [...loaded.valid, ...witnesses];
+  const { finding, state } = await walk(db, batchSize, all.map(toWalk));
+  const newest = newestOf(loaded.valid.length ? loaded.valid : witnesses);
+  if (!finding && loaded.problems.length) {
+    return {
+      ...result("full", null, state, summary(newest, now), problems.join("; "), all.length, started),
+      ok: false,
+      kind: "checkpoint-invalid",
+      reason: loaded.problems[0],
+    };
+  }
+  return result("full", finding, state, summary(newest, now), problems.length ? problems.join("; ") : undefined, all.length, started);
+}
+
+function result(
+  mode: TChainVerification["mode"],
+  finding: TChainFinding | null,
+  state: { count: bigint; lastSeq: bigint | null; checked: number },
+  checkpoint: TCheckpointSummary | null,
+  checkpointProblem: string | undefined,
+  checkpointsChecked: number,
+  started: number,
+): TChainVerification {
+  return {
+    ok: finding === null,
+    mode,
+    checked: state.checked,
+    rows: state.count.toString(),
+    ...(state.lastSeq === null ? {} : { lastSeq: state.lastSeq.toString() }),
+    ...(finding ? { firstBrokenSeq: finding.firstBrokenSeq, reason: finding.reason, kind: finding.kind, ...(finding.gap ? { gap: finding.gap } : {}) } : {}),
+    checkpoint,
+    ...(checkpointProblem ? { checkpointProblem } : {}),
+    checkpointsChecked,
+    ms: Date.now() - started,
+  };
+}
+

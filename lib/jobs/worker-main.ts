@@ -19,6 +19,7 @@ import { beginWorkerShutdown } from "./worker-shutdown";
 import { processRevocationOutbox } from "../grants/confirm-revocation";
 import { checkGrants, grantsDueForCheck } from "../grants/check-grants";
 import { startWorkerOps } from "./start-worker-ops";
+import { writeAuditCheckpoint } from "../audit/write-checkpoint";
 
 function every(ms: number, name: string, fn: () => Promise<unknown>) {
   let running = false;
@@ -50,6 +51,7 @@ const stops = [
     const due = await grantsDueForCheck(e.GRANT_HEALTH_SECONDS * 1000);
     if (due.length) await checkGrants(due, randomUUID());
   }),
+  every(e.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000, "audit checkpoint", () => writeAuditCheckpoint()),
 ];
 log.info("worker started", { concurrency: e.WORKER_CONCURRENCY, tokenExchange: e.WORKER_TOKEN_EXCHANGE, pid: process.pid, httpPort: ops.httpPort });
 

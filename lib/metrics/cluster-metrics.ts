@@ -6,7 +6,7 @@ import { readAuditCheckpointAt } from "./audit-checkpoint-source";
 import { readQueueDepth } from "./read-queue-depth";
 import { WORKER_GONE_AFTER_SECONDS } from "./worker-liveness";
 
-const GRANT_STATES = ["pending", "active", "revoking", "revoked", "revoked_at_provider"] as const;
+const GRANT_STATES = ["active", "revoking", "revoked", "revoked_at_provider"] as const;
 
 const holder = globalThis as unknown as { ncddClusterMetrics?: Registry };
 

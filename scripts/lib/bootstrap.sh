@@ -23,9 +23,11 @@ bootstrap_node() {
   fi
 }
 
-# Applies migrations to the database of $1 (a postgresql:// URL), creating it first unless $2 = existing.
+# Brings the database of $1 (the app's postgresql:// URL) up to date with least privilege: creates it and
+# both roles (as DATABASE_ADMIN_URL, a superuser), migrates as the owner (DATABASE_OWNER_URL), installs the
+# job queue, and grants the app role what it needs (scripts/migrate-database.ts).
 migrate_database() {
-  [ "${2:-}" = existing ] || npx tsx scripts/ensure-database.ts "$1"
-  echo "==> prisma migrate deploy ($(echo "$1" | sed -E 's#^.*/##'))"
-  DATABASE_URL="$1" npx prisma migrate deploy >/tmp/ncdd-migrate.log 2>&1 || { cat /tmp/ncdd-migrate.log >&2; exit 1; }
+  echo "==> migrate $(echo "$1" | sed -E 's#^.*/##') (owner role runs migrations, app role gets DML; audit trail: SELECT, INSERT)"
+  npx tsx scripts/migrate-database.ts "$1" >/tmp/ncdd-migrate.log 2>&1 || { cat /tmp/ncdd-migrate.log >&2; exit 1; }
+  grep -i '^warning' /tmp/ncdd-migrate.log >&2 || true
 }

@@ -6,6 +6,7 @@ import { GENESIS_HASH, hashEvent } from "../canonical-event";
 import { auditRecorder, recordAuditEvent, recordAuditEvents } from "../record-event";
 import { verifyAuditChain } from "../verify-chain";
 import type { TAuditInput } from "../types";
+import { superuserUrl } from "./as-role";
 
 const run = randomUUID().slice(0, 8);
 
@@ -26,7 +27,7 @@ function event(overrides: Partial<TAuditInput> = {}): TAuditInput {
 
 // A raw superuser connection: the only way to reach the table behind the application's back.
 async function withRawClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const client = new pg.Client({ connectionString: superuserUrl() });
   await client.connect();
   try {
     return await fn(client);

@@ -6,7 +6,9 @@ import { AppError } from "../../errors";
 import { log } from "../../logger";
 import type { TCtx } from "../context";
 import { buildAuditWhere } from "./build-audit-where";
-import { formatCsvHeader, formatCsvRow } from "./format-audit-export";
+import { latestCheckpointForReceipt } from "../../audit/latest-checkpoint-for-receipt";
+import type { TCheckpoint } from "../../audit/checkpoint";
+import { formatCsvCheckpointTrailer, formatCsvHeader, formatCsvRow, formatJsonExportHead } from "./format-audit-export";
 import { parseAuditInput, refineTimeRange, ZAuditFilterFields } from "./parse-audit-filter";
 import { readAuditRows, type TAuditEventRow } from "./read-audit-rows";
 
@@ -27,16 +29,28 @@ export type TAuditExport = {
   filename: string;
   /** Rows exported are those with seq at or below this (the trail as it was when the export began). */
   snapshotSeq: string;
+  /** The signed checkpoint the file carries (null when no signing key is configured). */
+  checkpoint: TCheckpoint | null;
 };
 
 type TFormat = z.infer<typeof ZExportAuditEventsSchema>["format"];
 
-const FORMATS: Record<TFormat, { contentType: string; head: string; tail: string; row: (r: TAuditEventRow, first: boolean) => string }> = {
-  csv: { contentType: "text/csv; charset=utf-8", head: formatCsvHeader(), tail: "", row: (r) => formatCsvRow(r) },
+type TWitness = { snapshotSeq: string; checkpoint: TCheckpoint | null };
+
+const FORMATS: Record<
+  TFormat,
+  { contentType: string; head: (w: TWitness) => string; tail: (w: TWitness) => string; row: (r: TAuditEventRow, first: boolean) => string }
+> = {
+  csv: {
+    contentType: "text/csv; charset=utf-8",
+    head: () => formatCsvHeader(),
+    tail: (w) => formatCsvCheckpointTrailer(w.checkpoint),
+    row: (r) => formatCsvRow(r),
+  },
   json: {
     contentType: "application/json; charset=utf-8",
-    head: "[",
-    tail: "\n]\n",
+    head: (w) => formatJsonExportHead(w.snapshotSeq, w.checkpoint),
+    tail: () => "\n]}\n",
     row: (r, first) => `${first ? "\n" : ",\n"}${JSON.stringify(r)}`,
   },
 };
@@ -51,7 +65,9 @@ function describeFilter(filter: Record<string, unknown>): Record<string, unknown
 }
 
 /**
- * Admin-only export of the filtered audit trail as CSV or a JSON array. The result streams: rows are
+ * Admin-only export of the filtered audit trail as CSV or JSON, carrying a freshly signed checkpoint
+ * (CSV: a `#checkpoint` trailer row; JSON: an object with `checkpoint` and `events`) so the saved file
+ * later proves what the trail contained. The result streams: rows are
  * pulled in keyset batches only as the reader consumes them, so memory stays flat at any size. The set is
  * fixed when the call is made (rows appended later are not included), and the export itself is recorded
  * as an "audit.export" event; a non-admin's attempt is recorded as refused and raises Forbidden.
@@ -74,6 +90,8 @@ export async function exportAuditEvents(ctx: TCtx, input: TExportAuditEventsInpu
     details: { format, filter: describeFilter(filter), snapshotSeq: snapshotSeq.toString(), username: ctx.username },
   });
 
+  // A checkpoint signed after the export's own record: the file witnesses everything up to that point.
+  const witness: TWitness = { snapshotSeq: snapshotSeq.toString(), checkpoint: await latestCheckpointForReceipt() };
   const fmt = FORMATS[format];
   const encoder = new TextEncoder();
   let before: bigint | null = snapshotSeq + 1n;
@@ -82,7 +100,7 @@ export async function exportAuditEvents(ctx: TCtx, input: TExportAuditEventsInpu
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        let chunk = started ? "" : fmt.head;
+        let chunk = started ? "" : fmt.head(witness);
         started = true;
         const page = where === null || before === null ? { rows: [], lastSeq: null } : await readAuditRows(where, before, BATCH_ROWS);
         for (const row of page.rows) {
@@ -90,7 +108,7 @@ export async function exportAuditEvents(ctx: TCtx, input: TExportAuditEventsInpu
           first = false;
         }
         before = page.rows.length < BATCH_ROWS ? null : page.lastSeq;
-        if (before === null) chunk += fmt.tail;
+        if (before === null) chunk += fmt.tail(witness);
         if (chunk) controller.enqueue(encoder.encode(chunk));
         if (before === null) controller.close();
       } catch (error) {
@@ -101,5 +119,5 @@ export async function exportAuditEvents(ctx: TCtx, input: TExportAuditEventsInpu
   });
 
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  return { stream, contentType: fmt.contentType, filename: `audit-${stamp}.${format}`, snapshotSeq: snapshotSeq.toString() };
+  return { stream, contentType: fmt.contentType, filename: `audit-${stamp}.${format}`, snapshotSeq: snapshotSeq.toString(), checkpoint: witness.checkpoint };
 }

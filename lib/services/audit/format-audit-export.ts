@@ -1,4 +1,9 @@
+import type { TCheckpoint } from "../../audit/checkpoint";
 import type { TAuditEventRow } from "./read-audit-rows";
+
+export const AUDIT_EXPORT_TYPE = "ncdd-audit-export/v1";
+/** First cell of the CSV trailer row that carries the signed checkpoint. */
+export const CSV_CHECKPOINT_MARKER = "#checkpoint";
 
 export const AUDIT_EXPORT_COLUMNS = [
   "seq",
@@ -41,4 +46,17 @@ export function formatCsvHeader(): string {
 /** One audit row as a CSV line; JSON columns are embedded as JSON text. */
 export function formatCsvRow(row: TAuditEventRow): string {
   return `${AUDIT_EXPORT_COLUMNS.map((c) => escapeCsvCell(row[c])).join(",")}\r\n`;
+}
+
+/**
+ * The CSV trailer: one last row, `#checkpoint` and the signed checkpoint as JSON, so a saved export is a
+ * witness of what the trail held when it was taken (`verify-audit --against <file>`).
+ */
+export function formatCsvCheckpointTrailer(checkpoint: TCheckpoint | null): string {
+  return `${CSV_CHECKPOINT_MARKER},${escapeCsvCell(checkpoint === null ? "" : JSON.stringify(checkpoint))}\r\n`;
+}
+
+/** The opening of a JSON export: an object with the signed checkpoint first, then the `events` array. */
+export function formatJsonExportHead(snapshotSeq: string, checkpoint: TCheckpoint | null): string {
+  return `{"type":${JSON.stringify(AUDIT_EXPORT_TYPE)},"snapshotSeq":${JSON.stringify(snapshotSeq)},"checkpoint":${JSON.stringify(checkpoint)},"events":[`;
 }

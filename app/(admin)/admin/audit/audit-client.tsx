@@ -1,6 +1,6 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
 import type { TChainVerification } from "@/lib/audit/verify-chain";
@@ -11,6 +11,11 @@ import { AuditFilterForm } from "@/components/admin/audit-filter-form";
 import { auditQueryKeys, auditQueryString, type TAuditFilterValues } from "@/components/admin/audit-filters";
 import { AuditTable } from "@/components/admin/audit-table";
 import { ChainBadge } from "@/components/admin/chain-badge";
+import { AuditTrustPanel } from "@/components/admin/audit-trust-panel";
+import { WitnessUpload } from "@/components/admin/witness-upload";
+import type { TAuditTrustStatus } from "@/lib/services/audit/get-audit-trust-status";
+import { AUDIT_TRUST_QUERY_KEY } from "@/components/admin/audit-trust-query-key";
+import { signAuditCheckpointAction } from "./actions";
 
 async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { cache: "no-store" });
@@ -44,6 +49,23 @@ export function AuditClient({ initialFilters }: { initialFilters: TAuditFilterVa
     staleTime: Infinity,
   });
 
+  const qc = useQueryClient();
+  const trust = useQuery({
+    queryKey: AUDIT_TRUST_QUERY_KEY,
+    queryFn: () => getJson<TAuditTrustStatus>("/api/admin/audit/checkpoint"),
+    refetchInterval: 15_000,
+  });
+  const [signMessage, setSignMessage] = useState<string | null>(null);
+  const sign = useMutation({
+    mutationFn: () => signAuditCheckpointAction(),
+    onSuccess: (r) => {
+      if (!r.ok) setSignMessage(r.error);
+      else if (r.data.status === "refused") setSignMessage(`Refused to sign: ${r.data.reason}`);
+      else setSignMessage(r.data.status === "signed" ? `Signed a checkpoint up to seq ${r.data.headSeq}.` : "Nothing new to sign.");
+      return qc.invalidateQueries({ queryKey: AUDIT_TRUST_QUERY_KEY });
+    },
+  });
+
   const apply = (next: TAuditFilterValues) => {
     setFilters(next);
     setCursors([null]);
@@ -53,6 +75,23 @@ export function AuditClient({ initialFilters }: { initialFilters: TAuditFilterVa
 
   return (
     <div className="space-y-4">
+      <AuditTrustPanel status={trust.data} error={trust.error?.message ?? null} />
+      <div className="flex flex-wrap items-center gap-3">
+        <button
+          type="button"
+          onClick={() => sign.mutate()}
+          disabled={sign.isPending}
+          className="rounded border px-3 py-1.5 text-sm enabled:hover:bg-slate-100 disabled:opacity-40"
+        >
+          {sign.isPending ? "Signing…" : "Sign checkpoint now"}
+        </button>
+        {signMessage && (
+          <span role="status" className="text-sm text-slate-700">
+            {signMessage}
+          </span>
+        )}
+      </div>
+      <WitnessUpload />
       <AuditFilterForm initial={initialFilters} onApply={apply} />
       <AuditChart data={chart.data} />
       <div className="flex flex-wrap items-center gap-3">

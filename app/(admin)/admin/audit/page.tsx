@@ -3,9 +3,11 @@ import { randomUUID } from "node:crypto";
 import { requireAdminPage } from "@/lib/auth/page-guards";
 import { countAuditEventsOverTime } from "@/lib/services/audit/count-audit-events-over-time";
 import { searchAuditEvents } from "@/lib/services/audit/search-audit-events";
+import { getAuditTrustStatus } from "@/lib/services/audit/get-audit-trust-status";
 import type { TCtx } from "@/lib/services/context";
 import { AUDIT_PAGE_SIZE, auditQueryKeys, chartBucket, pickAuditFilters } from "@/components/admin/audit-filters";
 import { recordAdminView } from "@/app/api/admin/_shared/record-admin-view";
+import { AUDIT_TRUST_QUERY_KEY } from "@/components/admin/audit-trust-query-key";
 import { AuditClient } from "./audit-client";
 
 export const dynamic = "force-dynamic";
@@ -20,14 +22,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   await Promise.all([
     qc.prefetchQuery({ queryKey: auditQueryKeys.page(filters, null), queryFn: () => searchAuditEvents(ctx, { ...filters, limit: AUDIT_PAGE_SIZE }) }),
     qc.prefetchQuery({ queryKey: auditQueryKeys.chart(filters), queryFn: () => countAuditEventsOverTime(ctx, { ...filters, bucket: chartBucket(filters) }) }),
+    qc.prefetchQuery({ queryKey: AUDIT_TRUST_QUERY_KEY, queryFn: () => getAuditTrustStatus(ctx) }),
   ]);
   await recordAdminView(ctx, "audit.view", "/admin/audit", { filter: filters });
   return (
     <section className="space-y-4">
       <h1 className="text-2xl font-semibold">Audit trail</h1>
       <p className="text-slate-700">
-        Every event the product recorded: who acted, on whose behalf, and how. Rows are hash-chained and append-only;
-        this page and every export are recorded too.
+        Every event the product recorded: who acted, on whose behalf, and how. Rows are hash-chained and append-only,
+        and checkpoints of the chain are signed with a key the database never sees, so deleted or rewritten history shows
+        here; this page and every export (which carries the newest checkpoint) are recorded too.
       </p>
       <HydrationBoundary state={dehydrate(qc)}>
         <AuditClient initialFilters={filters} />

@@ -4,40 +4,14 @@ import { db } from "../../../db";
 import { exportAuditEvents } from "../export-audit-events";
 import { escapeCsvCell } from "../format-audit-export";
 import { makeRun, readStream } from "./audit-fixtures";
+import { parseCsv } from "../../../audit/parse-csv";
+import { checkCheckpoint } from "../../../audit/checkpoint";
+import { auditConfig } from "../../../audit/audit-config";
 
 const run = makeRun();
 const corr = `corr-${run.id}`;
 const bulkCorr = `bulk-${run.id}`;
 const BULK = 2_050;
-
-// Minimal RFC 4180 reader, enough to prove the export round-trips.
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i += 1;
-    } else cell += c;
-  }
-  return rows;
-}
 
 beforeAll(async () => {
   await run.record({ action: "nextcloud.request", resource: '=HYPERLINK("http://evil","click")', details: { a: "x,y", b: 'say "hi"\nnext' } });
@@ -70,9 +44,17 @@ describe("exportAuditEvents", () => {
     expect(exp.contentType).toBe("text/csv; charset=utf-8");
     expect(exp.filename).toMatch(/^audit-\d{8}T\d{6}Z\.csv$/);
     const rows = parseCsv((await readStream(exp.stream)).text);
-    const [header, ...data] = rows;
+    const [header, ...withTrailer] = rows;
     expect(header).toEqual(expect.arrayContaining(["seq", "at", "actor", "subject", "action", "details", "prevHash", "hash"]));
+    const trailer = withTrailer.pop()!;
+    const data = withTrailer;
     expect(data).toHaveLength(3);
+    // The last row carries the checkpoint signed after the export's own record: it covers every exported row.
+    expect(trailer[0]).toBe("#checkpoint");
+    const signed = checkCheckpoint(JSON.parse(trailer[1]!), auditConfig().verifyKeys);
+    expect(signed).toMatchObject({ ok: true });
+    expect(signed.ok && BigInt(signed.checkpoint.headSeq)).toBeGreaterThan(BigInt(exp.snapshotSeq));
+    expect(exp.checkpoint).toEqual(signed.ok && signed.checkpoint);
     const col = (name: string) => header!.indexOf(name);
     const first = data[2]!;
     expect(first[col("resource")]).toBe(`'=HYPERLINK("http://evil","click")`);
@@ -82,28 +64,31 @@ describe("exportAuditEvents", () => {
     expect(data.every((r) => /^[0-9a-f]{64}$/.test(r[col("hash")]!))).toBe(true);
   });
 
-  it("streams a large set as one JSON array in several batches, newest first", async () => {
+  it("streams a large set as one JSON document (checkpoint, then events) in several batches, newest first", async () => {
     const exp = await exportAuditEvents(run.admin, { correlationId: bulkCorr, format: "json" });
     expect(exp.contentType).toBe("application/json; charset=utf-8");
     const { text, chunks } = await readStream(exp.stream);
     expect(chunks).toBeGreaterThanOrEqual(3);
-    const rows = JSON.parse(text) as { seq: string; details: { n: number } }[];
+    const doc = JSON.parse(text) as { type: string; snapshotSeq: string; checkpoint: unknown; events: { seq: string; details: { n: number } }[] };
+    expect(doc).toMatchObject({ type: "ncdd-audit-export/v1", snapshotSeq: exp.snapshotSeq });
+    expect(checkCheckpoint(doc.checkpoint, auditConfig().verifyKeys)).toMatchObject({ ok: true });
+    const rows = doc.events;
     expect(rows).toHaveLength(BULK);
     expect(new Set(rows.map((r) => r.seq)).size).toBe(BULK);
     expect(rows.every((r, i) => i === 0 || BigInt(r.seq) < BigInt(rows[i - 1]!.seq))).toBe(true);
   });
 
-  it("exports an empty set as a header only, or []", async () => {
+  it("exports an empty set as a header and the checkpoint trailer only, or no events", async () => {
     const csv = await exportAuditEvents(run.admin, { correlationId: `none-${run.id}` });
-    expect(parseCsv((await readStream(csv.stream)).text)).toHaveLength(1);
+    expect(parseCsv((await readStream(csv.stream)).text).map((r) => r[0])).toEqual(["seq", "#checkpoint"]);
     const json = await exportAuditEvents(run.admin, { correlationId: `none-${run.id}`, format: "json" });
-    expect(JSON.parse((await readStream(json.stream)).text)).toEqual([]);
+    expect(JSON.parse((await readStream(json.stream)).text)).toMatchObject({ events: [] });
   });
 
   it("records the export itself, and leaves rows written after the call out of it", async () => {
     const exp = await exportAuditEvents(run.admin, { correlationId: corr, format: "json" });
     await run.record({ action: "late.row" });
-    const rows = JSON.parse((await readStream(exp.stream)).text) as { action: string }[];
+    const rows = (JSON.parse((await readStream(exp.stream)).text) as { events: { action: string }[] }).events;
     expect(rows.map((r) => r.action)).not.toContain("late.row");
     const recorded = await db().auditEvent.findFirst({
       where: { action: "audit.export", correlationId: run.admin.correlationId },

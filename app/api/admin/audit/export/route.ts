@@ -22,6 +22,7 @@ export async function GET(req: NextRequest) {
         "cache-control": "no-store",
         "x-content-type-options": "nosniff",
         "x-audit-snapshot-seq": out.snapshotSeq,
+        ...(out.checkpoint ? { "x-audit-checkpoint-seq": out.checkpoint.headSeq } : {}),
       },
     });
   } catch (error) {

@@ -1,0 +1,108 @@
+/**
+ * Audit checkpoint benchmark: `npx tsx bench/audit-checkpoint.bench.ts`. Over the 1,000,000-row bench
+ * trail (seeded once by bench/audit-seed.ts, reused after) it prints:
+ *   - checkpoint cost: Ed25519 sign, file-store append (fsync), and a whole checkpoint run after 100
+ *     new rows (check the previous head, walk the new rows, sign, store) — what the worker does each minute
+ *   - verification speed: the full chain (target < 10 s) and incremental from the newest checkpoint
+ *     (target < 100 ms), with 0 and with 100 rows after it
+ * Prints figures only; asserts nothing. Uses a fresh checkpoint directory each run.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { registerNodeEntry } from "../lib/audit/register-node-entry";
+import { testEnv } from "../test/test-env";
+import { benchDatabaseUrl, prepareDatabase, seed } from "./audit-seed";
+
+const dir = mkdtempSync(path.join(tmpdir(), "ncdd-ckpt-bench-"));
+Object.assign(process.env, { ...testEnv(), ...process.env, DATABASE_URL: benchDatabaseUrl, AUDIT_CHECKPOINT_DIR: dir, LOG_LEVEL: "warn" });
+registerNodeEntry();
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
+
+async function main(): Promise<void> {
+  await prepareDatabase();
+  const client = new pg.Client({ connectionString: benchDatabaseUrl });
+  await client.connect();
+  await seed(client);
+  await client.end();
+
+  const { auditConfig } = await import("../lib/audit/audit-config");
+  const { signCheckpoint } = await import("../lib/audit/checkpoint");
+  const { fileCheckpointStore } = await import("../lib/audit/checkpoint-store");
+  const { writeAuditCheckpoint } = await import("../lib/audit/write-checkpoint");
+  const { verifyAuditChain } = await import("../lib/audit/verify-chain");
+  const { recordAuditEvents } = await import("../lib/audit/record-event");
+  const { auditPool, closeAuditPool } = await import("../lib/audit/audit-pool");
+  const { db } = await import("../lib/db");
+
+  const rows = (await auditPool().query<{ n: string }>(`SELECT count(*)::text AS n FROM "AuditEvent"`)).rows[0]!.n;
+  console.log(`trail: ${Number(rows).toLocaleString()} rows; checkpoint store: ${dir}`);
+
+  const key = auditConfig().signingKey!;
+  const body = { count: rows, headSeq: rows, headHash: "a".repeat(64), at: new Date().toISOString(), prev: null };
+  let t = performance.now();
+  for (let i = 0; i < 2000; i += 1) signCheckpoint(body, key);
+  const signUs = ((performance.now() - t) / 2000) * 1000;
+  const scratch = fileCheckpointStore(mkdtempSync(path.join(tmpdir(), "ncdd-ckpt-scratch-")));
+  const appends: number[] = [];
+  for (let i = 0; i < 50; i += 1) {
+    const cp = signCheckpoint({ ...body, headSeq: String(i + 1), at: new Date(Date.now() + i).toISOString() }, key);
+    t = performance.now();
+    await scratch.append(cp);
+    appends.push(performance.now() - t);
+  }
+  console.log(`\ncheckpoint cost:`);
+  console.log(`  Ed25519 sign                      ${signUs.toFixed(0)} µs`);
+  console.log(`  file-store append (fsync)         median ${fmt(median(appends))} ms`);
+
+  t = performance.now();
+  const first = await writeAuditCheckpoint();
+  console.log(`  first checkpoint (walks all rows)  ${fmt(performance.now() - t)} ms (${first.status}, ${first.checkpoint?.count} rows)`);
+  const runs: number[] = [];
+  for (let i = 0; i < 10; i += 1) {
+    await recordAuditEvents(Array.from({ length: 100 }, (_, n) => ({ actor: "bench", actorType: "system" as const, action: "bench.checkpoint", outcome: "success" as const, correlationId: `b-${i}-${n}` })));
+    t = performance.now();
+    const r = await writeAuditCheckpoint();
+    runs.push(performance.now() - t);
+    if (r.status !== "signed") throw new Error(`checkpoint ${r.status}`);
+  }
+  console.log(`  checkpoint after 100 new rows      median ${fmt(median(runs))} ms, max ${fmt(Math.max(...runs))} ms (verify head + walk + sign + store)`);
+  t = performance.now();
+  const unchanged = await writeAuditCheckpoint();
+  console.log(`  checkpoint with nothing new        ${fmt(performance.now() - t)} ms (${unchanged.status})`);
+
+  console.log(`\nverification:`);
+  for (let i = 0; i < 2; i += 1) {
+    t = performance.now();
+    const full = await verifyAuditChain({ mode: "full" });
+    const s = (performance.now() - t) / 1000;
+    console.log(`  full chain, run ${i + 1}                 ${s.toFixed(2)} s for ${Number(full.rows).toLocaleString()} rows = ${Math.round(Number(full.rows) / s).toLocaleString()} rows/s (ok: ${full.ok}, ${full.checkpointsChecked} checkpoints checked; target < 10 s)`);
+  }
+  const inc0: number[] = [];
+  for (let i = 0; i < 20; i += 1) {
+    t = performance.now();
+    const r = await verifyAuditChain({ mode: "incremental" });
+    inc0.push(performance.now() - t);
+    if (!r.ok || r.mode !== "incremental") throw new Error(JSON.stringify(r));
+  }
+  console.log(`  incremental, 0 rows after newest   median ${fmt(median(inc0))} ms, max ${fmt(Math.max(...inc0))} ms (target < 100 ms)`);
+  await recordAuditEvents(Array.from({ length: 100 }, (_, n) => ({ actor: "bench", actorType: "system" as const, action: "bench.verify", outcome: "success" as const, correlationId: `v-${n}` })));
+  const inc100: number[] = [];
+  for (let i = 0; i < 20; i += 1) {
+    t = performance.now();
+    const r = await verifyAuditChain({ mode: "incremental" });
+    inc100.push(performance.now() - t);
+    if (!r.ok || r.checked !== 100) throw new Error(JSON.stringify(r));
+  }
+  console.log(`  incremental, 100 rows after newest median ${fmt(median(inc100))} ms, max ${fmt(Math.max(...inc100))} ms (target < 100 ms)`);
+  await closeAuditPool();
+  await db().$disconnect();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
