@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { randomUUID } from "node:crypto";
 import { requireAdminPage } from "@/lib/auth/page-guards";
@@ -9,6 +10,7 @@ import { recordAdminView } from "@/app/api/admin/_shared/record-admin-view";
 import { AuditClient } from "./audit-client";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Audit trail" };
 
 /** The audit trail for admins: the first page and the chart are read here and handed to the client. */
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -30,7 +32,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         this page and every export are recorded too.
       </p>
       <HydrationBoundary state={dehydrate(qc)}>
-        <AuditClient initialFilters={filters} />
+        <AuditClient initialFilters={filters} adminSub={admin.sub} />
       </HydrationBoundary>
     </section>
   );
