@@ -20,8 +20,9 @@ export function PersonName({ id, person }: { id: string | null; person?: TAuditP
         {label}
       </span>
       {person && person.name && <span className="text-xs text-slate-600">({person.username})</span>}
-      <button type="button" onClick={copy} className="rounded px-1 text-xs text-blue-700 hover:bg-slate-100" aria-label={`Copy the id of ${label}`} title={`Copy ${id}`}>
+      <button type="button" onClick={copy} className="rounded px-1 text-xs text-blue-700 hover:bg-slate-100" title={`Copy ${id}`}>
         {copied ? "copied" : "copy id"}
+        <span className="sr-only"> of {label}</span>
       </button>
     </span>
   );

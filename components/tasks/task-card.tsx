@@ -22,8 +22,8 @@ function seconds(ms: number | null): string {
   return ms < 1000 ? " in under a second" : ` in ${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 
-/** Props: `view` (a task type with the caller's task, if any), `onEnable`, `onChange(action)` (run-now | pause | resume | revoke). One card: state, controls (revoking asks first), progress, a plain-words summary and history. */
-export function TaskCard({ view, onEnable, onChange }: { view: TTaskView; onEnable: () => void; onChange: (action: string) => void }) {
+/** Props: `view` (a task type with the caller's task, if any), `revokesGrant` (revoking also revokes the access: no other task uses it), `onEnable`, `onChange(action)` (run-now | pause | resume | revoke). One card: state, controls (revoking asks first and says what follows), progress, a plain-words summary and history. */
+export function TaskCard({ view, revokesGrant, onEnable, onChange }: { view: TTaskView; revokesGrant: boolean; onEnable: () => void; onChange: (action: string) => void }) {
   const t = view.task;
   const latest = t?.runs[0];
   const running = latest && (latest.status === "running" || latest.status === "queued");
@@ -59,7 +59,14 @@ export function TaskCard({ view, onEnable, onChange }: { view: TTaskView; onEnab
               description={
                 <>
                   <p>The task stops now. A run in progress ends before its next request to Nextcloud, and no new run starts.</p>
-                  <p>Its history stays on this page. Your grant is not touched: manage it under My access. You can enable the task again later.</p>
+                  {revokesGrant ? (
+                    <p>
+                      No other task uses the access you granted for it, so that access is <strong>revoked at Keycloak too</strong>. To use the task
+                      again you will grant access again. Its history stays on this page.
+                    </p>
+                  ) : (
+                    <p>Another task still uses the same access, so your grant stays as it is (manage it under My access). Its history stays on this page.</p>
+                  )}
                 </>
               }
               confirmLabel="Revoke task"
@@ -84,7 +91,7 @@ export function TaskCard({ view, onEnable, onChange }: { view: TTaskView; onEnab
             Runs every {t.intervalMinutes} min
             {t.status === "active" && (
               <>
-                {" "}· next run <RelativeTime iso={t.nextRunAt} />
+                {" "}· next run <RelativeTime iso={t.nextRunAt} future />
               </>
             )}
             {" "}· last run <RelativeTime iso={t.lastRunAt} />

@@ -5,8 +5,8 @@ import { formatRelativeTime } from "@/lib/format/format-relative-time";
 
 const EXACT = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
 
-/** Props: `iso` (an ISO date-time, or null for "—"), `className`. Shows "5 minutes ago" in a `<time>` whose title is the exact time in the viewer's local zone; re-renders every 30 s. */
-export function RelativeTime({ iso, className }: { iso: string | null | undefined; className?: string }) {
+/** Props: `iso` (an ISO date-time, or null for "—"), `future` (the time may lie ahead, e.g. a next run; else a slightly-ahead server clock reads "just now"), `className`. Shows "5 minutes ago" in a `<time>` whose title is the exact local time; re-renders every 30 s. */
+export function RelativeTime({ iso, future = false, className }: { iso: string | null | undefined; future?: boolean; className?: string }) {
   const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
     setNow(Date.now());
@@ -18,7 +18,7 @@ export function RelativeTime({ iso, className }: { iso: string | null | undefine
   const exact = now === null ? `${iso.replace("T", " ").slice(0, 19)} UTC` : EXACT.format(new Date(iso));
   return (
     <time dateTime={iso} title={exact} className={className} suppressHydrationWarning>
-      {formatRelativeTime(iso, now ?? Date.now())}
+      {!future && Date.parse(iso) > (now ?? Date.now()) ? "just now" : formatRelativeTime(iso, now ?? Date.now())}
     </time>
   );
 }

@@ -23,6 +23,7 @@ const RECEIPTS: Record<string, string> = {
   pause: "Paused: no new run starts until you resume it.",
   resume: "Resumed: it runs again on its schedule.",
   revoke: "Revoked: it makes no further request to Nextcloud and will not run again.",
+  "revoke-with-grant": "Revoked, with its access at Keycloak: it makes no further request to Nextcloud and will not run again.",
 };
 
 /** Live tasks (fast polling while something runs), their controls with receipts, the outcomes chart, the request feed and note search. */
@@ -56,10 +57,11 @@ export function TasksClient({ initialTasks, initialRequests, outcomes }: { initi
     },
   });
   const change = useMutation({
-    mutationFn: (input: { action: string; taskId: string; title: string }) => changeTaskAction({ action: input.action, taskId: input.taskId }),
+    mutationFn: (input: { action: string; taskId: string; title: string; revokesGrant: boolean }) => changeTaskAction({ action: input.action, taskId: input.taskId }),
     onSuccess: async (r, input) => {
       await done(r);
-      if (r.ok) toast({ tone: "success", title: input.title, description: RECEIPTS[input.action] });
+      const receipt = input.action === "revoke" && input.revokesGrant ? "revoke-with-grant" : input.action;
+      if (r.ok) toast({ tone: "success", title: input.title, description: RECEIPTS[receipt] });
     },
   });
   const [q, setQ] = useState("");
@@ -76,14 +78,19 @@ export function TasksClient({ initialTasks, initialRequests, outcomes }: { initi
         </p>
       )}
       <ul className="space-y-4" aria-label="Tasks">
-        {data.tasks.map((t) => (
-          <TaskCard
-            key={t.type}
-            view={t}
-            onEnable={() => enable.mutate(t.type)}
-            onChange={(action) => t.task && change.mutate({ action, taskId: t.task.id, title: t.title })}
-          />
-        ))}
+        {data.tasks.map((t) => {
+          // Revoking a task also revokes its grant when no other live task uses that grant (changeTask does it).
+          const revokesGrant = !!t.task && t.task.grantStatus === "active" && !data.tasks.some((o) => o.task && o.type !== t.type && o.task.grantId === t.task!.grantId && o.task.status !== "revoked");
+          return (
+            <TaskCard
+              key={t.type}
+              view={t}
+              revokesGrant={revokesGrant}
+              onEnable={() => enable.mutate(t.type)}
+              onChange={(action) => t.task && change.mutate({ action, taskId: t.task.id, title: t.title, revokesGrant })}
+            />
+          );
+        })}
       </ul>
 
       <TaskOutcomesChart days={outcomes} />
