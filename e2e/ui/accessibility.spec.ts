@@ -1,10 +1,17 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { storageStateOf } from "../users";
+import { ensureAliceHasActivity } from "./ensure-activity";
 import { LEAD_OWNED, openSettled, PAGES } from "./ui-pages";
 
 // The pages under rewrite by the lead are checked too; a failure there is recorded as fixme, not hidden.
 const FIXME_REASON = "page is being rewritten on the grants branch; adopt components/ui there, then drop this fixme";
+
+// Pages are checked with real content: a grant, both tasks, finished runs, a feed and audit rows.
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(120_000);
+  await ensureAliceHasActivity(browser);
+});
 
 for (const viewer of ["signed-out", "alice", "admin"] as const) {
   test.describe(`axe, ${viewer}`, () => {

@@ -1,10 +1,17 @@
 import { expect, test } from "@playwright/test";
 import { storageStateOf } from "../users";
+import { ensureAliceHasActivity } from "./ensure-activity";
 import { LEAD_OWNED, openSettled, PAGES } from "./ui-pages";
 
 const FIXME_REASON = "page is being rewritten on the grants branch; adopt components/ui there, then drop this fixme";
 
 test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+// Pages are checked with real content: a grant, both tasks, finished runs, a feed and audit rows.
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(120_000);
+  await ensureAliceHasActivity(browser);
+});
 
 for (const viewer of ["signed-out", "alice", "admin"] as const) {
   test.describe(`390×844, ${viewer}`, () => {
