@@ -1,8 +1,12 @@
+import Link from "next/link";
+import { Card } from "@/components/ui/card";
+
 export default function Forbidden() {
   return (
-    <section className="space-y-3">
+    <Card className="space-y-3">
       <h1 className="text-2xl font-semibold">403 — Forbidden</h1>
       <p className="text-slate-700">This area is for dashboard administrators only.</p>
-    </section>
+      <Link className="text-blue-700 underline" href="/">Back to the start page</Link>
+    </Card>
   );
 }

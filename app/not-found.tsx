@@ -1,8 +1,12 @@
+import Link from "next/link";
+import { Card } from "@/components/ui/card";
+
 export default function NotFound() {
   return (
-    <section className="space-y-3">
+    <Card className="space-y-3">
       <h1 className="text-2xl font-semibold">404 — Not found</h1>
       <p className="text-slate-700">That page does not exist, or it is not yours.</p>
-    </section>
+      <Link className="text-blue-700 underline" href="/">Back to the start page</Link>
+    </Card>
   );
 }

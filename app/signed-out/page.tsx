@@ -1,9 +1,13 @@
+import type { Metadata } from "next";
 import { SignInButton } from "@/components/layout/sign-in-button";
+import { Card } from "@/components/ui/card";
+
+export const metadata: Metadata = { title: "Signed out" };
 
 export default async function SignedOutPage({ searchParams }: { searchParams: Promise<{ keycloak?: string }> }) {
   const { keycloak } = await searchParams;
   return (
-    <section className="space-y-4">
+    <Card className="mx-auto max-w-md space-y-4">
       <h1 className="text-2xl font-semibold">You are signed out</h1>
       <p className="text-slate-700">
         {keycloak === "ended"
@@ -15,6 +19,6 @@ export default async function SignedOutPage({ searchParams }: { searchParams: Pr
         sign in and revoke it under My access, or remove “Nextcloud MCP background worker” in Keycloak&apos;s account console.
       </p>
       <SignInButton />
-    </section>
+    </Card>
   );
 }

@@ -4,8 +4,8 @@ import { useState, type FormEvent } from "react";
 import type { TAuditFilterKey, TAuditFilterValues } from "./audit-filters";
 
 const TEXT_FIELDS: { key: TAuditFilterKey; label: string; placeholder: string }[] = [
-  { key: "subject", label: "On behalf of (subject)", placeholder: "Keycloak user id" },
-  { key: "actor", label: "Actor", placeholder: "client id or user id" },
+  { key: "subject", label: "On behalf of (subject)", placeholder: "username (e.g. alice) or user id" },
+  { key: "actor", label: "Actor", placeholder: "username, client id or user id" },
   { key: "action", label: "Action", placeholder: "e.g. grant.consent" },
   { key: "taskId", label: "Task", placeholder: "task id" },
   { key: "q", label: "Search text", placeholder: "3+ characters, any field" },
@@ -23,7 +23,7 @@ export function AuditFilterForm({ initial, onApply }: { initial: TAuditFilterVal
     e.preventDefault();
     onApply(Object.fromEntries(Object.entries(draft).filter(([, v]) => v)) as TAuditFilterValues);
   };
-  const field = "mt-1 w-full rounded border px-2 py-1 text-sm";
+  const field = "mt-1 w-full min-w-0 rounded border border-slate-400 bg-white px-2 py-1 text-sm";
   return (
     <form onSubmit={submit} aria-label="Audit filters" className="grid grid-cols-1 gap-3 rounded border bg-white p-4 sm:grid-cols-2 lg:grid-cols-4">
       {TEXT_FIELDS.map((f) => (

@@ -1,54 +1,49 @@
+"use client";
+
 import type { TAuditEventRow } from "@/lib/services/audit/read-audit-rows";
-import { formatTime } from "@/components/ui/format-time";
-import { StatusBadge } from "@/components/ui/status-badge";
+import type { TAuditPerson } from "@/lib/services/audit/list-audit-people";
+import { Badge, type TBadgeTone } from "@/components/ui/badge";
+import { DataTable } from "@/components/ui/data-table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { PersonName } from "./person-name";
 
-const OUTCOME_TONE = { success: "green", failure: "red", refused: "amber", pending: "slate" } as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const OUTCOME_TONE: Record<string, TBadgeTone> = { success: "good", failure: "bad", refused: "warn", pending: "neutral" };
 
-/** Keycloak subjects are long UUIDs: show their first characters, the whole value on hover and in exports. */
-function Ident({ value }: { value: string | null }) {
-  if (!value) return <>—</>;
-  if (!UUID.test(value)) return <span className="break-words">{value}</span>;
+/** Props: `rows` (audit events, newest first), `people` (names by Keycloak sub). Who acted, on whose behalf, what, on what, how it ended and how; a card per event on a phone. */
+export function AuditTable({ rows, people }: { rows: TAuditEventRow[]; people: Record<string, TAuditPerson> }) {
+  if (rows.length === 0) return <EmptyState title="No audit events match these filters.">Widen the time range or clear a filter.</EmptyState>;
   return (
-    <span className="font-mono text-xs whitespace-nowrap" title={value}>
-      {value.slice(0, 8)}…
-    </span>
-  );
-}
-
-/** The audit rows as a table: who acted, on whose behalf, what, on what, how it ended, and how. */
-export function AuditTable({ rows }: { rows: TAuditEventRow[] }) {
-  if (rows.length === 0) return <p className="text-slate-600">No audit events match these filters.</p>;
-  return (
-    <div className="overflow-x-auto rounded border bg-white">
-      <table className="min-w-full text-left text-sm" aria-label="Audit events">
-        <thead className="bg-slate-100 text-slate-600">
-          <tr>
-            {["Time", "Actor", "On behalf of", "Action", "Resource", "Outcome", "Error code", "Mechanism"].map((h) => (
-              <th key={h} scope="col" className="px-3 py-2 font-medium whitespace-nowrap">{h}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.seq} className="border-t align-top" data-seq={r.seq}>
-              <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{formatTime(r.at)}</td>
-              <td className="px-3 py-2">
-                <Ident value={r.actor} />
-                <span className="block text-xs text-slate-500">{r.actorType}</span>
-              </td>
-              <td className="px-3 py-2"><Ident value={r.subject} /></td>
-              <td className="px-3 py-2 font-mono text-xs">{r.action}</td>
-              <td className="px-3 py-2 break-words">{r.resource ?? "—"}</td>
-              <td className="px-3 py-2">
-                <StatusBadge tone={OUTCOME_TONE[r.outcome as keyof typeof OUTCOME_TONE] ?? "slate"}>{r.outcome}</StatusBadge>
-              </td>
-              <td className="px-3 py-2 font-mono text-xs">{r.errorCode ?? "—"}</td>
-              <td className="px-3 py-2 font-mono text-xs">{r.mechanism ?? "—"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label="Audit events"
+      rows={rows}
+      rowKey={(r) => r.seq}
+      rowProps={(r) => ({ "data-seq": r.seq })}
+      columns={[
+        { header: "When", className: "md:whitespace-nowrap", cell: (r) => <RelativeTime iso={r.at} /> },
+        {
+          header: "Who acted",
+          cell: (r) => (
+            <>
+              <PersonName id={r.actor} person={people[r.actor]} />
+              <span className="block text-xs text-slate-600">{r.actorType}</span>
+            </>
+          ),
+        },
+        { header: "On behalf of", cell: (r) => <PersonName id={r.subject} person={r.subject ? people[r.subject] : undefined} /> },
+        { header: "Action", cell: (r) => <span className="font-mono text-xs">{r.action}</span> },
+        { header: "Resource", cell: (r) => <span className="break-all">{r.resource ?? "—"}</span> },
+        { header: "Outcome", cell: (r) => <Badge tone={OUTCOME_TONE[r.outcome] ?? "neutral"}>{r.outcome}</Badge> },
+        {
+          header: "How",
+          cell: (r) => (
+            <span className="font-mono text-xs">
+              {r.mechanism ?? "—"}
+              {r.errorCode && <span className="block text-red-800">{r.errorCode}</span>}
+            </span>
+          ),
+        },
+      ]}
+    />
   );
 }

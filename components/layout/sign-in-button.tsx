@@ -1,15 +1,13 @@
 "use client";
 
 import { signIn } from "next-auth/react";
+import { Button } from "@/components/ui/button";
 
-export function SignInButton() {
+/** Props: `callbackUrl` (a same-origin path to land on after Keycloak; default "/"). */
+export function SignInButton({ callbackUrl = "/" }: { callbackUrl?: string }) {
   return (
-    <button
-      type="button"
-      onClick={() => signIn("keycloak", { callbackUrl: "/" })}
-      className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800"
-    >
+    <Button variant="primary" size="md" onClick={() => signIn("keycloak", { callbackUrl })}>
       Sign in with Keycloak
-    </button>
+    </Button>
   );
 }

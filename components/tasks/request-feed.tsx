@@ -1,36 +1,43 @@
-import { formatTime } from "@/components/ui/format-time";
+import { describeNextcloudRequest } from "@/lib/format/describe-nextcloud-request";
 import type { TRequestRow } from "@/lib/services/tasks/list-my-requests";
+import { Badge } from "@/components/ui/badge";
+import { DataTable } from "@/components/ui/data-table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { RelativeTime } from "@/components/ui/relative-time";
 
-/** "What it did for me": every Nextcloud request made on the user's behalf, newest first. */
+type TFeedRow = TRequestRow & ReturnType<typeof describeNextcloudRequest> & { key: string };
+
+/** Props: `rows` (the caller's audited Nextcloud requests, newest first). "What it did for me" in plain words; the exact request sits in a details toggle. */
 export function RequestFeed({ rows }: { rows: TRequestRow[] }) {
+  const feed: TFeedRow[] = rows.map((r, i) => ({ ...r, ...describeNextcloudRequest(r.method, r.path, r.status, r.outcome), key: `${r.at}-${i}` }));
   return (
-    <section className="space-y-2">
-      <h2 className="text-xl font-semibold">What it did for me</h2>
-      {rows.length === 0 ? (
-        <p className="text-slate-600">No request has been made to Nextcloud on your behalf yet.</p>
+    <section className="space-y-2" aria-labelledby="feed-heading">
+      <h2 id="feed-heading" className="text-xl font-semibold">What it did for me</h2>
+      {feed.length === 0 ? (
+        <EmptyState title="Nothing yet">No request has been made to Nextcloud on your behalf. Enable a task above to start.</EmptyState>
       ) : (
-        <table className="w-full border-collapse bg-white text-sm" aria-label="Requests made on my behalf">
-          <thead>
-            <tr className="border-b bg-slate-100 text-left">
-              <th className="p-2">Time</th>
-              <th className="p-2">Method</th>
-              <th className="p-2">Path</th>
-              <th className="p-2">Status</th>
-              <th className="p-2">By</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r, i) => (
-              <tr key={`${r.at}-${i}`} className="border-b">
-                <td className="p-2 whitespace-nowrap">{formatTime(r.at)}</td>
-                <td className="p-2 font-mono">{r.method}</td>
-                <td className="p-2 font-mono break-all">{r.path}</td>
-                <td className="p-2">{r.status ?? r.outcome}</td>
-                <td className="p-2">{r.actor}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label="Requests made on my behalf"
+          rows={feed}
+          rowKey={(r) => r.key}
+          columns={[
+            { header: "When", className: "md:w-32 md:whitespace-nowrap", cell: (r) => <RelativeTime iso={r.at} /> },
+            { header: "Task", className: "md:w-36", cell: (r) => r.taskTitle ?? "—" },
+            {
+              header: "What",
+              cell: (r) => (
+                <details>
+                  <summary className="cursor-pointer">{r.what}</summary>
+                  <p className="mt-1 font-mono text-xs break-all text-slate-600">
+                    {r.technical} · client {r.actor}
+                  </p>
+                </details>
+              ),
+            },
+            { header: "Result", className: "md:w-36", cell: (r) => <Badge tone={r.tone === "good" ? "good" : r.tone === "bad" ? "bad" : "neutral"} title={r.technical}>{r.result}</Badge> },
+            { header: "By", className: "md:w-48", cell: (r) => <span title={`Keycloak client ${r.actor}`}>{r.actorName}</span> },
+          ]}
+        />
       )}
     </section>
   );

@@ -1,23 +1,28 @@
+import type { Metadata } from "next";
 import { randomUUID } from "node:crypto";
 import { requireUserPage } from "@/lib/auth/page-guards";
 import { listTasks } from "@/lib/services/tasks/list-tasks";
 import { listMyRequests } from "@/lib/services/tasks/list-my-requests";
+import { listTaskOutcomes } from "@/lib/services/tasks/list-task-outcomes";
 import { TasksClient } from "./tasks-client";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Background tasks" };
 
 export default async function TasksPage() {
   const user = await requireUserPage();
   const ctx = { userSub: user.sub, username: user.username, isAdmin: false, correlationId: randomUUID() };
-  const [tasks, requests] = await Promise.all([listTasks(ctx), listMyRequests(ctx)]);
+  const [tasks, requests, outcomes] = await Promise.all([listTasks(ctx), listMyRequests(ctx), listTaskOutcomes(ctx)]);
   return (
     <section className="space-y-6">
-      <h1 className="text-2xl font-semibold">Background tasks</h1>
-      <p className="text-slate-700">
-        Each task runs in the background <strong>on your behalf</strong>, with the access you granted. Every request
-        it makes to Nextcloud is listed below under &quot;What it did for me&quot;.
-      </p>
-      <TasksClient initialTasks={tasks} initialRequests={requests} />
+      <div className="space-y-2">
+        <h1 className="text-2xl font-semibold">Background tasks</h1>
+        <p className="text-slate-700">
+          Each task runs in the background <strong>on your behalf</strong>, with the access you granted. Every request it
+          makes to Nextcloud is listed below under &quot;What it did for me&quot;.
+        </p>
+      </div>
+      <TasksClient initialTasks={tasks} initialRequests={requests} outcomes={outcomes} />
     </section>
   );
 }

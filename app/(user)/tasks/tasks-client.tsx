@@ -5,26 +5,35 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { TTaskView } from "@/lib/services/tasks/list-tasks";
 import type { TNoteHit } from "@/lib/services/tasks/search-notes";
+import type { TRequestRow } from "@/lib/services/tasks/list-my-requests";
+import type { TTaskOutcomeDay } from "@/lib/services/tasks/list-task-outcomes";
 import { TaskCard } from "@/components/tasks/task-card";
 import { RequestFeed } from "@/components/tasks/request-feed";
-import type { TRequestRow } from "@/lib/services/tasks/list-my-requests";
+import { TaskOutcomesChart } from "@/components/tasks/task-outcomes-chart";
+import { fetchJson } from "@/components/layout/fetch-json";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { useToast } from "@/components/ui/toast";
 import { changeTaskAction, enableTaskAction, searchNotesAction } from "./actions";
 
 type TTasksPayload = { tasks: TTaskView[]; requests: TRequestRow[] };
 
-async function fetchTasks(): Promise<TTasksPayload> {
-  const res = await fetch("/api/tasks", { cache: "no-store" });
-  if (!res.ok) throw new Error(`tasks: HTTP ${res.status}`);
-  return res.json();
-}
+const RECEIPTS: Record<string, string> = {
+  "run-now": "Run queued: it starts within a few seconds.",
+  pause: "Paused: no new run starts until you resume it.",
+  resume: "Resumed: it runs again on its schedule.",
+  revoke: "Revoked: it makes no further request to Nextcloud and will not run again.",
+  "revoke-with-grant": "Revoked, with its access at Keycloak: it makes no further request to Nextcloud and will not run again.",
+};
 
-/** Live tasks (fast polling while something runs), their controls, the request feed and note search. */
-export function TasksClient({ initialTasks, initialRequests }: { initialTasks: TTaskView[]; initialRequests: TRequestRow[] }) {
+/** Live tasks (fast polling while something runs), their controls with receipts, the outcomes chart, the request feed and note search. */
+export function TasksClient({ initialTasks, initialRequests, outcomes }: { initialTasks: TTaskView[]; initialRequests: TRequestRow[]; outcomes: TTaskOutcomeDay[] }) {
   const qc = useQueryClient();
+  const toast = useToast();
   const [message, setMessage] = useState<string | null>(null);
   const { data } = useQuery({
     queryKey: ["tasks"],
-    queryFn: fetchTasks,
+    queryFn: () => fetchJson<TTasksPayload>("/api/tasks"),
     initialData: { tasks: initialTasks, requests: initialRequests },
     initialDataUpdatedAt: 0,
     refetchInterval: (q) => {
@@ -44,9 +53,17 @@ export function TasksClient({ initialTasks, initialRequests }: { initialTasks: T
     onSuccess: async (r) => {
       await done(r);
       if (r.ok && "grantNeeded" in r.data) setGrantNeeded(r.data.grantNeeded);
+      else if (r.ok) toast({ tone: "success", title: "Task enabled", description: "Its first run starts within a few seconds." });
     },
   });
-  const change = useMutation({ mutationFn: (input: { action: string; taskId: string }) => changeTaskAction(input), onSuccess: done });
+  const change = useMutation({
+    mutationFn: (input: { action: string; taskId: string; title: string; revokesGrant: boolean }) => changeTaskAction({ action: input.action, taskId: input.taskId }),
+    onSuccess: async (r, input) => {
+      await done(r);
+      const receipt = input.action === "revoke" && input.revokesGrant ? "revoke-with-grant" : input.action;
+      if (r.ok) toast({ tone: "success", title: input.title, description: RECEIPTS[receipt] });
+    },
+  });
   const [q, setQ] = useState("");
   const search = useMutation({ mutationFn: (text: string) => searchNotesAction({ q: text }) });
   const hits: TNoteHit[] = search.data?.ok ? search.data.data : [];
@@ -61,13 +78,25 @@ export function TasksClient({ initialTasks, initialRequests }: { initialTasks: T
         </p>
       )}
       <ul className="space-y-4" aria-label="Tasks">
-        {data.tasks.map((t) => (
-          <TaskCard key={t.type} view={t} onEnable={() => enable.mutate(t.type)} onChange={(action) => t.task && change.mutate({ action, taskId: t.task.id })} />
-        ))}
+        {data.tasks.map((t) => {
+          // Revoking a task also revokes its grant when no other live task uses that grant (changeTask does it).
+          const revokesGrant = !!t.task && t.task.grantStatus === "active" && !data.tasks.some((o) => o.task && o.type !== t.type && o.task.grantId === t.task!.grantId && o.task.status !== "revoked");
+          return (
+            <TaskCard
+              key={t.type}
+              view={t}
+              revokesGrant={revokesGrant}
+              onEnable={() => enable.mutate(t.type)}
+              onChange={(action) => t.task && change.mutate({ action, taskId: t.task.id, title: t.title, revokesGrant })}
+            />
+          );
+        })}
       </ul>
 
-      <section className="space-y-3">
-        <h2 className="text-xl font-semibold">Search my notes</h2>
+      <TaskOutcomesChart days={outcomes} />
+
+      <Card aria-labelledby="search-heading" className="space-y-3">
+        <h2 id="search-heading" className="text-xl font-semibold">Search my notes</h2>
         <form
           className="flex gap-2"
           onSubmit={(e) => {
@@ -76,11 +105,11 @@ export function TasksClient({ initialTasks, initialRequests }: { initialTasks: T
           }}
         >
           <label htmlFor="note-search" className="sr-only">Search my notes</label>
-          <input id="note-search" value={q} onChange={(e) => setQ(e.target.value)} className="w-80 rounded border px-2 py-1" placeholder="e.g. quokka" />
-          <button type="submit" className="rounded bg-slate-800 px-3 py-1 text-white">Search</button>
+          <input id="note-search" value={q} onChange={(e) => setQ(e.target.value)} className="min-w-0 flex-1 rounded border border-slate-400 px-2 py-1 sm:max-w-sm" placeholder="A word from one of your notes" />
+          <Button type="submit" variant="primary">Search</Button>
         </form>
         {search.data && !search.data.ok && <p role="alert" className="text-red-800">{search.data.error}</p>}
-        {search.isSuccess && search.data.ok && hits.length === 0 && <p>No note matches.</p>}
+        {search.isSuccess && search.data.ok && hits.length === 0 && <p role="status">No note matches.</p>}
         <ul aria-label="Search results" className="space-y-2">
           {hits.map((h) => (
             <li key={h.path} className="rounded border bg-white p-2">
@@ -89,11 +118,11 @@ export function TasksClient({ initialTasks, initialRequests }: { initialTasks: T
             </li>
           ))}
         </ul>
-        <p className="text-sm text-slate-500">Searches the index that the Notes index task builds; enable it above first.</p>
-      </section>
+        <p className="text-sm text-slate-600">Searches the index that the Notes index task builds; enable it above first.</p>
+      </Card>
 
       <RequestFeed rows={data.requests} />
-      <p className="text-sm text-slate-500">
+      <p className="text-sm text-slate-600">
         Need access for a task? <Link className="underline" href="/grants/new">Grant access</Link>.
       </p>
     </div>

@@ -4,6 +4,7 @@ import { currentUser } from "@/lib/auth/current-user";
 import { completeGrant } from "@/lib/services/grants/complete-grant";
 import { openPendingConsent, PENDING_CONSENT_COOKIE } from "@/lib/services/grants/pending-consent-cookie";
 import { env } from "@/lib/env";
+import { GRANT_RETURN_COOKIE, pickGrantReturnTo } from "@/lib/format/grant-return-to";
 import { randomUUID } from "node:crypto";
 
 /**
@@ -15,6 +16,9 @@ export async function GET(req: Request) {
   const jar = await cookies();
   const pending = openPendingConsent(jar.get(PENDING_CONSENT_COOKIE)?.value);
   jar.set(PENDING_CONSENT_COOKIE, "", { maxAge: 0, path: "/grants/callback" });
+  // Where a successful grant lands: an allow-listed page that started the flow (e.g. /admin/tiers), else /access.
+  const returnTo = pickGrantReturnTo(jar.get(GRANT_RETURN_COOKIE)?.value) ?? "/access";
+  jar.set(GRANT_RETURN_COOKIE, "", { maxAge: 0, path: "/grants/callback" });
   const user = await currentUser();
   if (!user) return NextResponse.redirect(new URL("/access?error=not_signed_in", base), 303);
   // Rebuild the URL on our public origin: openid-client compares it with the registered redirect_uri.
@@ -26,7 +30,7 @@ export async function GET(req: Request) {
     callbackUrl,
   );
   const target = result.ok
-    ? `/access?granted=${encodeURIComponent(result.change)}&grant=${encodeURIComponent(result.grantId)}${result.stoppedTasks.length ? `&stopped=${encodeURIComponent(result.stoppedTasks.join(","))}` : ""}${result.consentNarrowed === false ? "&consent=not_narrowed" : ""}`
+    ? `${returnTo}?granted=${encodeURIComponent(result.change)}&grant=${encodeURIComponent(result.grantId)}${result.stoppedTasks.length ? `&stopped=${encodeURIComponent(result.stoppedTasks.join(","))}` : ""}${result.consentNarrowed === false ? "&consent=not_narrowed" : ""}`
     : `/access?error=${result.reason}`;
   return NextResponse.redirect(new URL(target, base), 303);
 }

@@ -28,6 +28,7 @@ export type TTaskView = {
     nextRunAt: string | null;
     lastRunAt: string | null;
     stoppedReason: string | null;
+    grantId: string;
     grantStatus: string;
     runs: TRunView[];
   };
@@ -61,6 +62,7 @@ export async function listTasks(ctx: TCtx): Promise<TTaskView[]> {
             nextRunAt: iso(t.nextRunAt),
             lastRunAt: iso(t.lastRunAt),
             stoppedReason: t.stoppedReason,
+            grantId: t.grantId,
             grantStatus: t.grant.status,
             runs: t.runs.map((r) => ({
               id: r.id,

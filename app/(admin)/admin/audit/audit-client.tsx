@@ -16,22 +16,18 @@ import { WitnessUpload } from "@/components/admin/witness-upload";
 import type { TAuditTrustStatus } from "@/lib/services/audit/get-audit-trust-status";
 import { AUDIT_TRUST_QUERY_KEY } from "@/components/admin/audit-trust-query-key";
 import { signAuditCheckpointAction } from "./actions";
+import { hideOwnPageViews } from "@/components/admin/hide-own-page-views";
+import { fetchJson as getJson } from "@/components/layout/fetch-json";
 
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { cache: "no-store" });
-  const body = (await res.json().catch(() => ({}))) as T & { error?: string };
-  if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
-  return body;
-}
-
-/** Filters, chart, chain badge, keyset pages ("Older"/"Newer") and filtered exports of the audit trail. */
-export function AuditClient({ initialFilters }: { initialFilters: TAuditFilterValues }) {
+/** Filters, chart, chain badge, keyset pages ("Older"/"Newer") and filtered exports of the audit trail; the admin's own page views are folded away unless asked for. */
+export function AuditClient({ initialFilters, adminSub }: { initialFilters: TAuditFilterValues; adminSub: string }) {
   const router = useRouter();
   const pathname = usePathname();
   const [filters, setFilters] = useState<TAuditFilterValues>(initialFilters);
   // Cursors of the pages above the current one; the last entry is the current page's cursor.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors[cursors.length - 1] ?? null;
+  const [showOwnViews, setShowOwnViews] = useState(false);
 
   const page = useQuery({
     queryKey: auditQueryKeys.page(filters, cursor),
@@ -109,7 +105,18 @@ export function AuditClient({ initialFilters }: { initialFilters: TAuditFilterVa
         </span>
       </div>
       {page.error && <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">{page.error.message}</p>}
-      {page.data && <AuditTable rows={page.data.rows} />}
+      {page.data && (() => {
+        const { rows, hidden } = hideOwnPageViews(page.data.rows, adminSub, showOwnViews);
+        return (
+          <>
+            <label className="flex items-center gap-2 text-sm text-slate-700">
+              <input type="checkbox" checked={showOwnViews} onChange={(e) => setShowOwnViews(e.target.checked)} />
+              Show my own page views{!showOwnViews && hidden > 0 ? ` (${hidden} hidden on this page)` : ""}
+            </label>
+            <AuditTable rows={rows} people={page.data.people ?? {}} />
+          </>
+        );
+      })()}
       <nav aria-label="Audit pages" className="flex items-center gap-2">
         <button
           type="button"

@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { randomUUID } from "node:crypto";
 import { requireAdminPage } from "@/lib/auth/page-guards";
@@ -11,6 +12,7 @@ import { AUDIT_TRUST_QUERY_KEY } from "@/components/admin/audit-trust-query-key"
 import { AuditClient } from "./audit-client";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Audit trail" };
 
 /** The audit trail for admins: the first page and the chart are read here and handed to the client. */
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -34,7 +36,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         here; this page and every export (which carries the newest checkpoint) are recorded too.
       </p>
       <HydrationBoundary state={dehydrate(qc)}>
-        <AuditClient initialFilters={filters} />
+        <AuditClient initialFilters={filters} adminSub={admin.sub} />
       </HydrationBoundary>
     </section>
   );

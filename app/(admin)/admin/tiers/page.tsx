@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { after } from "next/server";
 import { randomUUID } from "node:crypto";
@@ -11,12 +12,14 @@ import { TIERS_QUERY_KEY } from "@/components/admin/tier-query-key";
 import { TiersClient } from "./tiers-client";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Delegation tier status" };
 
 /** Which delegation mechanisms work against this Keycloak today, and why service accounts are refused. */
-export default async function TiersPage() {
+export default async function TiersPage({ searchParams }: { searchParams: Promise<{ granted?: string }> }) {
   const admin = await requireAdminPage();
   const ctx: TCtx = { userSub: admin.sub, username: admin.username, isAdmin: admin.isAdmin, correlationId: randomUUID() };
   const list = await listTierProbes(ctx);
+  const { granted } = await searchParams;
   if (list.stale) {
     after(() => runTierProbes(ctx, { trigger: "schedule" }).catch((error: unknown) => log.warn("scheduled tier probes failed", { error })));
   }
@@ -26,12 +29,12 @@ export default async function TiersPage() {
   return (
     <section className="space-y-4">
       <h1 className="text-2xl font-semibold">Delegation tier status</h1>
-      <p className="text-slate-700">
+      <p className="text-sm text-slate-700">
         Live probes against Keycloak, run through your own grant (you acting on your own behalf), every {Math.round(list.intervalSeconds / 60)} minutes
         while someone looks at this page, and on demand. Evidence shows requests and Keycloak&apos;s answers verbatim, and claims — never tokens.
       </p>
       <HydrationBoundary state={dehydrate(qc)}>
-        <TiersClient />
+        <TiersClient justGranted={Boolean(granted)} />
       </HydrationBoundary>
     </section>
   );

@@ -1,23 +1,23 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { TTierProbeList } from "@/lib/services/tiers/list-tier-probes";
+import { ProbeGrantStep } from "@/components/admin/probe-grant-step";
 import { TierTable } from "@/components/admin/tier-table";
+import { TierVerdict } from "@/components/admin/tier-verdict";
 import { TIERS_QUERY_KEY } from "@/components/admin/tier-query-key";
+import { fetchJson } from "@/components/layout/fetch-json";
+import { Button } from "@/components/ui/button";
+import { useToast } from "@/components/ui/toast";
 import { runTierProbesAction } from "./actions";
 
-async function fetchTiers(): Promise<TTierProbeList> {
-  const res = await fetch("/api/admin/tiers", { cache: "no-store" });
-  if (!res.ok) throw new Error(`tiers: HTTP ${res.status}`);
-  return res.json();
-}
-
-/** Polls the cached tier status and runs the probes on demand. */
-export function TiersClient() {
+/** Props: `justGranted` (the admin came back from the probe-grant consent: run the probes at once). Verdict, guided probe-grant step, and the table; polls the cached status and runs the probes on demand. */
+export function TiersClient({ justGranted }: { justGranted: boolean }) {
   const qc = useQueryClient();
+  const toast = useToast();
   const [message, setMessage] = useState<string | null>(null);
-  const { data } = useQuery({ queryKey: TIERS_QUERY_KEY, queryFn: fetchTiers, refetchInterval: 5_000 });
+  const { data } = useQuery({ queryKey: TIERS_QUERY_KEY, queryFn: () => fetchJson<TTierProbeList>("/api/admin/tiers"), refetchInterval: 5_000 });
   const run = useMutation({
     mutationFn: () => runTierProbesAction(),
     onSuccess: (r) => {
@@ -26,21 +26,27 @@ export function TiersClient() {
       return qc.invalidateQueries({ queryKey: TIERS_QUERY_KEY });
     },
   });
+  const started = useRef(false);
+  useEffect(() => {
+    if (!justGranted || started.current) return;
+    started.current = true;
+    toast({ tone: "success", title: "Probe access granted", description: "Running the probes now." });
+    run.mutate();
+  }, [justGranted, run, toast]);
+  const waiting = data?.probes.filter((p) => p.status === "needs_probe_grant") ?? [];
+  const shown = data?.probes.filter((p) => p.status !== "needs_probe_grant") ?? [];
   return (
     <div className="space-y-4">
-      <div className="flex items-center gap-3">
-        <button
-          type="button"
-          onClick={() => run.mutate()}
-          disabled={run.isPending}
-          className="rounded bg-blue-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-800 disabled:opacity-60"
-        >
+      {data && <TierVerdict probes={data.probes} />}
+      {waiting.length > 0 && <ProbeGrantStep waiting={waiting} />}
+      <div className="flex flex-wrap items-center gap-3">
+        <Button variant="primary" onClick={() => run.mutate()} disabled={run.isPending}>
           {run.isPending ? "Running probes…" : "Run probes now"}
-        </button>
+        </Button>
         {run.isSuccess && run.data.ok && <span role="status" className="text-sm text-slate-600">Probes finished.</span>}
       </div>
       {message && <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">{message}</p>}
-      {data && <TierTable probes={data.probes} />}
+      {shown.length > 0 && <TierTable probes={shown} />}
     </div>
   );
 }

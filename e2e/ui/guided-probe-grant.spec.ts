@@ -1,0 +1,27 @@
+import { expect, test } from "@playwright/test";
+import { storageStateOf } from "../users";
+
+test.use({ storageState: storageStateOf("admin") });
+
+test("the tier page opens with a verdict and guides the admin through the probe grant and back", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto("/admin/tiers");
+  await expect(page.getByTestId("tier-verdict")).toBeVisible();
+  const step = page.getByRole("link", { name: "Grant probe access" });
+  test.skip(!(await step.isVisible()), "the admin already has a probe grant in this database (the guided step only shows without one)");
+  // One guided step instead of the same fix in four rows.
+  await expect(page.getByRole("list", { name: "Checks waiting for a probe grant" }).getByRole("listitem")).not.toHaveCount(0);
+  await expect(page.locator('tr[data-mechanism] [data-testid="tier-status"]').filter({ hasText: "needs a probe grant" })).toHaveCount(0);
+
+  await step.click();
+  await page.getByRole("button", { name: "Continue to Keycloak" }).click();
+  await page.waitForURL(/localhost:8180/);
+  await page.getByRole("button", { name: "Yes" }).click();
+  await page.waitForURL(/\/admin\/tiers\?granted=/);
+  await expect(page.getByRole("status").filter({ hasText: "Probe access granted" })).toBeVisible();
+  await expect(page.getByTestId("tier-verdict")).toContainText("Delegation works", { timeout: 60_000 });
+  await expect(step).toHaveCount(0);
+  // Intended refusals read as intended, not as alarms.
+  await expect(page.locator('tr[data-mechanism="service-accounts"]')).toContainText("As intended");
+  await expect(page.locator('tr[data-mechanism="tier1-impersonation"]')).toContainText("As intended");
+});

@@ -1,0 +1,42 @@
+import { expect, test } from "@playwright/test";
+import { grantThroughConsentScreen } from "../grants/grant-flow";
+import { storageStateOf } from "../users";
+
+const STAND_IN = "http://127.0.0.1:8281/__stand-in";
+
+test.use({ storageState: storageStateOf("bob") });
+
+test("'Revoke task' says what will happen and asks first; Cancel changes nothing; confirming revokes and shows a receipt", async ({ page, request }) => {
+  await request.post(`${STAND_IN}/latency`, { data: { ms: 0 } });
+  await grantThroughConsentScreen(page, "files-inventory");
+  await page.goto("/tasks");
+  const card = page.getByRole("listitem", { name: "Files inventory" });
+  await card.getByRole("button", { name: /^Enable/ }).click();
+  await expect(card.getByText("Active", { exact: true })).toBeVisible();
+  await expect(card.getByTestId("run-summary")).toContainText(/^Found \d+ files? and \d+ folders?/, { timeout: 30_000 });
+  await expect(card.getByTestId("run-summary")).not.toContainText("{");
+
+  await card.getByRole("button", { name: "Revoke task" }).click();
+  const dialog = page.getByRole("alertdialog", { name: "Revoke the Files inventory task?" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText("no new run starts");
+  // Bob's grant serves only this task, so the dialog says the access goes too.
+  await expect(dialog).toContainText("revoked at Keycloak too");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await page.waitForTimeout(1000);
+  await expect(card.getByText("Active", { exact: true })).toBeVisible();
+
+  await card.getByRole("button", { name: "Revoke task" }).click();
+  await dialog.getByRole("button", { name: "Revoke task" }).click();
+  await expect(card.getByText("Revoked", { exact: true })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Revoked, with its access at Keycloak" })).toBeVisible();
+  await expect(card.getByRole("link", { name: "Grant access for Files inventory" })).toBeVisible();
+
+  // The feed names the task and the worker in words; the exact request is kept in the details toggle.
+  const feed = page.getByRole("table", { name: "Requests made on my behalf" });
+  const row = feed.getByRole("row").filter({ hasText: "Listed your top folder" }).first();
+  await expect(row).toContainText("Files inventory");
+  await expect(row).toContainText("Nextcloud MCP background worker");
+  await expect(row.getByRole("cell").nth(2)).not.toContainText("//");
+});

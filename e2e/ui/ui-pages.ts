@@ -1,0 +1,22 @@
+import type { Page } from "@playwright/test";
+import type { TUserKey } from "../users";
+
+export type TViewer = "signed-out" | TUserKey;
+
+/** Pages the lead is rewriting right now: their UI expectations are marked fixme when they fail, not edited here. */
+export const LEAD_OWNED = new Set(["/access", "/grants/new"]);
+
+/** Every page each kind of visitor can open (including the 403 and 404 pages they meet). */
+export const PAGES: Record<"signed-out" | "alice" | "admin", string[]> = {
+  "signed-out": ["/", "/signin", "/signin?callbackUrl=%2Ftasks", "/signed-out", "/no-such-page"],
+  alice: ["/", "/tasks", "/access", "/grants/new", "/admin", "/no-such-page"],
+  admin: ["/", "/tasks", "/access", "/grants/new", "/admin", "/admin/audit", "/admin/tiers"],
+};
+
+/** Opens a page and waits until its live data has settled (polling pages never go network-idle). */
+export async function openSettled(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await page.waitForLoadState("load");
+  await page.locator("main h1").first().waitFor();
+  await page.waitForTimeout(500);
+}
