@@ -96,7 +96,9 @@ describe("a metrics scrape after a real task run", () => {
     const text = await waitFor(async () => {
       const t = await scrape();
       return runs(t) > 0 ? t : null;
-    }, 5000);
+    }, 5000).catch(() => {
+      throw new Error("the finished run was never counted: task-run attempts must go through measureTaskRun (lib/jobs/task-run-job.ts)");
+    });
     const delta = (name: string, labels: Record<string, string>) => count(text, name, labels) - count(before.body, name, labels);
 
     // The run, once, with its duration observed.
