@@ -76,7 +76,7 @@ export function GrantCard(props: { grant: TGrantView; busy: boolean; onRevoke: (
         </dd>
       </dl>
       {g.revokeReason && g.status !== "active" && <p className="mt-2 text-sm text-slate-700">Reason: {g.revokeReason}</p>}
-      {g.revocation && <RevocationReceipt revocation={g.revocation} scopes={g.scopes} stoppedAt={g.revokedAt} />}
+      {g.revocation && <RevocationReceipt grantId={g.id} revocation={g.revocation} scopes={g.scopes} stoppedAt={g.revokedAt} />}
     </li>
   );
 }

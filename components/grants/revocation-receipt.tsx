@@ -2,7 +2,7 @@ import type { TGrantView } from "@/lib/services/grants/list-grants";
 import { formatTime } from "@/components/ui/format-time";
 
 /** The user's proof that a revocation happened: what, when, Keycloak's refusal of the old token, the consent removed, the data kept or deleted. */
-export function RevocationReceipt({ revocation, scopes, stoppedAt }: { revocation: NonNullable<TGrantView["revocation"]>; scopes: string[]; stoppedAt: string | null }) {
+export function RevocationReceipt({ grantId, revocation, scopes, stoppedAt }: { grantId: string; revocation: NonNullable<TGrantView["revocation"]>; scopes: string[]; stoppedAt: string | null }) {
   return (
     <section aria-label="Revocation receipt" className="mt-3 rounded border border-slate-300 bg-slate-50 p-3 text-sm">
       <h3 className="font-medium">Revocation receipt</h3>
@@ -26,6 +26,12 @@ export function RevocationReceipt({ revocation, scopes, stoppedAt }: { revocatio
           Keycloak&apos;s consent was not removed ({revocation.consent.error}); remove “Nextcloud MCP background worker” in Keycloak&apos;s account console.
         </p>
       ) : null}
+      <p>
+        <a className="text-blue-700 underline" href={`/api/grants/${grantId}/receipt`} download>
+          Download this receipt
+        </a>{" "}
+        — it carries a signed checkpoint of the audit trail, so it can later prove the trail still holds this revocation.
+      </p>
       {revocation.data ? (
         <p data-testid="data-disposition">
           Deleted what the tasks collected: {revocation.data.deleted.notes} indexed notes and {revocation.data.deleted.files} inventory entries. Kept:{" "}

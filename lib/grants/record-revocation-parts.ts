@@ -13,11 +13,14 @@ export async function recordRevocationParts(
   parts: {
     consent?: { removedAt: Date; proof: string } | { error: string };
     dataDisposition?: Record<string, unknown>;
+    /** The signed audit checkpoint the receipt carries (null when none could be signed). */
+    checkpoint?: unknown;
   },
 ): Promise<void> {
   const data: Prisma.RevocationUpdateManyMutationInput = {};
   if (parts.consent && "removedAt" in parts.consent) Object.assign(data, { consentRemovedAt: parts.consent.removedAt, consentProof: parts.consent.proof, consentError: null });
   if (parts.consent && "error" in parts.consent) Object.assign(data, { consentError: parts.consent.error });
   if (parts.dataDisposition) data.dataDisposition = parts.dataDisposition as Prisma.InputJsonValue;
+  if (parts.checkpoint) data.checkpoint = parts.checkpoint as Prisma.InputJsonValue;
   await db().revocation.updateMany({ where: { id: revocationId, userSub }, data });
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type PgBoss from "pg-boss";
 import { TASK_RUN_QUEUE } from "./task-queue";
+import { measureTaskRun } from "./measure-task-run";
 import { runTask } from "./run-task";
 
 export const ZTaskRunJobSchema = z.object({
@@ -23,7 +24,7 @@ export async function workTaskRuns(boss: PgBoss, concurrency: number): Promise<v
     await boss.work<TTaskRunJob>(TASK_RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
       if (!job) return;
       const { runId, payload } = ZTaskRunJobSchema.parse(job.data);
-      await runTask(runId, { jobId: job.id, payload });
+      await measureTaskRun(runId, () => runTask(runId, { jobId: job.id, payload }));
     });
   }
 }

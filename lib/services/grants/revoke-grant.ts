@@ -10,6 +10,7 @@ import { workerClient } from "../../oauth/get-oidc-config";
 import { beginGrantRevocation, type TRevocationActor } from "../../grants/begin-grant-revocation";
 import { attemptRevocation } from "../../grants/confirm-revocation";
 import { recordRevocationParts } from "../../grants/record-revocation-parts";
+import { latestCheckpointForReceipt } from "../../audit/latest-checkpoint-for-receipt";
 import { deleteCollectedData, type TDataDisposition } from "../tasks/delete-collected-data";
 import type { TCtx } from "../context";
 
@@ -25,6 +26,8 @@ export type TRevokeReceipt = {
   proof: string | null;
   consent: { state: "removed" | "not_removed" | "unknown"; at: Date | null; proof: string | null; error: string | null };
   data: TDataDisposition | null;
+  /** The signed audit checkpoint issued with the receipt: verify a saved receipt with `verify-audit --against`. */
+  checkpoint: unknown;
 };
 
 /**
@@ -54,7 +57,9 @@ export async function revokeGrant(
     );
     const consent = ctx.loginSessionId ? await removeWorkerConsent(ctx as TCtx & { loginSessionId: string }) : { error: "no sign-in to act in your name" };
     const dataDisposition = input.deleteData ? await deleteCollectedData(ctx) : undefined;
-    await recordRevocationParts(begun.revocationId, ctx.userSub, { consent, dataDisposition });
+    // Signed after every part was audited, so a saved receipt proves the trail held all of them.
+    const checkpoint = await latestCheckpointForReceipt();
+    await recordRevocationParts(begun.revocationId, ctx.userSub, { consent, dataDisposition, checkpoint });
   }
   return readReceipt(ctx.userSub, input.grantId);
 }
@@ -110,5 +115,6 @@ export async function readReceipt(userSub: string, grantId: string): Promise<TRe
       error: r?.consentError ?? null,
     },
     data: (r?.dataDisposition as TDataDisposition | null) ?? null,
+    checkpoint: r?.checkpoint ?? null,
   };
 }
