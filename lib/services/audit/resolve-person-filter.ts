@@ -10,10 +10,11 @@ import { db } from "../../db";
 export async function resolvePersonFilter<F extends { subject?: string; actor?: string }>(filter: F): Promise<F> {
   const values = [filter.subject, filter.actor].filter((v): v is string => !!v);
   if (values.length === 0) return filter;
-  const users = await db().user.findMany({
-    where: { OR: values.flatMap((v) => [{ sub: v }, { username: { equals: v, mode: "insensitive" as const } }]) },
-    select: { sub: true, username: true },
-  });
+  // Not Prisma's `mode: "insensitive"`: it compiles equality to ILIKE with the raw value, so a value
+  // ending in a backslash becomes a malformed LIKE pattern (a 500). lower() = lower() has no pattern.
+  const users = await db().$queryRaw<{ sub: string; username: string }[]>`
+    SELECT "sub", "username" FROM "User"
+    WHERE "sub" = ANY(${values}) OR lower("username") = ANY(${values.map((v) => v.toLowerCase())})`;
   const resolve = (v: string | undefined) => {
     if (!v || users.some((u) => u.sub === v)) return v;
     const byName = users.filter((u) => u.username.toLowerCase() === v.toLowerCase());
