@@ -1,8 +1,11 @@
 import Link from "next/link";
 import type { TGrantView } from "@/lib/services/grants/list-grants";
 import { SCOPE_CATALOG, TASK_CATALOG } from "@/lib/tasks/task-catalog";
-import { formatTime } from "@/components/ui/format-time";
+import type { ReactNode } from "react";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { RevocationReceipt } from "./revocation-receipt";
 
 const STATUS: Record<TGrantView["status"], { label: string; tone: "green" | "amber" | "red" | "slate" }> = {
@@ -19,7 +22,7 @@ const TASK_SCOPES = Object.keys(SCOPE_CATALOG).filter((x) => x !== "offline_acce
  * more), narrow access (re-consent with less; the tasks needing the dropped scope stop), check, revoke —
  * or, once revoked, its receipt.
  */
-export function GrantCard(props: { grant: TGrantView; busy: boolean; onRevoke: () => void; onCheck: () => void }) {
+export function GrantCard(props: { grant: TGrantView; busy: boolean; revokeDescription: ReactNode; onRevoke: () => void; onCheck: () => void }) {
   const g = props.grant;
   const s = STATUS[g.status];
   const taskScopes = g.scopes.filter((x) => TASK_SCOPES.includes(x));
@@ -30,13 +33,19 @@ export function GrantCard(props: { grant: TGrantView; busy: boolean; onRevoke: (
         <StatusBadge tone={s.tone}>{s.label}</StatusBadge>
         <span className="font-medium">{taskScopes.map((x) => SCOPE_CATALOG[x]?.label ?? x).join(" · ") || "Offline access"}</span>
         {g.status === "active" && (
-          <span className="ml-auto flex gap-2">
-            <button type="button" onClick={props.onCheck} className="rounded border px-2 py-1 text-sm hover:bg-slate-100">
-              Check now
-            </button>
-            <button type="button" onClick={props.onRevoke} disabled={props.busy} className="rounded bg-red-700 px-2 py-1 text-sm text-white hover:bg-red-800">
-              Revoke
-            </button>
+          <span className="ml-auto flex flex-wrap gap-2">
+            <Button onClick={props.onCheck}>Check now</Button>
+            <ConfirmDialog
+              trigger={
+                <Button variant="danger" disabled={props.busy}>
+                  Revoke
+                </Button>
+              }
+              title="Revoke this access?"
+              description={props.revokeDescription}
+              confirmLabel="Revoke access"
+              onConfirm={props.onRevoke}
+            />
           </span>
         )}
       </div>
@@ -61,18 +70,18 @@ export function GrantCard(props: { grant: TGrantView; busy: boolean; onRevoke: (
       )}
       <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-3">
         <dt className="text-slate-500">Scopes</dt>
-        <dd className="col-span-1 font-mono sm:col-span-2" data-testid="grant-scopes">{g.scopes.join(" ")}</dd>
+        <dd className="col-span-1 font-mono break-all sm:col-span-2" data-testid="grant-scopes">{g.scopes.join(" ")}</dd>
         <dt className="text-slate-500">Used by</dt>
         <dd className="sm:col-span-2">{g.tasksCovered.map((t) => TASK_CATALOG[t].title).join(", ") || "—"}</dd>
         <dt className="text-slate-500">Granted</dt>
-        <dd className="sm:col-span-2">{formatTime(g.grantedAt)}</dd>
+        <dd className="sm:col-span-2"><RelativeTime iso={g.grantedAt} /></dd>
         <dt className="text-slate-500">Last used</dt>
-        <dd className="sm:col-span-2">{formatTime(g.lastUsedAt)}</dd>
+        <dd className="sm:col-span-2"><RelativeTime iso={g.lastUsedAt} /></dd>
         <dt className="text-slate-500">Expires if unused</dt>
-        <dd className="sm:col-span-2">{formatTime(g.idleExpiresAt)}</dd>
+        <dd className="sm:col-span-2"><RelativeTime iso={g.idleExpiresAt} future /></dd>
         <dt className="text-slate-500">Health</dt>
         <dd className="sm:col-span-2">
-          {g.health.ok === null ? "not used yet" : g.health.ok ? `last check ok (${formatTime(g.health.checkedAt)})` : `failing: ${g.health.message}`}
+          {g.health.ok === null ? "not used yet" : g.health.ok ? <>last check ok (<RelativeTime iso={g.health.checkedAt} />)</> : `failing: ${g.health.message}`}
         </dd>
       </dl>
       {g.revokeReason && g.status !== "active" && <p className="mt-2 text-sm text-slate-700">Reason: {g.revokeReason}</p>}

@@ -28,8 +28,8 @@ test("the admin sees a user's grant, task run and revocation, narrows them with 
   await expect.poll(newRunSucceeded, { timeout: 45_000 }).toBe(true);
   await ap.goto("/access");
   const grantCard = ap.locator(`[data-grant-id="${grantId}"]`);
-  ap.once("dialog", (d) => d.accept());
   await grantCard.getByRole("button", { name: "Revoke" }).click();
+  await ap.getByRole("alertdialog").getByRole("button", { name: "Revoke access" }).click();
   await expect(grantCard.getByText("Confirmed by Keycloak")).toBeVisible();
   await alice.close();
 

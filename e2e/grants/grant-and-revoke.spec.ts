@@ -22,8 +22,8 @@ test("a user grants through Keycloak's consent screen, sees the grant, and revok
   const created = during.filter((id) => !before.includes(id));
   expect(created).toHaveLength(1);
 
-  page.once("dialog", (d) => d.accept());
   await card.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Revoke access" }).click();
   await expect(card.getByText("Confirmed by Keycloak")).toBeVisible();
   await expect(card.getByTestId("consent-proof")).toContainText("no longer lists a consent");
   await expect(card.getByTestId("revocation-proof")).toContainText("invalid_grant");
@@ -36,8 +36,8 @@ test("granting for a second task adds to the one grant, and revoke everything cl
   expect(b).toBe(a);
   await expect(page.locator("[data-grant-id]").filter({ hasText: "Active" })).toHaveCount(1);
   await expect(page.locator(`[data-grant-id="${a}"]`).getByTestId("grant-scopes")).toContainText(/notes\.read.*files\.read|files\.read.*notes\.read/);
-  page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: "Revoke everything" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Revoke everything" }).click();
   await expect(page.locator(`[data-grant-id="${a}"]`).getByText("Confirmed by Keycloak")).toBeVisible();
   await expect(page.getByRole("button", { name: "Revoke everything" })).toHaveCount(0);
 });

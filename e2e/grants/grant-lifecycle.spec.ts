@@ -96,8 +96,8 @@ test("one grant: add and narrow access, work goes on after sign-out, revoke ever
   // Revoke everything, deleting what the tasks collected: the search finds nothing, the receipt says so.
   await page.goto("/access");
   await page.getByLabel("Also delete what the tasks collected (notes index, files inventory)").check();
-  page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: "Revoke everything" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Revoke everything" }).click();
   await expect(card.getByText("Confirmed by Keycloak")).toBeVisible();
   await expect(card.getByTestId("consent-proof")).toContainText("no longer lists a consent");
   await expect(card.getByTestId("data-disposition")).toContainText(/Deleted what the tasks collected: [1-9]\d* indexed notes/);

@@ -1,10 +1,13 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import type { TGrantView } from "@/lib/services/grants/list-grants";
 import { GrantCard } from "@/components/grants/grant-card";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { EmptyState } from "@/components/ui/empty-state";
 import { checkGrantAction, revokeAllGrantsAction, revokeGrantAction } from "./actions";
-import { useState } from "react";
 
 async function fetchGrants(): Promise<TGrantView[]> {
   const res = await fetch("/api/grants", { cache: "no-store" });
@@ -12,10 +15,23 @@ async function fetchGrants(): Promise<TGrantView[]> {
   return (await res.json()).grants;
 }
 
+/** What a revoke does, said before it happens. */
+export function revokeConsequences(deleteData: boolean) {
+  return (
+    <>
+      <p>The worker stops at once: its tasks stop before their next request to Nextcloud.</p>
+      <p>Keycloak ends the worker&apos;s offline access and forgets your consent (its account console will no longer list the worker).</p>
+      <p>{deleteData ? "What the tasks collected (notes index, files inventory) is deleted." : "What the tasks collected is kept; tick “Also delete” to remove it."}</p>
+      <p>You get a receipt with Keycloak&apos;s proof.</p>
+    </>
+  );
+}
+
 /** Live list of the user's grants: polls while anything is waiting for Keycloak, slowly otherwise. */
 export function AccessClient({ initialGrants }: { initialGrants: TGrantView[] }) {
   const qc = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
+  const [deleteData, setDeleteData] = useState(false);
   const { data: grants = initialGrants } = useQuery({
     queryKey: ["grants"],
     queryFn: fetchGrants,
@@ -27,27 +43,31 @@ export function AccessClient({ initialGrants }: { initialGrants: TGrantView[] })
     return qc.invalidateQueries({ queryKey: ["grants"] });
   };
   const revoke = useMutation({ mutationFn: (v: { grantId: string; deleteData: boolean }) => revokeGrantAction(v), onSuccess: after });
-  const revokeAll = useMutation({ mutationFn: (deleteData: boolean) => revokeAllGrantsAction({ deleteData }), onSuccess: after });
-  const [deleteData, setDeleteData] = useState(false);
+  const revokeAll = useMutation({ mutationFn: (del: boolean) => revokeAllGrantsAction({ deleteData: del }), onSuccess: after });
   const check = useMutation({ mutationFn: (grantId: string) => checkGrantAction({ grantId }), onSuccess: after });
   const active = grants.filter((g) => g.status === "active");
 
   return (
     <div className="space-y-4">
-      {message && <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">{message}</p>}
-      {grants.length === 0 && <p className="text-slate-600">You have not granted the background worker any access.</p>}
+      {message && (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">
+          {message}
+        </p>
+      )}
+      {grants.length === 0 && <EmptyState title="No access granted">You have not granted the background worker any access.</EmptyState>}
       {active.length > 0 && (
         <div className="flex flex-wrap items-center gap-3">
-          <button
-            type="button"
-            onClick={() => {
-              if (window.confirm(`Revoke every grant? All background tasks stop, Keycloak ends the worker's offline access and forgets your consent.${deleteData ? " What the tasks collected is deleted." : ""}`)) revokeAll.mutate(deleteData);
-            }}
-            disabled={revokeAll.isPending}
-            className="rounded border border-red-400 px-3 py-1.5 text-sm font-medium text-red-800 hover:bg-red-50"
-          >
-            Revoke everything
-          </button>
+          <ConfirmDialog
+            trigger={
+              <Button variant="secondary" disabled={revokeAll.isPending} className="border-red-400 text-red-800">
+                Revoke everything
+              </Button>
+            }
+            title="Revoke all background access?"
+            description={revokeConsequences(deleteData)}
+            confirmLabel="Revoke everything"
+            onConfirm={() => revokeAll.mutate(deleteData)}
+          />
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" checked={deleteData} onChange={(e) => setDeleteData(e.target.checked)} />
             Also delete what the tasks collected (notes index, files inventory)
@@ -60,11 +80,8 @@ export function AccessClient({ initialGrants }: { initialGrants: TGrantView[] })
             key={g.id}
             grant={g}
             busy={revoke.isPending && revoke.variables?.grantId === g.id}
-            onRevoke={() => {
-              if (window.confirm(`Revoke this access? Its tasks stop, Keycloak ends the worker's offline access and forgets your consent.${deleteData ? " What the tasks collected is deleted." : ""}`)) {
-                revoke.mutate({ grantId: g.id, deleteData });
-              }
-            }}
+            revokeDescription={revokeConsequences(deleteData)}
+            onRevoke={() => revoke.mutate({ grantId: g.id, deleteData })}
             onCheck={() => check.mutate(g.id)}
           />
         ))}

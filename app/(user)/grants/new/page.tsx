@@ -3,6 +3,7 @@ import { requireUserPage } from "@/lib/auth/page-guards";
 import { randomUUID } from "node:crypto";
 import { SCOPE_CATALOG, TASK_CATALOG, TASK_TYPES, type TTaskType } from "@/lib/tasks/task-catalog";
 import { listGrants } from "@/lib/services/grants/list-grants";
+import { Button } from "@/components/ui/button";
 import { startGrantAction } from "./actions";
 
 export const dynamic = "force-dynamic";
@@ -50,6 +51,7 @@ export default async function NewGrantPage({ searchParams }: { searchParams: Pro
         every request it makes is recorded under your name, and you can revoke it at any time under{" "}
         <Link className="text-blue-700 underline" href="/access">My access</Link>.
       </p>
+      <div className="overflow-x-auto">
       <table className="w-full border-collapse rounded border bg-white text-sm">
         <caption className="sr-only">Scopes that will be granted</caption>
         <thead>
@@ -62,7 +64,7 @@ export default async function NewGrantPage({ searchParams }: { searchParams: Pro
         <tbody>
           {all.map((s) => (
             <tr key={s} className="border-b align-top">
-              <td className="p-2 font-mono">{s}</td>
+              <td className="p-2 font-mono break-all">{s}</td>
               <td className="p-2">
                 <div className="font-medium">{SCOPE_CATALOG[s]?.label}</div>
                 <div className="text-slate-600">{SCOPE_CATALOG[s]?.detail}</div>
@@ -76,6 +78,7 @@ export default async function NewGrantPage({ searchParams }: { searchParams: Pro
           ))}
         </tbody>
       </table>
+      </div>
       <p className="text-sm text-slate-600">
         How long it lasts: until you revoke it. Keycloak also ends unused offline access after the realm&apos;s idle
         period and at its maximum lifetime; the exact expiry is shown under My access once granted.
@@ -84,9 +87,9 @@ export default async function NewGrantPage({ searchParams }: { searchParams: Pro
         <input type="hidden" name="task" value={task ?? ""} />
         <input type="hidden" name="scopes" value={scopes.join(",")} />
         <input type="hidden" name="mode" value={mode} />
-        <button type="submit" className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800">
+        <Button type="submit" variant="primary" size="md">
           Continue to Keycloak
-        </button>
+        </Button>
       </form>
       <p className="text-sm text-slate-600">Keycloak will show its own consent screen for these scopes next.</p>
     </section>
