@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { parseEnv, ConfigError } from "@/lib/env";
 import { testEnv } from "@/test/test-env";
-import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";
+import { createPerson, deletePerson, type TPerson } from "@/test/keycloak/person-fixture";
 
 const KEYS = process.env.TOKEN_VAULT_KEYS!; // "t1:…,t2:…" from test/test-env.ts
 const T1_ONLY = KEYS.split(",")[0]!;
@@ -28,16 +28,20 @@ let offlineAtStart: string;
 let accessAtStart: string;
 let loginId: string;
 let revocationId: string;
+// A person of this file's own: another file's grant for a shared user would be sealed with keys this
+// file takes away.
+let person: TPerson;
 
 beforeAll(async () => {
   await sql.connect();
+  person = await createPerson("vault");
   // Everything below is written while only the OLD key (t1) is configured.
   await withKeys(T1_ONLY, async () => {
     const { createGrantOverHttp } = await import("@/test/keycloak/grant-fixture");
     const { sealSecret } = await import("@/lib/vault/token-vault");
     const { vaultAad } = await import("@/lib/vault/aad");
     const { db } = await import("@/lib/db");
-    const created = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+    const created = await createGrantOverHttp(person, ["notes.read"]);
     grantId = created.grantId;
     offlineAtStart = created.redeemed.offlineToken;
     accessAtStart = created.redeemed.accessToken;
@@ -67,6 +71,7 @@ afterAll(async () => {
   const { revokeToken } = await import("@/lib/oauth/revoke-token");
   await revokeToken(await currentOfflineToken(grantId), "refresh_token", { recorder: createMemoryRecorder(), correlationId: "cleanup" }).catch(() => undefined);
   await sql.end();
+  await deletePerson(person);
 });
 
 describe("token vault at rest", () => {
