@@ -8,14 +8,16 @@ export type TRotationReport = { keyId: string; grants: number; revocations: numb
 
 type TTx = Prisma.TransactionClient;
 
-const reseal = (keyId: string, sealed: string, aad: string) => sealSecret(openSecret({ keyId, sealed }, aad), aad).sealed;
+// Rows in a final state keep no token (empty column): there is nothing to re-seal.
+const reseal = (keyId: string, sealed: string, aad: string) => (sealed ? sealSecret(openSecret({ keyId, sealed }, aad), aad).sealed : sealed);
 
 /**
  * Re-encrypts every sealed column (Grant refresh/access, Revocation token, LoginSession id/access/
  * refresh) that is not under the newest TOKEN_VAULT_KEYS key. Each row is locked while it is rewritten,
  * so a concurrent refresh (which also locks the Grant row) can neither lose its rotated token nor be
  * overwritten. Idempotent: rows already on the newest key are skipped. Once it reports zero rows left,
- * older keys can be removed from the configuration.
+ * older keys can be removed from the configuration. (The one writer of Grant rows outside lib/grants:
+ * re-sealing changes no state, only the key a token is sealed with.)
  */
 export async function rotateVaultKeys(): Promise<TRotationReport> {
   const keyId = currentKeyId();
