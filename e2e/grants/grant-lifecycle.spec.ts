@@ -102,7 +102,7 @@ test("one grant: add and narrow access, work goes on after sign-out, revoke ever
   await expect(card.getByTestId("consent-proof")).toContainText("no longer lists a consent");
   await expect(card.getByTestId("data-disposition")).toContainText(/Deleted what the tasks collected: [1-9]\d* indexed notes/);
   await page.goto("/tasks");
-  await page.getByLabel("Search my notes").fill("welcome");
+  await page.getByRole("textbox", { name: "Search my notes" }).fill("welcome");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page.getByText(/No note matches/i)).toBeVisible();
 
