@@ -124,7 +124,7 @@ export async function seed(client: pg.Client): Promise<void> {
       const e = fakeEvent(seq, new Date(Math.floor(start + (done + i) * step)), prevHash);
       const hash = hashEvent(e);
       prevHash = hash;
-      const values = [e.seq.toString(), e.at.toISOString(), e.actor, e.actorType, e.subject, null, e.action, e.resource, e.outcome,
+      const values = [e.seq.toString(), (e.at as Date).toISOString(), e.actor, e.actorType, e.subject, null, e.action, e.resource, e.outcome,
         e.errorCode, e.taskId, e.correlationId, e.mechanism, JSON.stringify(e.details), e.prevHash, hash];
       values.forEach((v, c) => cols[c]!.push(v));
     }

@@ -47,6 +47,9 @@ else
   migrate_database "$DATABASE_URL" existing
 fi
 
+# The product itself gets only the app role's URL: the owner and superuser URLs stop here.
+unset DATABASE_OWNER_URL DATABASE_ADMIN_URL
+
 scripts/keycloak.sh start
 npx tsx scripts/preflight.ts
 

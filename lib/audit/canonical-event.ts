@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { TSanitizedAuditInput } from "./sanitize-audit-input";
 
 /** The previous-hash of the very first row. */
@@ -8,7 +8,10 @@ export const GENESIS_HASH = "0".repeat(64);
 const CANONICAL_VERSION = "ncdd-audit-v1";
 
 /** Exactly what the hash covers: every stored column except `hash` itself. */
-export type TChainedContent = TSanitizedAuditInput & { seq: bigint; at: Date; prevHash: string };
+export type TChainedContent = TSanitizedAuditInput & { seq: bigint; at: Date | string; prevHash: string };
+
+/** A time as the hash covers it: ISO-8601 UTC with milliseconds (strings are taken as already in that form). */
+export const isoTime = (at: Date | string): string => (typeof at === "string" ? at : at.toISOString());
 
 // Keys sorted at every depth, so the JSON column (which PostgreSQL reorders) serialises identically on read.
 function stableJson(value: unknown): string {
@@ -40,7 +43,7 @@ export function canonicalizeEvent(e: TChainedContent): string {
   add("action", e.action);
   add("actor", e.actor);
   add("actorType", e.actorType);
-  add("at", e.at.toISOString());
+  add("at", isoTime(e.at));
   add("correlationId", e.correlationId);
   add("details", e.details ?? null);
   add("errorCode", e.errorCode);
@@ -60,7 +63,7 @@ export function canonicalizeEventReference(e: TChainedContent): string {
   return stableJson({
     v: CANONICAL_VERSION,
     seq: e.seq.toString(),
-    at: e.at.toISOString(),
+    at: isoTime(e.at),
     actor: e.actor,
     actorType: e.actorType,
     subject: e.subject,
@@ -79,5 +82,5 @@ export function canonicalizeEventReference(e: TChainedContent): string {
 
 /** SHA-256 (hex) of the canonical form; it includes `prevHash`, which is what links the chain. */
 export function hashEvent(e: TChainedContent): string {
-  return createHash("sha256").update(canonicalizeEvent(e), "utf8").digest("hex");
+  return hash("sha256", canonicalizeEvent(e), "hex");
 }

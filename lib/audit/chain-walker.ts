@@ -14,7 +14,8 @@ export type TChainFinding = {
   gap?: { afterSeq: string | null; missingRows: string; throughSeq: string; checkpointAt: string };
 };
 
-export type TWalkStart = { prevHash: string; prevAt: Date | null; count: bigint; lastSeq: bigint | null };
+/** Where a walk starts: the hash and time (ISO-8601) of the row before, rows counted so far, its seq. */
+export type TWalkStart = { prevHash: string; prevAt: string | null; count: bigint; lastSeq: bigint | null };
 
 const short = (h: string) => h.slice(0, 12);
 

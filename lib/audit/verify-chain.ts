@@ -3,8 +3,8 @@ import { auditConfig, type TCheckpointKey } from "./audit-config";
 import { auditPool, type TAuditDb } from "./audit-pool";
 import { checkCheckpoint, checkpointDigest, type TCheckpoint } from "./checkpoint";
 import { fileCheckpointStore, type TCheckpointStore } from "./checkpoint-store";
-import { createChainWalker, type TChainFinding, type TWalkCheckpoint } from "./chain-walker";
-import { readChainRows } from "./read-chain-rows";
+import type { TChainFinding, TWalkCheckpoint } from "./chain-walker";
+import { walkChain } from "./walk-chain";
 
 /** The newest checkpoint a verification was measured against, as the page and the API show it. */
 export type TCheckpointSummary = { count: string; headSeq: string; headHash: string; at: string; kid: string; ageSeconds: number };
@@ -77,32 +77,14 @@ async function loadCheckpoints(store: TCheckpointStore, keys: TCheckpointKey[]) 
   return { valid, problems };
 }
 
-async function walk(db: TAuditDb, batchSize: number, checkpoints: TWalkCheckpoint[], start?: Parameters<typeof createChainWalker>[1]) {
-  const walker = createChainWalker(checkpoints, start);
-  let batch = readChainRows(db, start?.lastSeq ?? null, batchSize);
-  for (;;) {
-    const rows = await batch;
-    if (rows.length === batchSize) {
-      batch = readChainRows(db, rows[rows.length - 1]!.seq, batchSize);
-      batch.catch(() => undefined);
-    }
-    for (const row of rows) {
-      const finding = walker.push(row);
-      if (finding) return { finding, state: walker.state() };
-    }
-    if (rows.length < batchSize) break;
-  }
-  return { finding: walker.finish(), state: walker.state() };
-}
-
 /**
  * Verifies the audit trail against its signed checkpoints. Full mode walks every row (constant memory,
  * next batch read while the current one is hashed) and checks each stored checkpoint as the walk passes
  * it, so an altered or removed row is named exactly, and a tail deletion, an edit-and-rehash, a forked
- * or a replaced history are caught against the checkpoints (they are signed outside the database). Incremental mode
- * trusts the newest checkpoint's prefix only after checking that its head row, hash and row count are
- * still there, then checks the rows after it; on any disagreement it falls back to a full walk to name
- * the first row. Without any checkpoint only the chain itself can be checked, and the result says so.
+ * or a replaced history are caught against the checkpoints (they are signed outside the database).
+ * Incremental mode checks that the newest checkpoint's head row is still there with the signed hash,
+ * then walks only the rows after it; on any disagreement it falls back to a full walk to name the first
+ * row. (An old row edited in place without fixing hashes is found by the full walk only.) Without any checkpoint only the chain itself can be checked, and the result says so.
  */
 export async function verifyAuditChain(options: TVerifyChainOptions = {}): Promise<TChainVerification> {
   const started = Date.now();
@@ -127,14 +109,17 @@ export async function verifyAuditChain(options: TVerifyChainOptions = {}): Promi
     const check = latest ? checkCheckpoint(latest, keys) : null;
     if (check?.ok) {
       const cp = check.checkpoint;
-      const { rows } = await db.query<{ hash: string; at: Date; n: string }>(
-        `SELECT hash, "at", (SELECT count(*) FROM "AuditEvent" WHERE seq <= $1)::text AS n FROM "AuditEvent" WHERE seq = $1`,
+      // The head row the checkpoint signed must still be there with the same hash (one index lookup). That
+      // hash commits to every earlier row as signed; that their stored hashes still match their content is
+      // what the full walk checks.
+      const { rows } = await db.query<{ hash: string; at: string }>(
+        `SELECT hash, to_char("at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "at" FROM "AuditEvent" WHERE seq = $1`,
         [cp.headSeq],
       );
       const anchor = rows[0];
-      if (anchor && anchor.hash === cp.headHash && anchor.n === cp.count) {
+      if (anchor && anchor.hash === cp.headHash) {
         const start = { prevHash: cp.headHash, prevAt: anchor.at, count: BigInt(cp.count), lastSeq: BigInt(cp.headSeq) };
-        const { finding, state } = await walk(db, batchSize, [], start);
+        const { finding, state } = await walkChain(db, batchSize, [], start);
         return result("incremental", finding, state, summary(cp, now), undefined, 1, started);
       }
     } else if (!latest && BigInt((await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM "AuditEvent"`)).rows[0]!.n) > 0n) {
@@ -145,7 +130,7 @@ export async function verifyAuditChain(options: TVerifyChainOptions = {}): Promi
   const loaded = await loadCheckpoints(store, keys);
   problems.push(...loaded.problems);
   const all = [...loaded.valid, ...witnesses];
-  const { finding, state } = await walk(db, batchSize, all.map(toWalk));
+  const { finding, state } = await walkChain(db, batchSize, all.map(toWalk));
   const newest = newestOf(loaded.valid.length ? loaded.valid : witnesses);
   if (!finding && loaded.problems.length) {
     return {

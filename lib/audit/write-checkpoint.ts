@@ -5,8 +5,7 @@ import type pg from "pg";
 import { GENESIS_HASH } from "./canonical-event";
 import { checkCheckpoint, checkpointDigest, signCheckpoint, type TCheckpoint } from "./checkpoint";
 import { fileCheckpointStore, type TCheckpointStore } from "./checkpoint-store";
-import { createChainWalker } from "./chain-walker";
-import { readChainRows } from "./read-chain-rows";
+import { walkChain } from "./walk-chain";
 import { log } from "../logger";
 
 /** Transaction-scoped advisory lock id ("NCDDCKPT"): one signer at a time, across processes. */
@@ -58,22 +57,15 @@ export async function writeAuditCheckpoint(options: TWriteCheckpointOptions = {}
         return refuse(`the row seq ${latest.headSeq} that the newest checkpoint ends at is ${head.rows[0] ? "different" : "gone"}: the trail no longer extends it`, latest);
       }
     }
-    const walker = createChainWalker(
+    const { finding, state } = await walkChain(
+      client,
+      5_000,
       [],
       latest
         ? { prevHash: latest.headHash, prevAt: null, count: BigInt(latest.count), lastSeq: BigInt(latest.headSeq) }
         : { prevHash: GENESIS_HASH, prevAt: null, count: 0n, lastSeq: null },
     );
-    for (let after = latest ? BigInt(latest.headSeq) : null; ; ) {
-      const rows = await readChainRows(client, after, 5_000);
-      for (const row of rows) {
-        const finding = walker.push(row);
-        if (finding) return refuse(`row seq ${finding.firstBrokenSeq}: ${finding.reason}`, latest);
-      }
-      if (rows.length < 5_000) break;
-      after = rows[rows.length - 1]!.seq;
-    }
-    const state = walker.state();
+    if (finding) return refuse(`row seq ${finding.firstBrokenSeq}: ${finding.reason}`, latest);
     if (state.lastSeq === null || (latest && state.checked === 0)) {
       await client.query("COMMIT");
       return { status: "unchanged", checkpoint: latest, ms: ms() };

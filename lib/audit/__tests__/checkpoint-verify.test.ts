@@ -12,6 +12,8 @@ import { recordAuditEvents } from "../record-event";
 import { verifyAuditChain } from "../verify-chain";
 import { writeAuditCheckpoint } from "../write-checkpoint";
 import type { TAuditInput } from "../types";
+import { hashEvent } from "../canonical-event";
+import { sanitizeAuditInput } from "../sanitize-audit-input";
 import { editAndRehash, poolOver, rehashFrom, withTamperSession } from "./tamper-session";
 
 const run = randomUUID().slice(0, 8);
@@ -96,6 +98,29 @@ describe("signed checkpoints", () => {
     const inc = await verifyAuditChain({ store, keys: keys(), mode: "incremental" });
     expect(inc).toMatchObject({ ok: true, mode: "incremental" });
     expect(inc.checked).toBeLessThan(full.checked);
+  });
+});
+
+describe("reading the chain back", () => {
+  it("reproduces the hashed time exactly, whatever the milliseconds (.000, .100, .120, .123)", async () => {
+    await withTamperSession(async (c) => {
+      const last = (await c.query<{ seq: string; hash: string }>(`SELECT e.seq::text AS seq, e.hash FROM "AuditEvent" e ORDER BY e.seq DESC LIMIT 1`)).rows[0]!;
+      let prevHash = last.hash;
+      let seq = BigInt(last.seq);
+      for (const ms of ["000", "100", "120", "123"]) {
+        seq += 1n;
+        const content = { ...sanitizeAuditInput(event(0)), seq, at: new Date(`2099-01-01T00:00:00.${ms}Z`), prevHash };
+        const hash = hashEvent(content);
+        await c.query(
+          `INSERT INTO "AuditEvent" (seq, "at", actor, "actorType", subject, action, resource, outcome, "correlationId", details, "prevHash", hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          [seq.toString(), content.at, content.actor, content.actorType, content.subject, content.action, content.resource, content.outcome, content.correlationId, JSON.stringify(content.details), prevHash, hash],
+        );
+        prevHash = hash;
+      }
+      const r = await verifyAuditChain({ db: c, store, keys: keys(), mode: "incremental" });
+      expect(r).toMatchObject({ ok: true, checked: 4 });
+    });
   });
 });
 
