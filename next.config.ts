@@ -6,6 +6,19 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // forbidden() renders app/forbidden.tsx with HTTP 403 for non-admins on admin pages.
   experimental: { authInterrupts: true },
+  // Every other answer gets its security headers (CSP with a nonce, framing, HSTS…) from proxy.ts, which
+  // does not run for build assets.
+  async headers() {
+    const assetHeaders = [
+      { key: "X-Content-Type-Options", value: "nosniff" },
+      { key: "Cross-Origin-Resource-Policy", value: "same-origin" },
+    ];
+    return [
+      { source: "/_next/static/:path*", headers: assetHeaders },
+      { source: "/_next/image", headers: assetHeaders },
+      { source: "/favicon.ico", headers: assetHeaders },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { AppError } from "../errors";
 
 /** One zod issue as people read it: `field: field must …` (the field named first, "input" for the whole value). */
-export function describeIssue(issue: z.core.$ZodIssue): { field: string; text: string } {
+function describeIssue(issue: z.core.$ZodIssue): { field: string; text: string } {
   const field = issue.path.length ? issue.path.map(String).join(".") : "input";
   const message = issue.message.startsWith("must") ? `${field} ${issue.message}` : issue.message;
   return { field, text: `${field}: ${message}` };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** The instants any date input may name: 2000-01-01T00:00:00Z up to (not including) 2101-01-01T00:00:00Z. */
-export const DATE_RANGE = { min: new Date("2000-01-01T00:00:00Z"), max: new Date("2101-01-01T00:00:00Z") } as const;
+const DATE_RANGE = { min: new Date("2000-01-01T00:00:00Z"), max: new Date("2101-01-01T00:00:00Z") } as const;
 
 // ISO 8601 as browsers and this product write it: a date, optionally a time (minutes, seconds, fraction) and a
 // zone. No bare numbers ("200000"), no expanded years ("+275760-…", "-271821-…"), no free-form text.

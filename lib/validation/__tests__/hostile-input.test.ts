@@ -61,13 +61,25 @@ async function call(handler: TRouteHandler, path: string, init: Parameters<typeo
   return { status: res.status, body, text };
 }
 
-/** Compares two fingerprints; `views` lists audit rows a legal request may add (the admin's own view). */
+/**
+ * What changed in the database since `before`; `views` lists audit rows a legal request may add (the admin's
+ * own view). The fingerprint taken here is kept, so the next call's `before` costs nothing.
+ */
+let lastFingerprint: TDbFingerprint | undefined;
 async function changes(before: TDbFingerprint, views: string[] = []): Promise<string[]> {
-  const after = await fingerprintDb();
   const out: string[] = [];
-  for (const [table, hash] of Object.entries(after.tables)) if (before.tables[table] !== hash) out.push(`${table} changed`);
   for (const row of await auditRowsSince(before)) if (!views.includes(row)) out.push(`audit row added: ${row}`);
+  const after = await fingerprintDb();
+  for (const [table, hash] of Object.entries(after.tables)) if (before.tables[table] !== hash) out.push(`${table} changed`);
+  lastFingerprint = after;
   return out;
+}
+
+/** The database's fingerprint now: the one the last comparison took, unless something ran since. */
+async function snapshot(): Promise<TDbFingerprint> {
+  const fp = lastFingerprint ?? (await fingerprintDb());
+  lastFingerprint = undefined;
+  return fp;
 }
 
 const label = (c: THostileCase) => `${c.name} (${String(JSON.stringify(c.value, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))).slice(0, 40)})`;
@@ -90,7 +102,7 @@ describe("every API route refuses hostile query input with 400 naming the field,
         const views = route.view ? [`${route.view} by ${admin.sub}`] : [];
         for (const c of queryCases) {
           const qs = c.rawQuery !== undefined ? `${field}=${c.rawQuery}` : new URLSearchParams({ [field]: String(c.value) }).toString();
-          const before = await fingerprintDb();
+          const before = await snapshot();
           const res = await call(route.handler, `${route.path}?${qs}`, { cookie: admin.cookie });
           const legal = c.accepts.includes(kind);
           const body = res.body as { code?: string; field?: string } | null;
@@ -101,7 +113,7 @@ describe("every API route refuses hostile query input with 400 naming the field,
           for (const change of await changes(before, legal ? views : [])) problems.push(`${label(c)}: ${change}`);
         }
         // An array where one value belongs: the parameter given twice.
-        const before = await fingerprintDb();
+        const before = await snapshot();
         const twice = await call(route.handler, `${route.path}?${field}=abc&${field}=def`, { cookie: admin.cookie });
         if (twice.status !== 400 || (twice.body as { field?: string } | null)?.field !== field) problems.push(`given twice: got ${twice.status} ${twice.text}`);
         problems.push(...(await changes(before)));
@@ -121,7 +133,7 @@ describe("every API route refuses hostile query input with 400 naming the field,
     const problems: string[] = [];
     for (const [path, handler, session, views] of targets) {
       for (const cookie of [session.cookie, undefined, "next-auth.session-token=%00garbage", `next-auth.session-token=${"a".repeat(5000)}`]) {
-        const before = await fingerprintDb();
+        const before = await snapshot();
         const res = await call(handler, `${path}?${junk}`, { cookie });
         const expected = cookie === session.cookie ? 200 : 401;
         if (res.status !== expected) problems.push(`${path} cookie=${cookie?.slice(0, 30)}: expected ${expected}, got ${res.status} ${res.text.slice(0, 200)}`);
@@ -134,12 +146,12 @@ describe("every API route refuses hostile query input with 400 naming the field,
   it("/api/session/end refuses hostile origins with 403 and signs nobody out", async () => {
     const problems: string[] = [];
     for (const origin of ["null", "http://localhost:3001", "http://localhost:3000.evil.example", "javascript:alert(1)", "x".repeat(5_000), "http://localhost:3000/%00"]) {
-      const before = await fingerprintDb();
+      const before = await snapshot();
       const res = await call(sessionEndRoute.POST, "/api/session/end?redirect=%00", { method: "POST", cookie: user.cookie, headers: { origin } });
       if (res.status !== 403) problems.push(`origin ${origin.slice(0, 40)}: got ${res.status}`);
       problems.push(...(await changes(before)));
     }
-    const before = await fingerprintDb();
+    const before = await snapshot();
     const anonymous = await call(sessionEndRoute.POST, "/api/session/end?%00=%00", { method: "POST", body: "\u0000".repeat(10) });
     if (anonymous.status !== 303) problems.push(`signed out: got ${anonymous.status}`);
     problems.push(...(await changes(before)));
@@ -159,7 +171,7 @@ describe("every API route refuses hostile query input with 400 naming the field,
       ["a forged unsigned JWT", form("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4IiwiZXZlbnRzIjp7fX0.c2ln")],
     ];
     for (const [name, init] of bodies) {
-      const before = await fingerprintDb();
+      const before = await snapshot();
       const res = await call(backchannelRoute.POST, "/api/backchannel-logout", init);
       const body = res.body as { code?: string; field?: string } | null;
       if (res.status !== 400 || body?.code !== "BadInput" || body.field !== "logout_token") problems.push(`${name}: got ${res.status} ${res.text.slice(0, 200)}`);
@@ -182,7 +194,7 @@ describe("next-auth's route answers hostile input without a 500 and changes noth
         for (const [method, callbackUrl] of [["GET", "/"], ["POST", "/"], ["GET", value], ["POST", value]] as const) {
           const qs = new URLSearchParams({ callbackUrl, error: value, code: value, state: value }).toString();
           const body = method === "POST" ? new URLSearchParams({ csrfToken: value, callbackUrl, json: "true" }).toString() : undefined;
-          const before = await fingerprintDb();
+          const before = await snapshot();
           const path = `/api/auth/${nextauth.map(encodeURIComponent).join("/")}?${qs}`;
           const res = await call(method === "GET" ? authRoute.GET : authRoute.POST, path, { method, cookie: user.cookie, body, headers: body ? { "content-type": "application/x-www-form-urlencoded" } : {} }, { params: Promise.resolve({ nextauth }) });
           const tag = `${method} ${JSON.stringify(value).slice(0, 30)} callbackUrl=${JSON.stringify(callbackUrl).slice(0, 20)}`;
@@ -205,7 +217,7 @@ describe("next-auth's route answers hostile input without a 500 and changes noth
       ["callback-url cookie with NUL", { method: "GET", cookie: `${user.cookie}; next-auth.callback-url=%2F%00` }],
     ] as [string, Parameters<typeof makeRequest>[1]][]) {
       for (const nextauth of [["signin", "keycloak"], ["session"], ["signout"]]) {
-        const before = await fingerprintDb();
+        const before = await snapshot();
         const res = await call(init!.method === "GET" ? authRoute.GET : authRoute.POST, `/api/auth/${nextauth.join("/")}`, { cookie: user.cookie, ...init }, { params: Promise.resolve({ nextauth }) });
         if (res.status >= 500) problems.push(`${name} ${nextauth.join("/")}: ${res.status} ${res.text.slice(0, 200)}`);
         problems.push(...(await changes(before)).map((c) => `${name}: ${c}`));
@@ -249,7 +261,7 @@ describe("every server action answers hostile input with BadInput naming the fie
         const near = kind === "id" ? [seeded.grantId, seeded.taskId].flatMap((id) => [`${id}\u0000`, `${id} `, ` ${id}`, `${id}' OR '1'='1`, [id], { id }]) : [];
         const cases = [...actionCases, ...near.map((value) => ({ name: "near miss of a real id", value, accepts: [] as TKind[] }))];
         for (const c of cases) {
-          const before = await fingerprintDb();
+          const before = await snapshot();
           const result = await runAction(action, { ...action.base!(), [field]: c.value });
           const legal = c.accepts.includes(kind);
           if (legal && !result.ok && (result.code === "BadInput" || result.code === "Internal")) problems.push(`${label(c)}: legal value answered ${result.code}: ${result.error}`);
@@ -266,7 +278,7 @@ describe("every server action answers hostile input with BadInput naming the fie
       const problems: string[] = [];
       for (const c of actionCases) {
         if (action.runs?.(c.value)) continue;
-        const before = await fingerprintDb();
+        const before = await snapshot();
         const result = await runAction(action, c.value);
         if (result.ok || result.code !== "BadInput" || !/^[\w.$()]+: /.test(result.error)) problems.push(`${label(c)}: expected BadInput naming a field, got ${JSON.stringify(result).slice(0, 200)}`);
         problems.push(...(await changes(before)).map((ch) => `${label(c)}: ${ch}`));
@@ -290,7 +302,7 @@ describe("every server action answers hostile input with BadInput naming the fie
     };
     for (const field of ["task", "scopes"]) {
       for (const c of HOSTILE_STRINGS.filter((x) => x.only !== "query")) {
-        const before = await fingerprintDb();
+        const before = await snapshot();
         const target = await submit(formOf([[field, String(c.value)], [field === "task" ? "scopes" : "task", ""]]));
         const legalTask = field === "task" && c.accepts.includes("taskType");
         const ok = legalTask ? /^http:\/\/localhost:8180\//.test(target) : c.accepts.includes("id") && field === "scopes" ? target === "/access?error=BadInput" : target.startsWith(`/access?error=BadInput&field=${field}`);
@@ -305,7 +317,7 @@ describe("every server action answers hostile input with BadInput naming the fie
       ["a file for a field", formOf([["task", new Blob(["notes-index"])]])],
     ];
     for (const [name, value] of wholes) {
-      const before = await fingerprintDb();
+      const before = await snapshot();
       const target = await submit(value);
       if (!target.startsWith("/access?error=BadInput&field=")) problems.push(`${name}: redirected to ${target.slice(0, 120)}`);
       problems.push(...(await changes(before)).map((ch) => `${name}: ${ch}`));
