@@ -20,13 +20,14 @@ export function AuditChart({ data }: { data: TCountAuditEventsOverTimeResult | u
     ` ${total} events in total${busiest.count ? `, at most ${busiest.count} in one ${data.bucket}` : ""}.`;
   return (
     <Card as="section" aria-label="Audit events over time">
+      <h2 className="mb-1 text-sm font-medium text-slate-700">Events per {data.bucket}</h2>
       <figure>
         <div className="h-48 w-full">
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={data.buckets.map((b) => ({ ...b, label: label(b.start) }))} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="label" tick={{ fontSize: 11 }} interval="preserveStartEnd" minTickGap={24} />
-              <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={44} label={{ value: `events per ${data.bucket}`, angle: -90, position: "insideLeft", offset: 16, fontSize: 11 }} />
+              <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={44} />
               <Tooltip
                 labelFormatter={(_, payload) => {
                   const start = payload?.[0]?.payload?.start as string | undefined;
@@ -34,7 +35,7 @@ export function AuditChart({ data }: { data: TCountAuditEventsOverTimeResult | u
                 }}
                 formatter={(v) => [`${String(v)} events`, "recorded"]}
               />
-              <Bar dataKey="count" name="events" fill="#1d4ed8" minPointSize={0} />
+              <Bar dataKey="count" name="events" fill="#1d4ed8" isAnimationActive={false} />
             </BarChart>
           </ResponsiveContainer>
         </div>

@@ -32,7 +32,7 @@ export function AuditTable({ rows, people }: { rows: TAuditEventRow[]; people: R
         },
         { header: "On behalf of", cell: (r) => <PersonName id={r.subject} person={r.subject ? people[r.subject] : undefined} /> },
         { header: "Action", cell: (r) => <span className="font-mono text-xs">{r.action}</span> },
-        { header: "Resource", cell: (r) => <span className="break-all">{r.resource ?? "—"}</span> },
+        { header: "Resource", cell: (r) => <span className="[overflow-wrap:anywhere]">{r.resource ?? "—"}</span> },
         { header: "Outcome", cell: (r) => <Badge tone={OUTCOME_TONE[r.outcome] ?? "neutral"}>{r.outcome}</Badge> },
         {
           header: "How",

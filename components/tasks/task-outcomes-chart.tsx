@@ -26,9 +26,9 @@ export function TaskOutcomesChart({ days }: { days: TTaskOutcomeDay[] }) {
                 <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={40} />
                 <Tooltip formatter={(v, name) => [`${String(v)} runs`, String(name)]} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
-                <Bar dataKey="succeeded" name="succeeded" stackId="runs" fill="#15803d" />
-                <Bar dataKey="failed" name="failed" stackId="runs" fill="#b91c1c" />
-                <Bar dataKey="stopped" name="stopped (paused or revoked)" stackId="runs" fill="#64748b" />
+                <Bar dataKey="succeeded" name="succeeded" stackId="runs" fill="#15803d" isAnimationActive={false} />
+                <Bar dataKey="failed" name="failed" stackId="runs" fill="#b91c1c" isAnimationActive={false} />
+                <Bar dataKey="stopped" name="stopped (paused or revoked)" stackId="runs" fill="#64748b" isAnimationActive={false} />
               </BarChart>
             </ResponsiveContainer>
           </div>

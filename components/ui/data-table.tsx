@@ -31,7 +31,7 @@ export function DataTable<T>({
   className?: string;
 }) {
   const cellBase =
-    "px-3 py-2 align-top break-words max-md:flex max-md:gap-3 max-md:px-0 max-md:py-1 max-md:before:w-28 max-md:before:shrink-0 max-md:before:text-xs max-md:before:font-medium max-md:before:text-slate-600 max-md:before:content-[attr(data-label)]";
+    "px-3 py-2 align-top break-words max-md:flex max-md:gap-3 max-md:px-0 max-md:py-0.5 max-md:before:w-24 max-md:before:shrink-0 max-md:before:text-xs max-md:before:font-medium max-md:before:text-slate-600 max-md:before:content-[attr(data-label)]";
   return (
     <table aria-label={label} className={cn("w-full text-left text-sm max-md:block md:rounded-lg md:border md:bg-white", className)}>
       <thead className="bg-slate-100 text-slate-700 max-md:sr-only">
