@@ -182,6 +182,19 @@ describe("revocations", () => {
   });
 });
 
+describe("whoever notices a dead grant stops its tasks", () => {
+  it("a tier probe that finds the grant removed in Keycloak stops its tasks (same transition as the worker's)", async () => {
+    const granted = await consentThroughApp({ task: "notes-index" });
+    await enable(granted.grantId, "notes-index");
+    await adminFetch(`/users/${person.sub}/consents/${WORKER}`, { method: "DELETE" });
+    const { probeOfflineAccess } = await import("@/lib/services/tiers/probe-offline-access");
+    const probe = await probeOfflineAccess({ id: granted.grantId, scopes: ["notes.read"] }, { recorder: createMemoryRecorder(), correlationId: "t" });
+    expect(probe.result.status).toBe("failing");
+    expect(await db().grant.findUniqueOrThrow({ where: { id: granted.grantId } })).toMatchObject({ status: "revoked_at_provider" });
+    expect(await db().task.findFirstOrThrow({ where: { grantId: granted.grantId } })).toMatchObject({ status: "revoked" });
+  });
+});
+
 describe("token module edges", () => {
   it("exchanges on first use: the consent-time token (audience nextcloud + worker) is not reused when an audience-only token is asked for", async () => {
     const granted = await consentThroughApp({ task: "notes-index" });
@@ -216,5 +229,26 @@ describe("token module edges", () => {
     expect(grant.status).toBe("active");
     expect(grant.lastError).toMatch(/worker client was refused/);
     expect((await checkGrants([grantId], "t")).stillActive).toBe(1);
+  });
+});
+
+describe("secrets kept only while needed", () => {
+  it("no row in a final state holds sealed token material (grants, revocations, login sessions — every row in the database)", async () => {
+    // Produce each final state here, then scan everything (other files' rows included).
+    const granted = await consentThroughApp({ task: "notes-index" });
+    await revokeGrant({ ...me.ctx, correlationId: randomUUID() }, { grantId: granted.grantId });
+    const ended = await signInOverHttp(person);
+    await endLoginSession(ended.loginSessionId, person.sub);
+    const grants = await db().grant.findMany({ where: { status: { in: ["revoked", "revoked_at_provider"] } } });
+    expect(grants.length).toBeGreaterThan(0);
+    for (const g of grants) expect({ id: g.id, refresh: g.refreshTokenEnc, access: g.accessTokenEnc }).toEqual({ id: g.id, refresh: "", access: null });
+    const confirmed = await db().revocation.findMany({ where: { status: "confirmed" } });
+    expect(confirmed.length).toBeGreaterThan(0);
+    for (const r of confirmed) expect({ id: r.id, token: r.tokenEnc }).toEqual({ id: r.id, token: "" });
+    const endedSessions = await db().loginSession.findMany({ where: { endedAt: { not: null } } });
+    expect(endedSessions.length).toBeGreaterThan(0);
+    for (const s of endedSessions) {
+      expect({ id: s.id, id_: s.idTokenEnc, access: s.accessTokenEnc, refresh: s.refreshTokenEnc }).toEqual({ id: s.id, id_: "", access: "", refresh: null });
+    }
   });
 });
