@@ -31,7 +31,7 @@ export function GrantCard(props: { grant: TGrantView; busy: boolean; revokeDescr
     <li className="rounded border bg-white p-4" aria-label={`Grant ${taskScopes.join(", ")}`} data-grant-id={g.id}>
       <div className="flex flex-wrap items-center gap-3">
         <StatusBadge tone={s.tone}>{s.label}</StatusBadge>
-        <span className="font-medium">{taskScopes.map((x) => SCOPE_CATALOG[x]?.label ?? x).join(" · ") || "Offline access"}</span>
+        <h2 className="font-medium">{taskScopes.map((x) => SCOPE_CATALOG[x]?.label ?? x).join(" · ") || "Offline access"}</h2>
         {g.status === "active" && (
           <span className="ml-auto flex flex-wrap gap-2">
             <Button onClick={props.onCheck}>Check now</Button>

@@ -4,7 +4,7 @@ import { formatTime } from "@/components/ui/format-time";
 /** The user's proof that a revocation happened: what, when, Keycloak's refusal of the old token, the consent removed, the data kept or deleted. */
 export function RevocationReceipt({ grantId, revocation, scopes, stoppedAt }: { grantId: string; revocation: NonNullable<TGrantView["revocation"]>; scopes: string[]; stoppedAt: string | null }) {
   return (
-    <section aria-label="Revocation receipt" className="mt-3 rounded border border-slate-300 bg-slate-50 p-3 text-sm">
+    <div data-testid="revocation-receipt" className="mt-3 rounded border border-slate-300 bg-slate-50 p-3 text-sm">
       <h3 className="font-medium">Revocation receipt</h3>
       <p>Revoked: offline access with scopes <span className="font-mono">{scopes.join(" ")}</span></p>
       <p>Stopped here at {formatTime(stoppedAt)} — the worker makes no further request with it.</p>
@@ -40,6 +40,6 @@ export function RevocationReceipt({ grantId, revocation, scopes, stoppedAt }: { 
       ) : (
         <p>What the tasks collected (notes index, files inventory) was kept; revoke with “also delete” to remove it.</p>
       )}
-    </section>
+    </div>
   );
 }

@@ -87,7 +87,7 @@ test("the admin sees a user's grant, task run and revocation, narrows them with 
   await page.goto(`/admin/audit?${runQs}`);
   await expect(filters.getByLabel("Action")).toHaveValue("task.run");
   const runRow = table.locator("tbody tr").filter({ hasText: "task:notes-index" }).first();
-  await expect(runRow).toContainText("nextcloud-mcp-server");
+  await expect(runRow).toContainText("Nextcloud MCP background worker");
   await expect(runRow).toContainText("success");
   await expect(table.locator("tbody tr").filter({ hasNotText: "task.run" })).toHaveCount(0);
   // A range long before this product existed holds nothing.

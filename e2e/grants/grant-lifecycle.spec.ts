@@ -108,6 +108,7 @@ test("one grant: add and narrow access, work goes on after sign-out, revoke ever
 
   // Keycloak's own account console no longer lists the worker.
   await page.goto("http://localhost:8180/realms/nextcloud-mcp/account/applications");
-  await expect(page.getByRole("heading", { name: /applications/i }).first()).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole("heading", { name: /^Applications?$/, level: 1 })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByText("Nextcloud Delegation Dashboard")).toBeVisible();
   await expect(page.getByText("Nextcloud MCP background worker")).toHaveCount(0);
 });
