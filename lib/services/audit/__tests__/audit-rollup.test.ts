@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "../../../db";
+import { countAuditEventsOverTime } from "../count-audit-events-over-time";
+import { makeRun } from "./audit-fixtures";
+
+const run = makeRun();
+
+beforeAll(async () => {
+  for (let i = 0; i < 5; i += 1) await run.record({ action: "task.run", outcome: i % 2 ? "failure" : "success" });
+  for (let i = 0; i < 3; i += 1) await run.record({ subject: run.bob, action: "token.refresh" });
+  await run.record({ subject: null, action: "task.run" });
+});
+
+afterAll(async () => {
+  await db().$disconnect();
+});
+
+type TDirect = { hour: Date; subject: string; action: string; outcome: string; n: bigint };
+
+describe("the hourly audit rollup (AuditHourlyCount, kept by a trigger)", () => {
+  it("equals a direct count of the events, per hour, subject, action and outcome", async () => {
+    const [direct, rollup] = await Promise.all([
+      db().$queryRaw<TDirect[]>`
+        SELECT date_trunc('hour', "at", 'UTC') AS hour, coalesce("subject", '') AS subject, "action", "outcome", count(*)::bigint AS n
+        FROM "AuditEvent" GROUP BY 1, 2, 3, 4`,
+      db().$queryRaw<TDirect[]>`SELECT "hour", "subject", "action", "outcome", "n" FROM "AuditHourlyCount" WHERE "n" > 0`,
+    ]);
+    const key = (r: TDirect) => `${r.hour.toISOString()}|${r.subject}|${r.action}|${r.outcome}=${r.n}`;
+    expect(rollup.map(key).sort()).toEqual(direct.map(key).sort());
+    expect(rollup.some((r) => r.subject === run.alice && r.action === "task.run" && r.outcome === "failure" && r.n === 2n)).toBe(true);
+  });
+
+  it("gives the chart the same counts as the events over whole hours and the unfinished last one", async () => {
+    const to = new Date(Date.now() + 60_000);
+    const from = new Date(Date.now() - 3 * 3_600_000);
+    const chart = await countAuditEventsOverTime(run.admin, { subject: run.alice, bucket: "hour", from, to });
+    const byAction = await countAuditEventsOverTime(run.admin, { action: "token.refresh", subject: run.bob, bucket: "day", from, to });
+    expect(chart.buckets.reduce((n, b) => n + b.count, 0)).toBe(5);
+    expect(byAction.buckets.reduce((n, b) => n + b.count, 0)).toBe(3);
+    const failures = await countAuditEventsOverTime(run.asAlice, { outcome: "failure", bucket: "hour", from, to });
+    expect(failures.buckets.reduce((n, b) => n + b.count, 0)).toBe(2);
+  });
+
+  it("may not be written by the app role: only the trigger (running as the owner) changes it", async () => {
+    const writes = db().$executeRaw`UPDATE "AuditHourlyCount" SET "n" = "n" + 1000 WHERE "subject" = ${run.alice}`;
+    await expect(writes).rejects.toThrow(/permission denied/);
+  });
+});
