@@ -33,6 +33,8 @@ export function grantAppRoleSql(appRole: string, ownerRole: string): string[] {
     // Derived from the audit trail by a trigger that runs as the owner: the app only reads it.
     `REVOKE ALL ON "AuditHourlyCount" FROM ${app}`,
     `GRANT SELECT ON "AuditHourlyCount" TO ${app}`,
+    `REVOKE ALL ON "AuditHourlyTotal" FROM ${app}`,
+    `GRANT SELECT ON "AuditHourlyTotal" TO ${app}`,
     `REVOKE ALL ON "_prisma_migrations" FROM ${app}`,
     `GRANT SELECT ON "_prisma_migrations" TO ${app}`,
     `REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${app}`,

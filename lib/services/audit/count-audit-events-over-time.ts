@@ -87,8 +87,10 @@ function countFromRollup(f: TAuditFilter, bucket: "hour" | "day", from: Date, to
   if (f.subject !== undefined) conds.push(Prisma.sql`"subject" = ${f.subject}`);
   if (f.action !== undefined) conds.push(Prisma.sql`"action" = ${f.action}`);
   if (f.outcome !== undefined) conds.push(Prisma.sql`"outcome" = ${f.outcome}`);
+  // One person's counts are few rows; everyone's are read from the per-hour totals.
+  const table = f.subject !== undefined ? Prisma.raw(`"AuditHourlyCount"`) : Prisma.raw(`"AuditHourlyTotal"`);
   return db().$queryRaw<{ start: Date; n: bigint }[]>`
     SELECT date_trunc(${bucket}, "hour", 'UTC') AS start, sum("n")::bigint AS n
-    FROM "AuditHourlyCount" WHERE ${Prisma.join(conds, " AND ")}
+    FROM ${table} WHERE ${Prisma.join(conds, " AND ")}
     GROUP BY 1`;
 }

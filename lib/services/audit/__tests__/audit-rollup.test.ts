@@ -28,6 +28,13 @@ describe("the hourly audit rollup (AuditHourlyCount, kept by a trigger)", () => 
     const key = (r: TDirect) => `${r.hour.toISOString()}|${r.subject}|${r.action}|${r.outcome}=${r.n}`;
     expect(rollup.map(key).sort()).toEqual(direct.map(key).sort());
     expect(rollup.some((r) => r.subject === run.alice && r.action === "task.run" && r.outcome === "failure" && r.n === 2n)).toBe(true);
+    const [totals, direct2] = await Promise.all([
+      db().$queryRaw<TDirect[]>`SELECT "hour", '' AS subject, "action", "outcome", "n" FROM "AuditHourlyTotal"`,
+      db().$queryRaw<TDirect[]>`
+        SELECT date_trunc('hour', "at", 'UTC') AS hour, '' AS subject, "action", "outcome", count(*)::bigint AS n
+        FROM "AuditEvent" GROUP BY 1, 3, 4`,
+    ]);
+    expect(totals.map(key).sort()).toEqual(direct2.map(key).sort());
   });
 
   it("gives the chart the same counts as the events over whole hours and the unfinished last one", async () => {
@@ -39,10 +46,15 @@ describe("the hourly audit rollup (AuditHourlyCount, kept by a trigger)", () => 
     expect(byAction.buckets.reduce((n, b) => n + b.count, 0)).toBe(3);
     const failures = await countAuditEventsOverTime(run.asAlice, { outcome: "failure", bucket: "hour", from, to });
     expect(failures.buckets.reduce((n, b) => n + b.count, 0)).toBe(2);
+    // Everyone's chart (the totals table) against a direct count over the same range.
+    const everyone = await countAuditEventsOverTime(run.admin, { action: "token.refresh", bucket: "hour", from, to });
+    const [direct] = await db().$queryRaw<{ n: bigint }[]>`
+      SELECT count(*)::bigint AS n FROM "AuditEvent" WHERE "action" = 'token.refresh' AND "at" >= ${chart.from}::timestamptz AND "at" < ${to}`;
+    expect(everyone.buckets.reduce((n, b) => n + b.count, 0)).toBe(Number(direct!.n));
   });
 
   it("may not be written by the app role: only the trigger (running as the owner) changes it", async () => {
-    const writes = db().$executeRaw`UPDATE "AuditHourlyCount" SET "n" = "n" + 1000 WHERE "subject" = ${run.alice}`;
-    await expect(writes).rejects.toThrow(/permission denied/);
+    await expect(db().$executeRaw`UPDATE "AuditHourlyCount" SET "n" = "n" + 1000 WHERE "subject" = ${run.alice}`).rejects.toThrow(/permission denied/);
+    await expect(db().$executeRaw`DELETE FROM "AuditHourlyTotal"`).rejects.toThrow(/permission denied/);
   });
 });
