@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   await explain.connect();
   const since90 = new Date(newest - 90 * 86_400_000);
   for (const [label, sql, params] of [
-    ["chart rollup, admin 90 days", `SELECT date_trunc('day', "hour", 'UTC'), sum(n) FROM "AuditHourlyCount" WHERE "hour" >= $1 GROUP BY 1`, [since90]],
+    ["chart rollup, admin 90 days", `SELECT date_trunc('day', "hour", 'UTC'), sum(n) FROM "AuditHourlyTotal" WHERE "hour" >= $1 AND action = '*' AND outcome = '*' GROUP BY 1`, [since90]],
     ["chart rollup, user 90 days", `SELECT date_trunc('day', "hour", 'UTC'), sum(n) FROM "AuditHourlyCount" WHERE "subject" = $2 AND "hour" >= $1 GROUP BY 1`, [since90, user(7)]],
     ["page: subject", `SELECT seq FROM "AuditEvent" WHERE subject = $1 ORDER BY seq DESC LIMIT 51`, [user(7)]],
     ["page: action + actor", `SELECT seq FROM "AuditEvent" WHERE action = $1 AND actor = $2 ORDER BY seq DESC LIMIT 51`, ["token.exchange", "nextcloud-mcp-server"]],

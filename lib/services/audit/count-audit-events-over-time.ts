@@ -77,17 +77,26 @@ export async function countAuditEventsOverTime(
   return { bucket, from: from.toISOString(), to: to.toISOString(), buckets };
 }
 
+const ANY = "*";
+
 /** True when every filter set is a dimension of AuditHourlyCount (the time range is handled apart). */
 function rollupServes(f: TAuditFilter): boolean {
+  // '*' is the rollup's "any action": a filter for that literal name is counted from the events.
+  if (f.action === ANY) return false;
   return Object.entries(f).every(([k, v]) => v === undefined || ["subject", "action", "outcome", "from", "to"].includes(k));
 }
 
 function countFromRollup(f: TAuditFilter, bucket: "hour" | "day", from: Date, to: Date) {
   const conds = [Prisma.sql`"hour" >= ${from}`, Prisma.sql`"hour" < ${to}`];
-  if (f.subject !== undefined) conds.push(Prisma.sql`"subject" = ${f.subject}`);
-  if (f.action !== undefined) conds.push(Prisma.sql`"action" = ${f.action}`);
-  if (f.outcome !== undefined) conds.push(Prisma.sql`"outcome" = ${f.outcome}`);
-  // One person's counts are few rows; everyone's are read from the per-hour totals.
+  if (f.subject !== undefined) {
+    // One person's counts are few rows.
+    conds.push(Prisma.sql`"subject" = ${f.subject}`);
+    if (f.action !== undefined) conds.push(Prisma.sql`"action" = ${f.action}`);
+    if (f.outcome !== undefined) conds.push(Prisma.sql`"outcome" = ${f.outcome}`);
+  } else {
+    // Everyone's: one row per hour, '*' standing for any action or outcome.
+    conds.push(Prisma.sql`"action" = ${f.action ?? ANY}`, Prisma.sql`"outcome" = ${f.outcome ?? ANY}`);
+  }
   const table = f.subject !== undefined ? Prisma.raw(`"AuditHourlyCount"`) : Prisma.raw(`"AuditHourlyTotal"`);
   return db().$queryRaw<{ start: Date; n: bigint }[]>`
     SELECT date_trunc(${bucket}, "hour", 'UTC') AS start, sum("n")::bigint AS n
