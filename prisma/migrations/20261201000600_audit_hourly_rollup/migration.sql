@@ -20,7 +20,7 @@ CREATE TABLE "AuditHourlyTotal" (
     "action" TEXT NOT NULL,
     "outcome" TEXT NOT NULL,
     "n" BIGINT NOT NULL,
-    CONSTRAINT "AuditHourlyTotal_pkey" PRIMARY KEY ("hour", "action", "outcome")
+    CONSTRAINT "AuditHourlyTotal_pkey" PRIMARY KEY ("action", "outcome", "hour")
 );
 
 CREATE FUNCTION audit_hourly_count_add() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS
