@@ -9,12 +9,13 @@
  *  3. revoke→worker-stop latency p50/p95 over 50 revocations of running tasks (pause / revoke, pushed with
  *     NOTIFY) with Nextcloud answering at once and in 50 ms, the notice latency, and the number of Nextcloud
  *     requests after any acknowledgement.
- * Prints figures; asserts nothing. Own database: ncdd_bench (BENCH_PEOPLE people with two tasks each).
+ * Prints figures; asserts nothing. Own database: ncdd_bench_worker (BENCH_PEOPLE people with two tasks each;
+ * not the audit bench's database: its recent rows would squeeze the audit seed into one hour).
  */
 import { randomUUID } from "node:crypto";
 import { prepareBench } from "./lib/bench-setup";
 
-await prepareBench("postgresql://postgres@127.0.0.1:5432/ncdd_bench");
+await prepareBench("postgresql://postgres@127.0.0.1:5432/ncdd_bench_worker");
 const { startNextcloudStandIn } = await import("../test/nextcloud-stand-in/start-stand-in");
 const standIn = await startNextcloudStandIn({ port: 0, issuer: process.env.KEYCLOAK_ISSUER!, audience: "nextcloud" });
 process.env.NEXTCLOUD_URL = standIn.url;
