@@ -1,10 +1,16 @@
 /**
- * `npx tsx bench/worker.bench.ts` — prints, against the running Keycloak, PostgreSQL and an in-process
- * Nextcloud stand-in (zero latency): task runs per second and delegated Nextcloud requests per second
- * with one worker and with two (two pg-boss workers, concurrency 1 each; ratio in the same run), and
- * token mints (refresh + exchange) per run, both with a warm token cache and with the cache emptied at the
- * start of each round (as when the cached token has expired between scheduled runs). Prints figures;
- * asserts nothing. Own database: ncdd_bench_worker.
+ * `npx tsx bench/worker.bench.ts` — against the running Keycloak, PostgreSQL and an in-process Nextcloud
+ * stand-in, prints:
+ *  1. task runs/s and delegated requests/s with WORKER_CONCURRENCY 1, 2 and 8 slots in one worker, with a
+ *     warm token cache and a cold one (cache emptied each round), token mints per run, and where a run's
+ *     time goes (queue wait, token endpoint, Nextcloud, the rest = database + audit + our code);
+ *  2. the cost of one cached delegated-token call (memory with the revocation listener live, against the
+ *     database path) and of the per-request database re-check, side by side;
+ *  3. revoke→worker-stop latency p50/p95 over 50 revocations of running tasks (pause / revoke, pushed with
+ *     NOTIFY) with Nextcloud answering at once and in 50 ms, the notice latency, and the number of Nextcloud
+ *     requests after any acknowledgement.
+ * Prints figures; asserts nothing. Own database: ncdd_bench_worker (BENCH_PEOPLE people with two tasks each;
+ * not the audit bench's database: its recent rows would squeeze the audit seed into one hour).
  */
 import { randomUUID } from "node:crypto";
 import { prepareBench } from "./lib/bench-setup";
@@ -14,66 +20,192 @@ const { startNextcloudStandIn } = await import("../test/nextcloud-stand-in/start
 const standIn = await startNextcloudStandIn({ port: 0, issuer: process.env.KEYCLOAK_ISSUER!, audience: "nextcloud" });
 process.env.NEXTCLOUD_URL = standIn.url;
 
+// Where time goes: every fetch of this process is timed by destination (token endpoint or Nextcloud).
+const spent = { token: 0, nextcloud: 0 };
+const realFetch = globalThis.fetch;
+globalThis.fetch = async (input, init) => {
+  const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  const t0 = performance.now();
+  try {
+    return await realFetch(input, init);
+  } finally {
+    const ms = performance.now() - t0;
+    if (url.startsWith(standIn.url)) spent.nextcloud += ms;
+    else if (url.includes("/protocol/openid-connect/token")) spent.token += ms;
+  }
+};
+
 const { default: migrate } = await import("../test/global-setup");
 await migrate();
 const { db } = await import("../lib/db");
-const { startTaskQueue, TASK_RUN_QUEUE } = await import("../lib/jobs/task-queue");
+const { startTaskQueue } = await import("../lib/jobs/task-queue");
 const { workTaskRuns } = await import("../lib/jobs/task-run-job");
 const { scheduleDueTasks } = await import("../lib/jobs/schedule-due-tasks");
 const { enableTask } = await import("../lib/services/tasks/enable-task");
-const { LOCAL_USERS } = await import("../test/keycloak/consent-over-http");
+const { changeTask } = await import("../lib/services/tasks/change-task");
+const { getDelegatedToken } = await import("../lib/grants/get-delegated-token");
+const { assertRunMayAct } = await import("../lib/jobs/assert-run-may-act");
+const { publishRevocation } = await import("../lib/grants/publish-revocation");
+const hints = await import("../lib/grants/revocation-hints");
+const { startRevocationListener } = await import("../lib/jobs/revocation-listener");
 const { createGrantOverHttp } = await import("../test/keycloak/grant-fixture");
+const { createPerson, deletePerson } = await import("../test/keycloak/person-fixture");
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 6);
+const REVOCATIONS = Number(process.env.BENCH_REVOCATIONS ?? 50);
+const listener = startRevocationListener(process.env.DATABASE_URL!);
+await listener.ready;
 
-// Four tasks (two users x two task types), each with its own real grant.
+await db().task.deleteMany({});
+await db().$executeRawUnsafe("DELETE FROM pgboss.job");
+const people = [];
 const taskIds: string[] = [];
-for (const user of ["alice", "bob"] as const) {
-  const { redeemed } = await createGrantOverHttp(LOCAL_USERS[user], ["notes.read", "files.read"]);
-  const ctx = { userSub: redeemed.sub, username: user, isAdmin: false, correlationId: randomUUID() };
+const grants: { grantId: string; ctx: { userSub: string; username: string; isAdmin: boolean; correlationId: string } }[] = [];
+for (let i = 0; i < PEOPLE; i += 1) {
+  const person = await createPerson("bench-worker");
+  people.push(person);
+  const { grantId, redeemed } = await createGrantOverHttp(person, ["notes.read", "files.read"]);
+  const ctx = { userSub: redeemed.sub, username: person.username, isAdmin: false, correlationId: randomUUID() };
+  grants.push({ grantId, ctx });
   for (const type of ["notes-index", "files-inventory"] as const) taskIds.push((await enableTask(ctx, { type })).taskId);
 }
 await db().task.updateMany({ where: { id: { in: taskIds } }, data: { nextRunAt: null } });
 
-async function measure(workers: number, coldCache: boolean) {
-  const bosses = [];
-  for (let i = 0; i < workers; i += 1) {
-    const b = await startTaskQueue();
-    await workTaskRuns(b, 1);
-    bosses.push(b);
-  }
-  const scheduler = bosses[0]!;
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+
+async function measure(concurrency: number, coldCache: boolean) {
+  const boss = await startTaskQueue();
+  await workTaskRuns(boss, concurrency);
   const since = new Date();
   const requestsBefore = standIn.requests().length;
+  const spentBefore = { ...spent };
   const started = performance.now();
   for (let round = 0; round < ROUNDS; round += 1) {
     // Notes are re-read every round: forget etags so each run does the full work.
     await db().noteDocument.deleteMany({});
-    if (coldCache) await db().grant.updateMany({ where: { tasks: { some: { id: { in: taskIds } } } }, data: { accessTokenEnc: null, accessExpiresAt: null } });
+    if (coldCache) {
+      const ids = grants.map((g) => g.grantId);
+      await db().grant.updateMany({ where: { id: { in: ids } }, data: { accessTokenEnc: null, accessExpiresAt: null } });
+      // As a new consent would: workers forget what they hold for these grants.
+      await db().$transaction((tx) => publishRevocation(tx, { changedGrantIds: ids }));
+    }
     await db().task.updateMany({ where: { id: { in: taskIds } }, data: { nextRunAt: new Date() } });
-    await scheduleDueTasks(scheduler);
+    await scheduleDueTasks(boss);
     while ((await db().taskRun.count({ where: { taskId: { in: taskIds }, status: { in: ["queued", "running"] } } })) > 0) {
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 5));
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  const runs = await db().taskRun.count({ where: { taskId: { in: taskIds }, status: "succeeded", finishedAt: { gte: since } } });
+  const done = await db().taskRun.findMany({ where: { taskId: { in: taskIds }, status: "succeeded", finishedAt: { gte: since } }, select: { createdAt: true, startedAt: true, durationMs: true } });
+  const runs = done.length;
   const requests = standIn.requests().length - requestsBefore;
   const mints = await db().auditEvent.count({ where: { action: { in: ["token.refresh", "token.exchange"] }, outcome: "success", at: { gte: since } } });
-  for (const b of bosses) await b.stop({ graceful: true, timeout: 5000 });
-  return { workers, coldCache, runs, seconds, runsPerSecond: runs / seconds, requestsPerSecond: requests / seconds, requests, mintsPerRun: mints / Math.max(1, runs) };
+  await boss.stop({ graceful: true, timeout: 5000 });
+  const per = (x: number) => x / Math.max(1, runs);
+  const runMs = per(done.reduce((a, r) => a + (r.durationMs ?? 0), 0));
+  const tokenMs = per(spent.token - spentBefore.token);
+  const ncMs = per(spent.nextcloud - spentBefore.nextcloud);
+  const waitMs = per(done.reduce((a, r) => a + ((r.startedAt?.getTime() ?? 0) - r.createdAt.getTime()), 0));
+  return { concurrency, coldCache, runs, seconds, runsPerSecond: runs / seconds, requests, requestsPerSecond: requests / seconds, mintsPerRun: per(mints), runMs, tokenMs, ncMs, waitMs };
 }
 
-const fmt = (r: Awaited<ReturnType<typeof measure>>) =>
-  `${r.workers} worker(s), ${r.coldCache ? "cold" : "warm"} token cache: ${r.runs} runs in ${r.seconds.toFixed(2)} s = ${r.runsPerSecond.toFixed(2)} runs/s, ${r.requestsPerSecond.toFixed(1)} delegated requests/s (${r.requests} requests), ${r.mintsPerRun.toFixed(2)} token mints per run`;
+console.log(`== 1. throughput (${PEOPLE} people x 2 tasks, ${ROUNDS} rounds, stand-in latency 0 ms, token exchange ${process.env.WORKER_TOKEN_EXCHANGE ?? "true"})`);
 for (const coldCache of [false, true]) {
-  const one = await measure(1, coldCache);
-  const two = await measure(2, coldCache);
-  console.log(fmt(one));
-  console.log(fmt(two));
-  console.log(`  two/one ratio: runs/s x${(two.runsPerSecond / one.runsPerSecond).toFixed(2)}, requests/s x${(two.requestsPerSecond / one.requestsPerSecond).toFixed(2)}`);
+  for (const concurrency of [1, 2, 8]) {
+    const r = await measure(concurrency, coldCache);
+    console.log(
+      `concurrency ${r.concurrency}, ${coldCache ? "cold" : "warm"} token cache: ${r.runs} runs in ${r.seconds.toFixed(2)} s = ${r.runsPerSecond.toFixed(1)} runs/s, ` +
+        `${r.requestsPerSecond.toFixed(0)} delegated requests/s, ${r.mintsPerRun.toFixed(2)} mints/run; per run: queue wait ${r.waitMs.toFixed(1)} ms, ` +
+        `run ${r.runMs.toFixed(1)} ms = token endpoint ${r.tokenMs.toFixed(1)} + Nextcloud ${r.ncMs.toFixed(1)} + database/audit/code ${Math.max(0, r.runMs - r.tokenMs - r.ncMs).toFixed(1)}`,
+    );
+  }
 }
-console.log(`(queue: ${TASK_RUN_QUEUE}, ${ROUNDS} rounds of ${taskIds.length} tasks, stand-in latency 0 ms, token exchange ${process.env.WORKER_TOKEN_EXCHANGE ?? "true"})`);
+
+console.log("== 2. cost per delegated request (one grant, cached token)");
+{
+  const { grantId } = grants[0]!;
+  const recorder = async () => undefined;
+  const N = 2000;
+  const time = async (fn: () => Promise<unknown>) => {
+    for (let i = 0; i < 50; i += 1) await fn();
+    const t0 = performance.now();
+    for (let i = 0; i < N; i += 1) await fn();
+    return (performance.now() - t0) / N;
+  };
+  const exchange = process.env.WORKER_TOKEN_EXCHANGE !== "false";
+  const memoryMs = await time(() => getDelegatedToken({ grantId, recorder, correlationId: "bench", exchange }));
+  hints.setRevocationListenerLive(false);
+  const databaseMs = await time(() => getDelegatedToken({ grantId, recorder, correlationId: "bench", exchange }));
+  hints.setRevocationListenerLive(true);
+  const task = await db().task.findFirstOrThrow({ where: { grantId, status: "active" } });
+  const checkMs = await time(() => assertRunMayAct({ taskId: task.id, runId: "none", leaseId: "none", grantId }).catch(() => undefined));
+  console.log(`cached token: ${memoryMs.toFixed(3)} ms/call from memory (listener live) vs ${databaseMs.toFixed(3)} ms/call from the database (read + decrypt): x${(databaseMs / memoryMs).toFixed(1)}`);
+  console.log(`per-request re-check (the backstop, one indexed read): ${checkMs.toFixed(3)} ms/call`);
+}
+
+for (const latencyMs of [0, 50]) {
+  console.log(`== 3. revoke -> worker stop (${REVOCATIONS} revocations of running tasks, stand-in latency ${latencyMs} ms per request)`);
+  const boss = await startTaskQueue();
+  await workTaskRuns(boss, 2);
+  standIn.setLatencyMs(latencyMs);
+  const { ctx, grantId } = grants[grants.length - 1]!;
+  const tasks = await db().task.findMany({ where: { grantId } });
+  const files = tasks.find((t) => t.type === "files-inventory")!;
+  const notes = tasks.find((t) => t.type === "notes-index")!;
+  if (notes.status !== "paused") await changeTask({ ...ctx, correlationId: randomUUID() }, { action: "pause", taskId: notes.id });
+  const stopMs: number[] = [];
+  const noticeMs: number[] = [];
+  let afterAck = 0;
+  let missed = 0;
+  const heard = new Map<string, number>();
+  const off = hints.onRevocationNotice((n) => n.taskIds?.forEach((id) => heard.set(id, Date.now())));
+  while (stopMs.length < REVOCATIONS && missed < REVOCATIONS) {
+    const action = stopMs.length % 2 === 0 ? "pause" : "revoke";
+    const current = await db().task.findUniqueOrThrow({ where: { id: files.id } });
+    if (current.status === "paused") await changeTask({ ...ctx, correlationId: randomUUID() }, { action: "resume", taskId: files.id });
+    if (current.status === "revoked") await enableTask({ ...ctx, correlationId: randomUUID() }, { type: "files-inventory" });
+    await db().task.update({ where: { id: files.id }, data: { nextRunAt: new Date() } });
+    await scheduleDueTasks(boss);
+    let run = null;
+    for (let i = 0; i < 1000 && !run; i += 1) {
+      const r = await db().taskRun.findFirst({ where: { taskId: files.id }, orderBy: { createdAt: "desc" } });
+      if (r?.status === "running" && r.itemsDone >= 1) run = r;
+      else if (r && ["succeeded", "failed", "stopped"].includes(r.status) && i > 0) break;
+      else await new Promise((res) => setTimeout(res, 2));
+    }
+    heard.delete(files.id);
+    await changeTask({ ...ctx, correlationId: randomUUID() }, { action, taskId: files.id });
+    const ack = Date.now();
+    if (!run) {
+      missed += 1;
+      continue;
+    }
+    let finished = null;
+    while (!finished) {
+      const r = await db().taskRun.findUniqueOrThrow({ where: { id: run.id } });
+      if (r.status !== "running") finished = r;
+      else await new Promise((res) => setTimeout(res, 1));
+    }
+    stopMs.push(Math.max(0, (finished.finishedAt?.getTime() ?? ack) - ack));
+    if (heard.has(files.id)) noticeMs.push(heard.get(files.id)! - ack);
+    await new Promise((r) => setTimeout(r, 100));
+    afterAck += standIn.requests().filter((r) => r.uid === ctx.username && Date.parse(r.time) > ack).length;
+  }
+  off();
+  standIn.setLatencyMs(0);
+  await boss.stop({ graceful: true, timeout: 5000 });
+  console.log(
+    `revoke->worker stop: p50 ${pct(stopMs, 50)} ms, p95 ${pct(stopMs, 95)} ms, max ${Math.max(...stopMs)} ms over ${stopMs.length} revocations (${missed} runs finished before the revoke, not counted); ` +
+      `notice heard after the ack: p50 ${pct(noticeMs, 50)} ms, p95 ${pct(noticeMs, 95)} ms; Nextcloud requests after an ack: ${afterAck}`,
+  );
+}
+
+await listener.stop();
 await standIn.close();
+for (const p of people) await deletePerson(p).catch(() => undefined);
 await db().$disconnect();
 process.exit(0);

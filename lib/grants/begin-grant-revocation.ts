@@ -7,6 +7,7 @@ import { vaultAad } from "../vault/aad";
 import { assertGrantTransition, WIPED_GRANT_SECRETS } from "./grant-lifecycle";
 import { lockGrant } from "./lock-grant";
 import { stopGrantTasks } from "./stop-grant-tasks";
+import { publishRevocation } from "./publish-revocation";
 
 export type TRevocationActor = { id: string; type: "user" | "admin" | "client" | "system" };
 
@@ -50,6 +51,7 @@ export async function beginGrantRevocation(input: {
       data: { status: "revoking", revokedAt: now, revokeReason: input.reason, recheckAt: null, version: { increment: 1 }, ...WIPED_GRANT_SECRETS },
     });
     const stoppedTasks = await stopGrantTasks(tx, grant.id, "access revoked");
+    await publishRevocation(tx, { grantIds: [grant.id] });
     await appendAuditEvents(tx, [
       {
         actor: input.actor.id,

@@ -15,6 +15,7 @@ import type { TUserAccessToken } from "../oauth/token-types";
 import { tokenSubject } from "../oauth/token-subject";
 import { lockGrant, type TLockedGrant } from "./lock-grant";
 import { markRevokedAtProvider } from "./mark-revoked-at-provider";
+import { delegatedTokenMemory } from "./delegated-token-memory";
 
 export type TGetDelegatedTokenInput = {
   grantId: string;
@@ -66,15 +67,28 @@ const LAST_USED_GRANULARITY_MS = 60_000;
 export async function getDelegatedToken(input: TGetDelegatedTokenInput): Promise<TDelegatedToken> {
   const minValidityMs = (input.minValiditySeconds ?? 30) * 1000;
   const audience = requiredAudience(input);
+  // In a worker with a live revocation listener, the opened token is kept in memory (no read, no decrypt).
+  const remembered = delegatedTokenMemory.recall(input.grantId, audience, minValidityMs);
+  if (remembered) {
+    if (Date.now() - remembered.lastUsedWrittenAt > LAST_USED_GRANULARITY_MS) {
+      remembered.lastUsedWrittenAt = Date.now();
+      await db().grant.updateMany({ where: { id: input.grantId, status: "active" }, data: { lastUsedAt: new Date() } });
+    }
+    return remembered.token;
+  }
+  const epoch = delegatedTokenMemory.epoch();
   const grant = await db().grant.findUnique({ where: { id: input.grantId } });
   if (!grant) throw new AppError("NotFound", `Grant ${input.grantId} does not exist`);
   assertActive(grant);
 
   const cached = readCache(grant, minValidityMs, audience);
   if (cached) {
-    if (!grant.lastUsedAt || Date.now() - grant.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
+    let lastUsed = grant.lastUsedAt?.getTime() ?? 0;
+    if (Date.now() - lastUsed > LAST_USED_GRANULARITY_MS) {
+      lastUsed = Date.now();
       await db().grant.updateMany({ where: { id: grant.id, status: "active" }, data: { lastUsedAt: new Date() } });
     }
+    delegatedTokenMemory.remember(grant.id, audience, cached, epoch, lastUsed);
     return cached;
   }
 
@@ -100,7 +114,11 @@ export async function getDelegatedToken(input: TGetDelegatedTokenInput): Promise
     return refreshLocked(tx, locked, input, audience, ctx);
   }, TX_OPTIONS);
 
-  if ("fail" in outcome) throw outcome.fail;
+  if ("fail" in outcome) {
+    delegatedTokenMemory.forget(input.grantId);
+    throw outcome.fail;
+  }
+  delegatedTokenMemory.remember(input.grantId, audience, outcome.ok, epoch, Date.now());
   return outcome.ok;
 }
 

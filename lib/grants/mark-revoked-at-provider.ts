@@ -3,6 +3,7 @@ import type { Prisma } from "@prisma/client";
 import { appendAuditEvents } from "../audit/record-event";
 import { assertGrantTransition, WIPED_GRANT_SECRETS } from "./grant-lifecycle";
 import { stopGrantTasks } from "./stop-grant-tasks";
+import { publishRevocation } from "./publish-revocation";
 import type { TLockedGrant } from "./lock-grant";
 
 /**
@@ -34,6 +35,7 @@ export async function markRevokedAtProvider(
     },
   });
   const stopped = await stopGrantTasks(tx, grant.id, `access revoked at Keycloak: ${providerWords}`);
+  await publishRevocation(tx, { grantIds: [grant.id] });
   await appendAuditEvents(tx, [
     {
       actor: "keycloak",

@@ -11,6 +11,7 @@ import { SCOPE_CATALOG } from "../tasks/task-catalog";
 import { assertGrantTransition } from "./grant-lifecycle";
 import { lockActiveGrantOf } from "./lock-grant";
 import { stopGrantTasks } from "./stop-grant-tasks";
+import { publishRevocation } from "./publish-revocation";
 
 export type TGrantChange = "created" | "widened" | "narrowed" | "renewed";
 
@@ -93,6 +94,11 @@ async function storeOnce(redeemed: TRedeemedConsent, correlationId: string): Pro
       const stoppedTasks = droppedScopes.length
         ? await stopGrantTasks(tx, grantId, `access narrowed: ${droppedScopes.join(", ")} no longer granted`, droppedScopes)
         : [];
+      // Workers forget the replaced token at once; tasks stopped by a narrowing stop mid-run.
+      const stoppedIds = stoppedTasks.length
+        ? await tx.task.findMany({ where: { grantId, type: { in: stoppedTasks }, status: "revoked" }, select: { id: true } })
+        : [];
+      await publishRevocation(tx, { taskIds: stoppedIds.map((t) => t.id), changedGrantIds: [grantId] });
 
       let supersededRevocationId: string | null = null;
       if (oldToken && current.keycloakSid !== redeemed.sid) {

@@ -18,8 +18,8 @@ export function ensureLoginRoleSql(role: string, password: string): string[] {
 
 /**
  * Grants the app role what the product needs and nothing more, run as the owner after every migration:
- * plain DML on the product's tables, except the audit trail (SELECT and INSERT only), the sequences it
- * draws ids from, and the job queue's schema (which the owner installed). The migration bookkeeping is
+ * plain DML on the product's tables, except the audit trail (SELECT and INSERT only) and its hourly rollup
+ * (SELECT only), the sequences it draws ids from, and the job queue's schema (which the owner installed). The migration bookkeeping is
  * read-only. Default privileges make tables a later migration adds usable the same way.
  */
 export function grantAppRoleSql(appRole: string, ownerRole: string): string[] {
@@ -30,6 +30,11 @@ export function grantAppRoleSql(appRole: string, ownerRole: string): string[] {
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${app}`,
     `REVOKE ALL ON "AuditEvent" FROM ${app}`,
     `GRANT SELECT, INSERT ON "AuditEvent" TO ${app}`,
+    // Derived from the audit trail by a trigger that runs as the owner: the app only reads it.
+    `REVOKE ALL ON "AuditHourlyCount" FROM ${app}`,
+    `GRANT SELECT ON "AuditHourlyCount" TO ${app}`,
+    `REVOKE ALL ON "AuditHourlyTotal" FROM ${app}`,
+    `GRANT SELECT ON "AuditHourlyTotal" TO ${app}`,
     `REVOKE ALL ON "_prisma_migrations" FROM ${app}`,
     `GRANT SELECT ON "_prisma_migrations" TO ${app}`,
     `REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${app}`,

@@ -1,10 +1,11 @@
 import "server-only";
 import { z } from "zod";
 import { AppError } from "../../errors";
+import { Prisma } from "@prisma/client";
 import { db } from "../../db";
 import type { TCtx } from "../context";
 import { buildAuditWhere } from "./build-audit-where";
-import { parseAuditInput, refineTimeRange, ZAuditFilterFields } from "./parse-audit-filter";
+import { parseAuditInput, refineTimeRange, ZAuditFilterFields, type TAuditFilter } from "./parse-audit-filter";
 import { scopeAuditFilter } from "./scope-audit-filter";
 
 const MAX_BUCKETS = 1_000;
@@ -50,18 +51,55 @@ export async function countAuditEventsOverTime(
     throw new AppError("BadInput", `Invalid audit query: the range has ${span} ${bucket}s; at most ${MAX_BUCKETS} buckets (use day, or a shorter range)`);
   }
   const scoped = scopeAuditFilter(ctx, { ...filter, from, to });
-  const where = await buildAuditWhere(scoped, { seqRange: false });
   const counts = new Map<number, number>();
-  if (where !== null) {
-    const rows = await db().$queryRaw<{ start: Date; n: bigint }[]>`
-      SELECT date_trunc(${bucket}, "at", 'UTC') AS start, count(*) AS n
-      FROM "AuditEvent" WHERE ${where}
-      GROUP BY 1`;
-    for (const r of rows) counts.set(r.start.getTime(), Number(r.n));
+  const add = (rows: { start: Date; n: bigint }[]) => {
+    for (const r of rows) counts.set(r.start.getTime(), (counts.get(r.start.getTime()) ?? 0) + Number(r.n));
+  };
+  // Whole hours come from the hourly rollup when the filter is one it keeps (subject, action, outcome);
+  // the events of the unfinished last hour, and any other filter, are counted from the events themselves.
+  const rollupTo = rollupServes(scoped) ? floorUtc(to, "hour") : from;
+  if (rollupTo > from) add(await countFromRollup(scoped, bucket, from, rollupTo));
+  if (to > rollupTo) {
+    const where = await buildAuditWhere({ ...scoped, from: rollupTo, to }, { seqRange: false });
+    if (where !== null) {
+      add(
+        await db().$queryRaw<{ start: Date; n: bigint }[]>`
+          SELECT date_trunc(${bucket}, "at", 'UTC') AS start, count(*) AS n
+          FROM "AuditEvent" WHERE ${where}
+          GROUP BY 1`,
+      );
+    }
   }
   const buckets: TAuditCountBucket[] = [];
   for (let t = from.getTime(); t < to.getTime(); t += STEP_MS[bucket]) {
     buckets.push({ start: new Date(t).toISOString(), count: counts.get(t) ?? 0 });
   }
   return { bucket, from: from.toISOString(), to: to.toISOString(), buckets };
+}
+
+const ANY = "*";
+
+/** True when every filter set is a dimension of AuditHourlyCount (the time range is handled apart). */
+function rollupServes(f: TAuditFilter): boolean {
+  // '*' is the rollup's "any action": a filter for that literal name is counted from the events.
+  if (f.action === ANY) return false;
+  return Object.entries(f).every(([k, v]) => v === undefined || ["subject", "action", "outcome", "from", "to"].includes(k));
+}
+
+function countFromRollup(f: TAuditFilter, bucket: "hour" | "day", from: Date, to: Date) {
+  const conds = [Prisma.sql`"hour" >= ${from}`, Prisma.sql`"hour" < ${to}`];
+  if (f.subject !== undefined) {
+    // One person's counts are few rows.
+    conds.push(Prisma.sql`"subject" = ${f.subject}`);
+    if (f.action !== undefined) conds.push(Prisma.sql`"action" = ${f.action}`);
+    if (f.outcome !== undefined) conds.push(Prisma.sql`"outcome" = ${f.outcome}`);
+  } else {
+    // Everyone's: one row per hour, '*' standing for any action or outcome.
+    conds.push(Prisma.sql`"action" = ${f.action ?? ANY}`, Prisma.sql`"outcome" = ${f.outcome ?? ANY}`);
+  }
+  const table = f.subject !== undefined ? Prisma.raw(`"AuditHourlyCount"`) : Prisma.raw(`"AuditHourlyTotal"`);
+  return db().$queryRaw<{ start: Date; n: bigint }[]>`
+    SELECT date_trunc(${bucket}, "hour", 'UTC') AS start, sum("n")::bigint AS n
+    FROM ${table} WHERE ${Prisma.join(conds, " AND ")}
+    GROUP BY 1`;
 }

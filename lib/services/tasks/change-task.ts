@@ -7,6 +7,7 @@ import { AppError } from "../../errors";
 import { auditRecorder } from "../../audit/record-event";
 import type { TCtx } from "../context";
 import { revokeGrant } from "../grants/revoke-grant";
+import { publishRevocation } from "../../grants/publish-revocation";
 
 export const ZChangeTaskSchema = z.discriminatedUnion("action", [
   z.object({ action: z.literal("run-now"), taskId: ZIdSchema }),
@@ -51,7 +52,14 @@ export async function changeTask(ctx: TCtx, raw: unknown): Promise<{ status: str
       data = { status: "revoked", nextRunAt: null, stoppedReason: "revoked by the user" };
       break;
   }
-  const updated = await db().task.update({ where: { id: task.id }, data });
+  // A pause or revoke is announced to running workers in the same transaction (delivered on commit).
+  const updated = await db().$transaction(async (tx) => {
+    const row = await tx.task.update({ where: { id: task.id }, data });
+    if (input.action === "pause" || input.action === "revoke") {
+      await publishRevocation(tx, { taskIds: [task.id], reason: input.action === "pause" ? "paused" : "revoked" });
+    }
+    return row;
+  });
   await auditRecorder({
     actor: ctx.userSub,
     actorType: "user",
