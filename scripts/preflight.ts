@@ -1,8 +1,5 @@
 /** `npx tsx scripts/preflight.ts`: exits 1 with a readable list of what to fix before starting. */
 import { runPreflight } from "../lib/preflight/run-preflight";
-import { loadDotenv } from "./lib/load-dotenv";
-
-loadDotenv();
 
 const result = await runPreflight(process.env);
 if (!result.ok) {

@@ -12,7 +12,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 // Only what the verifier uses: no client secrets, no vault keys, no NEXTAUTH_SECRET.
 function minimalEnv(extra: Record<string, string> = {}) {
   const keep = ["PATH", "HOME", "DATABASE_URL", "AUDIT_CHECKPOINT_KEYS", "AUDIT_CHECKPOINT_DIR"];
-  return { ...Object.fromEntries(keep.map((k) => [k, process.env[k] ?? ""])), ...extra };
+  return { ...Object.fromEntries(keep.map((k) => [k, process.env[k] ?? ""])), NCDD_DOTENV: "0", ...extra };
 }
 
 async function cli(args: string[], env: Record<string, string>) {
@@ -54,7 +54,7 @@ describe("scripts/verify-audit.ts", () => {
   });
 
   it("names DATABASE_URL when it is missing (and nothing else)", async () => {
-    const r = await cli([], { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/root", DATABASE_URL: "" });
+    const r = await cli([], { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/root", DATABASE_URL: "", NCDD_DOTENV: "0" });
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/DATABASE_URL is not set/);
     expect(r.err).not.toMatch(/NEXTAUTH|VAULT|CLIENT_SECRET/);
@@ -74,5 +74,9 @@ describe("loadDotenv", () => {
     expect(process.env.NCDD_T_A).toBe("from-file");
     expect(process.env.NCDD_T_B).toBe("from-env");
     expect(loadDotenv(path.join(tmpdir(), "does-not-exist.env"))).toBe(false);
+    process.env.NCDD_DOTENV = "0";
+    delete process.env.NCDD_T_A;
+    expect(loadDotenv(file)).toBe(false);
+    expect(process.env.NCDD_T_A).toBeUndefined();
   });
 });
