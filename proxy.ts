@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { securityHeaders } from "@/lib/security/security-headers";
+import { buildSecurityHeaders } from "@/lib/security/build-security-headers";
 
 function origin(url: string | undefined): string | null {
   try {
@@ -27,7 +27,7 @@ export function proxy(request: NextRequest) {
   const keycloak = origin(process.env.KEYCLOAK_ISSUER);
   const path = request.nextUrl.pathname;
   const kind = path === "/api" || path.startsWith("/api/") ? "api" : "page";
-  const headers = securityHeaders({ kind, nonce, https, formTargets: keycloak ? [keycloak] : [], dev: process.env.NODE_ENV === "development" });
+  const headers = buildSecurityHeaders({ kind, nonce, https, formTargets: keycloak ? [keycloak] : [], dev: process.env.NODE_ENV === "development" });
 
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);

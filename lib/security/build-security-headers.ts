@@ -5,7 +5,7 @@
  * Nobody may frame any of it. HSTS only when the dashboard is served over https (a browser ignores it over
  * http, and sending it for localhost would pin https on every other local port).
  */
-export function securityHeaders(input: {
+export function buildSecurityHeaders(input: {
   kind: "page" | "api";
   nonce: string;
   https: boolean;

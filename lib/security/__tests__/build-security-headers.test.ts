@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { NextRequest } from "next/server";
-import { securityHeaders } from "../security-headers";
+import { buildSecurityHeaders } from "../build-security-headers";
 import { proxy } from "@/proxy";
 
-describe("securityHeaders", () => {
+describe("buildSecurityHeaders", () => {
   it("gives pages a nonce-based CSP without unsafe-inline scripts, and no HSTS over http", () => {
-    const h = securityHeaders({ kind: "page", nonce: "abc123", https: false, formTargets: ["http://localhost:8180"] });
+    const h = buildSecurityHeaders({ kind: "page", nonce: "abc123", https: false, formTargets: ["http://localhost:8180"] });
     expect(h["Content-Security-Policy"]).toContain("script-src 'self' 'nonce-abc123' 'strict-dynamic';");
     expect(h["Content-Security-Policy"]).toContain("style-src 'self' 'nonce-abc123';");
     expect(h["Content-Security-Policy"]).toContain("form-action 'self' http://localhost:8180;");
@@ -18,19 +18,19 @@ describe("securityHeaders", () => {
   });
 
   it("adds HSTS and upgrade-insecure-requests only over https", () => {
-    const h = securityHeaders({ kind: "page", nonce: "n", https: true });
+    const h = buildSecurityHeaders({ kind: "page", nonce: "n", https: true });
     expect(h["Strict-Transport-Security"]).toMatch(/^max-age=\d{8,}; includeSubDomains$/);
     expect(h["Content-Security-Policy"]).toContain("upgrade-insecure-requests");
-    expect(securityHeaders({ kind: "api", nonce: "n", https: true })["Strict-Transport-Security"]).toBeDefined();
+    expect(buildSecurityHeaders({ kind: "api", nonce: "n", https: true })["Strict-Transport-Security"]).toBeDefined();
   });
 
   it("gives API answers a policy that allows nothing", () => {
-    const csp = securityHeaders({ kind: "api", nonce: "n", https: false })["Content-Security-Policy"];
+    const csp = buildSecurityHeaders({ kind: "api", nonce: "n", https: false })["Content-Security-Policy"];
     expect(csp).toBe("default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
   });
 
   it("allows eval only in development, where React needs it", () => {
-    expect(securityHeaders({ kind: "page", nonce: "n", https: false, dev: true })["Content-Security-Policy"]).toContain("'unsafe-eval'");
+    expect(buildSecurityHeaders({ kind: "page", nonce: "n", https: false, dev: true })["Content-Security-Policy"]).toContain("'unsafe-eval'");
   });
 });
 
