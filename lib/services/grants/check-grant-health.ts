@@ -1,11 +1,12 @@
 import "server-only";
 import { z } from "zod";
+import { ZIdSchema } from "../../validation/z-id-schema";
 import { db } from "../../db";
 import { AppError } from "../../errors";
 import { checkGrants } from "../../grants/check-grants";
 import type { TCtx } from "../context";
 
-export const ZCheckGrantSchema = z.object({ grantId: z.string().min(1).max(100) });
+export const ZCheckGrantSchema = z.object({ grantId: ZIdSchema });
 
 /**
  * Asks Keycloak now whether the caller's grant is still alive. A grant removed elsewhere — e.g. in

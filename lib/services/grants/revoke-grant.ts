@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { ZIdSchema } from "../../validation/z-id-schema";
 import { db } from "../../db";
 import { AppError } from "../../errors";
 import { auditRecorder } from "../../audit/record-event";
@@ -14,7 +15,7 @@ import { latestCheckpointForReceipt } from "../../audit/latest-checkpoint-for-re
 import { deleteCollectedData, type TDataDisposition } from "../tasks/delete-collected-data";
 import type { TCtx } from "../context";
 
-export const ZRevokeGrantSchema = z.object({ grantId: z.string().min(1).max(100), deleteData: z.boolean().optional() });
+export const ZRevokeGrantSchema = z.object({ grantId: ZIdSchema, deleteData: z.boolean().optional() });
 
 export type TRevokeReceipt = {
   grantId: string;

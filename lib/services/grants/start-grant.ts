@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { ZIdSchema } from "../../validation/z-id-schema";
 import { buildConsentRequest } from "../../oauth/build-consent-request";
 import { env } from "../../env";
 import { db } from "../../db";
@@ -11,7 +12,7 @@ import { sealPendingConsent } from "./pending-consent-cookie";
 
 export const ZStartGrantSchema = z.object({
   task: z.enum(Object.keys(TASK_CATALOG) as [TTaskType, ...TTaskType[]]).nullable().optional(),
-  scopes: z.array(z.string().max(100)).max(20).optional(),
+  scopes: z.array(ZIdSchema).max(16).optional(),
   /** "add" (default): what the grant has plus what is asked. "set": exactly the scopes asked (narrowing). */
   mode: z.enum(["add", "set"]).optional(),
 });
