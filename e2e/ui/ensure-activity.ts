@@ -20,6 +20,13 @@ export async function ensureAliceHasActivity(browser: Browser): Promise<void> {
       }
       const enable = card.getByRole("button", { name: /^Enable/ });
       if (await enable.isVisible()) await enable.click();
+      const resume = card.getByRole("button", { name: "Resume" });
+      if (await resume.isVisible()) await resume.click();
+      // A task left by another spec may have a stopped or failed latest run: run it once more.
+      await page.waitForTimeout(1500);
+      if (!(await card.getByTestId("run-summary").isVisible()) && (await card.getByRole("button", { name: "Run now" }).isVisible())) {
+        await card.getByRole("button", { name: "Run now" }).click();
+      }
       await expect(card.getByTestId("run-summary")).toBeVisible({ timeout: 30_000 });
     }
   } finally {

@@ -95,7 +95,7 @@ export function TasksClient({ initialTasks, initialRequests, outcomes }: { initi
 
       <TaskOutcomesChart days={outcomes} />
 
-      <Card aria-labelledby="search-heading" className="space-y-3">
+      <Card className="space-y-3">
         <h2 id="search-heading" className="text-xl font-semibold">Search my notes</h2>
         <form
           className="flex gap-2"
