@@ -6,6 +6,7 @@ import { db } from "../../db";
 import type { TCtx } from "../context";
 import { buildAuditWhere } from "./build-audit-where";
 import { parseAuditInput, refineTimeRange, ZAuditFilterFields, type TAuditFilter } from "./parse-audit-filter";
+import { resolvePersonFilter } from "./resolve-person-filter";
 import { scopeAuditFilter } from "./scope-audit-filter";
 
 const MAX_BUCKETS = 1_000;
@@ -50,7 +51,7 @@ export async function countAuditEventsOverTime(
   if (span > MAX_BUCKETS) {
     throw new AppError("BadInput", `Invalid audit query: the range has ${span} ${bucket}s; at most ${MAX_BUCKETS} buckets (use day, or a shorter range)`);
   }
-  const scoped = scopeAuditFilter(ctx, { ...filter, from, to });
+  const scoped = scopeAuditFilter(ctx, await resolvePersonFilter({ ...filter, from, to }));
   const counts = new Map<number, number>();
   const add = (rows: { start: Date; n: bigint }[]) => {
     for (const r of rows) counts.set(r.start.getTime(), (counts.get(r.start.getTime()) ?? 0) + Number(r.n));

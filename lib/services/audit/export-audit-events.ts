@@ -6,6 +6,7 @@ import { AppError } from "../../errors";
 import { log } from "../../logger";
 import type { TCtx } from "../context";
 import { buildAuditWhere } from "./build-audit-where";
+import { resolvePersonFilter } from "./resolve-person-filter";
 import { latestCheckpointForReceipt } from "../../audit/latest-checkpoint-for-receipt";
 import type { TCheckpoint } from "../../audit/checkpoint";
 import { formatCsvCheckpointTrailer, formatCsvHeader, formatCsvRow, formatJsonExportHead } from "./format-audit-export";
@@ -80,7 +81,8 @@ export async function exportAuditEvents(ctx: TCtx, input: TExportAuditEventsInpu
     throw new AppError("Forbidden", "Only admins can export the audit trail.");
   }
 
-  const where = await buildAuditWhere(filter);
+  // A username in "on behalf of"/actor means that person, as on the page (the list and the chart resolve it too).
+  const where = await buildAuditWhere(await resolvePersonFilter(filter));
   const [top] = await db().$queryRaw<{ seq: bigint | null }[]>`SELECT max(seq) AS seq FROM "AuditEvent"`;
   const snapshotSeq = top?.seq ?? 0n;
   await recordAuditEvent({
