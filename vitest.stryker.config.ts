@@ -8,4 +8,5 @@ import base from "./vitest.config";
 const tests = (process.env.STRYKER_TESTS ?? "").split(",").filter(Boolean);
 if (tests.length === 0) throw new Error("STRYKER_TESTS names no test file (run through npm run test:mutation)");
 
-export default defineConfig({ ...base, test: { ...base.test, include: tests } });
+// scripts/mutation-test.mjs migrates the database once; a global setup per mutant run would cost seconds each.
+export default defineConfig({ ...base, test: { ...base.test, include: tests, globalSetup: [] } });

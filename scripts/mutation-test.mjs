@@ -45,6 +45,10 @@ appUrl.username = "ncdd_app";
 appUrl.password = "";
 const env = { ...process.env, DATABASE_URL: String(appUrl), DATABASE_ADMIN_URL: process.env.DATABASE_ADMIN_URL ?? `${pgBase}/postgres`, LOG_LEVEL: "error" };
 
+// Migrated once here (the Stryker Vitest config has no global setup: it would run again for every mutant).
+const migrated = spawnSync("npx", ["tsx", "scripts/migrate-database.ts", env.DATABASE_URL], { stdio: "inherit", env });
+if (migrated.status !== 0) process.exit(1);
+
 const results = [];
 let status = 0;
 for (const name of chosen) {
