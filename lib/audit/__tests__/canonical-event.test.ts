@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { canonicalizeEvent, canonicalizeEventReference, type TChainedContent } from "../canonical-event";
+import { createHash } from "node:crypto";
+import { GENESIS_HASH, canonicalizeEvent, canonicalizeEventReference, hashEvent, type TChainedContent } from "../canonical-event";
 
 const base: TChainedContent = {
   seq: 42n,
@@ -32,5 +33,49 @@ describe("canonicalizeEvent", () => {
       const e = { ...base, ...v };
       expect(canonicalizeEvent(e)).toBe(canonicalizeEventReference(e));
     }
+  });
+});
+
+describe("hashEvent", () => {
+  it("changes when any single stored field changes (the hash covers every field)", () => {
+    const changes: Partial<TChainedContent>[] = [
+      { seq: 43n },
+      { at: new Date("2026-12-01T10:00:00.124Z") },
+      { actor: "someone-else" },
+      { actorType: "admin" },
+      { subject: "user-2" },
+      { subject: null },
+      { actChain: { sub: "attacker" } },
+      { action: "task.pause" },
+      { resource: "/other" },
+      { outcome: "failure" },
+      { errorCode: "invalid_grant" },
+      { taskId: "t-1" },
+      { correlationId: "c-2" },
+      { mechanism: "impersonation" },
+      { details: { z: 2, a: [{ y: "\u2028", b: null }], "\"quote": "\\\n" } },
+      { details: null },
+      { prevHash: "1".repeat(64) },
+    ];
+    const original = hashEvent(base);
+    expect(original).toMatch(/^[0-9a-f]{64}$/);
+    const seen = new Set([original]);
+    for (const change of changes) {
+      const h = hashEvent({ ...base, ...change });
+      expect(seen.has(h), JSON.stringify(change, (_, v) => (typeof v === "bigint" ? v.toString() : v))).toBe(false);
+      seen.add(h);
+    }
+  });
+
+  it("is the SHA-256 of the canonical form, which names every field, sorted, with the version", () => {
+    const text = canonicalizeEvent(base);
+    expect(hashEvent(base)).toBe(createHash("sha256").update(text, "utf8").digest("hex"));
+    expect(Object.keys(JSON.parse(text))).toEqual([
+      "actChain", "action", "actor", "actorType", "at", "correlationId", "details", "errorCode", "mechanism",
+      "outcome", "prevHash", "resource", "seq", "subject", "taskId", "v",
+    ]);
+    expect(JSON.parse(text)).toMatchObject({ v: "ncdd-audit-v1", seq: "42", at: "2026-12-01T10:00:00.123Z", details: { "\"quote": "\\\n", a: [{ b: null, y: "\u2028" }], z: 1 } });
+    expect(text.indexOf('"a":')).toBeLessThan(text.indexOf('"z":'));
+    expect(GENESIS_HASH).toBe("0".repeat(64));
   });
 });

@@ -80,6 +80,17 @@ describe("granting offline consent", () => {
     expect(await grantCount(bob.userSub)).toBe(before);
   });
 
+  it("stores nothing when the same person's callback arrives in another login session", async () => {
+    const { pending, callbackUrl } = await consentAs(alice, "alice");
+    const grantsBefore = await db().grant.findMany({ where: { userSub: alice.userSub }, orderBy: { id: "asc" } });
+    const sameUserOtherSession = { ...alice, loginSessionId: `${alice.loginSessionId}-another-browser` };
+    expect(await completeGrant(sameUserOtherSession, pending, callbackUrl)).toEqual({ ok: false, reason: "no_pending_request" });
+    expect(await db().grant.findMany({ where: { userSub: alice.userSub }, orderBy: { id: "asc" } })).toEqual(grantsBefore);
+    // The pending request is still good in its own session: the refusal was about the session alone.
+    const own = await completeGrant(alice, pending, callbackUrl);
+    expect(own.ok).toBe(true);
+  });
+
   it("stores nothing on a wrong state", async () => {
     const { pending, callbackUrl } = await consentAs(alice, "alice");
     callbackUrl.searchParams.set("state", "forged-state");

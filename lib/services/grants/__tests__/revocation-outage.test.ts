@@ -17,7 +17,11 @@ function keycloak(cmd: "stop" | "start") {
   execFileSync("scripts/keycloak.sh", [cmd], { stdio: "ignore", timeout: 240_000 });
 }
 
-describe.skipIf(!allowed)("revocation while Keycloak is down", () => {
+// The title carries the reason, so scripts/summarise-tests.mjs can say why it was skipped.
+const title = allowed
+  ? "revocation while Keycloak is down"
+  : "revocation while Keycloak is down [skipped: ALLOW_KEYCLOAK_RESTART is not 1 — this Keycloak is not owned by scripts/keycloak.sh]";
+describe.skipIf(!allowed)(title, () => {
   it("stops the grant at once, keeps the revocation in the outbox, and confirms it after Keycloak is back", { timeout: 300_000 }, async () => {
     const { grantId, redeemed } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
     const ctx = { userSub: redeemed.sub, username: "alice", isAdmin: false, correlationId: randomUUID() };

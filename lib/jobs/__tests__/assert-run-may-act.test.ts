@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { db } from "@/lib/db";
+import { assertRunMayAct } from "../assert-run-may-act";
+import { RunStopped } from "../run-stopped";
+import { RunHandedBack } from "../run-handed-back";
+import { revokeGrant } from "@/lib/services/grants/revoke-grant";
+import { changeTask } from "@/lib/services/tasks/change-task";
+import { createLocalGrant, createLocalPerson, createLocalTask } from "@/test/fixtures/local-grant";
+
+/**
+ * The check the worker makes before EVERY Nextcloud request of a run, against real rows. Each case sets
+ * up its own task and running attempt, so one broken rule fails exactly its own case.
+ */
+type TPersonCtx = Awaited<ReturnType<typeof createLocalPerson>>;
+// One active grant per (person, worker) and one task per type: each case gets a person of its own.
+let person: TPersonCtx;
+
+async function runningAttempt(taskId: string): Promise<{ taskId: string; runId: string; leaseId: string }> {
+  const leaseId = randomUUID();
+  const { userSub } = await db().task.findUniqueOrThrow({ where: { id: taskId } });
+  const run = await db().taskRun.create({ data: { taskId, userSub, status: "running", leaseId, startedAt: new Date(), heartbeatAt: new Date() } });
+  return { taskId, runId: run.id, leaseId };
+}
+
+async function freshTask(type: string): Promise<{ grantId: string; taskId: string }> {
+  person = await createLocalPerson("may-act");
+  const grantId = await createLocalGrant(person.userSub);
+  return { grantId, taskId: await createLocalTask(person.userSub, grantId, type) };
+}
+
+async function stopReason(attempt: { taskId: string; runId: string; leaseId: string }): Promise<string> {
+  const error = await assertRunMayAct(attempt).then(() => null, (e: unknown) => e);
+  if (error instanceof RunStopped || error instanceof RunHandedBack) return `${error.constructor.name}: ${error.reason}`;
+  return error === null ? "may act" : `unexpected: ${String(error)}`;
+}
+
+describe("the worker's per-request check", () => {
+  it("lets an active task with an active grant and its own lease act", async () => {
+    const { taskId } = await freshTask("notes-index");
+    expect(await stopReason(await runningAttempt(taskId))).toBe("may act");
+  });
+
+  it("stops a run whose task was paused (its grant stays active)", async () => {
+    const { taskId, grantId } = await freshTask("notes-index");
+    const attempt = await runningAttempt(taskId);
+    await changeTask(person, { action: "pause", taskId });
+    expect((await db().grant.findUniqueOrThrow({ where: { id: grantId } })).status).toBe("active");
+    expect(await stopReason(attempt)).toBe("RunStopped: stopped: paused");
+  });
+
+  it("stops a run whose task alone was revoked while its grant stays active", async () => {
+    const { taskId, grantId } = await freshTask("notes-index");
+    // Another live task on the same grant keeps the grant active when this task is revoked.
+    await createLocalTask(person.userSub, grantId, "files-inventory");
+    const attempt = await runningAttempt(taskId);
+    await changeTask(person, { action: "revoke", taskId });
+    expect((await db().grant.findUniqueOrThrow({ where: { id: grantId } })).status).toBe("active");
+    expect(await stopReason(attempt)).toBe("RunStopped: stopped: access revoked");
+  });
+
+  it("stops a run whose task is active but whose grant is no longer active", async () => {
+    const { taskId, grantId } = await freshTask("notes-index");
+    const attempt = await runningAttempt(taskId);
+    // Only the grant moves (as a provider-side revocation found by a check does); the task row stays active.
+    await db().grant.update({ where: { id: grantId }, data: { status: "revoked_at_provider" } });
+    expect((await db().task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe("active");
+    expect(await stopReason(attempt)).toBe("RunStopped: stopped: access revoked");
+  });
+
+  it("stops a run of a task that no longer exists", async () => {
+    const { taskId } = await freshTask("notes-index");
+    const attempt = await runningAttempt(taskId);
+    await db().task.delete({ where: { id: taskId } });
+    expect(await stopReason(attempt)).toBe("RunStopped: stopped: access revoked");
+  });
+
+  it("hands the run back when another attempt took over its lease", async () => {
+    const { taskId } = await freshTask("notes-index");
+    const attempt = await runningAttempt(taskId);
+    await db().taskRun.update({ where: { id: attempt.runId }, data: { leaseId: randomUUID() } });
+    expect(await stopReason(attempt)).toBe("RunHandedBack: lease lost");
+  });
+});
+
+describe("revokeGrant", () => {
+  it("stops every task of the grant at once, and only that grant's tasks", async () => {
+    const { grantId, taskId } = await freshTask("notes-index");
+    const second = await createLocalTask(person.userSub, grantId, "files-inventory");
+    const attempt = await runningAttempt(taskId);
+    const owner = person;
+    const elsewhere = await freshTask("notes-index");
+    await revokeGrant(owner, { grantId });
+    for (const id of [taskId, second]) {
+      expect(await db().task.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "revoked", nextRunAt: null, stoppedReason: "access revoked" });
+    }
+    expect(await stopReason(attempt)).toBe("RunStopped: stopped: access revoked");
+    expect((await db().task.findUniqueOrThrow({ where: { id: elsewhere.taskId } })).status).toBe("active");
+  });
+});
