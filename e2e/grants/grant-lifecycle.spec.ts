@@ -1,6 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { randomUUID } from "node:crypto";
-import { adminFetch, getUserByUsername } from "../../test/keycloak/admin-api";
+import { createThrowawayPerson, deleteThrowawayPerson, signInAs, type TThrowawayPerson } from "../fixtures/throwaway-person";
 import { e2eQuery, e2eRows } from "../e2e-db";
 import { continueToKeycloak } from "./grant-flow";
 
@@ -8,40 +7,14 @@ import { continueToKeycloak } from "./grant-flow";
  * The grant's whole life in the browser, for a person of this spec's own (created in Keycloak here, so
  * signing out cannot disturb the other specs' saved sessions).
  */
-const person = { username: `e2e-life-${randomUUID().slice(0, 8)}`, password: `pw-${randomUUID()}`, first: "Erin", last: "Lifecycle" };
-let sub: string;
-
+let person: TThrowawayPerson;
 test.beforeAll(async () => {
-  await adminFetch("/users", {
-    method: "POST",
-    body: {
-      username: person.username,
-      enabled: true,
-      firstName: person.first,
-      lastName: person.last,
-      email: `${person.username}@example.test`,
-      emailVerified: true,
-      credentials: [{ type: "password", value: person.password, temporary: false }],
-    },
-  });
-  sub = (await getUserByUsername(person.username)).id;
+  person = await createThrowawayPerson("e2e-life");
 });
+test.afterAll(async () => deleteThrowawayPerson(person));
 
-test.afterAll(async () => {
-  await adminFetch(`/users/${sub}`, { method: "DELETE" }).catch(() => undefined);
-});
-
-async function signIn(page: Page) {
-  await page.goto("/signin");
-  await page.getByRole("button", { name: "Sign in with Keycloak" }).click();
-  await page.waitForURL(/localhost:8180/);
-  if (await page.getByRole("textbox", { name: "Username or email" }).isVisible()) {
-    await page.getByRole("textbox", { name: "Username or email" }).fill(person.username);
-    await page.getByRole("textbox", { name: "Password" }).fill(person.password);
-    await page.getByRole("button", { name: /sign in/i }).click();
-  }
-  await expect(page.getByTestId("signed-in-user")).toHaveText(`${person.first} ${person.last}`);
-}
+const signIn = (page: Page) => signInAs(page, person);
+const sub = () => person.sub;
 
 test("one grant: add and narrow access, work goes on after sign-out, revoke everything removes consent and data", async ({ page }) => {
   test.setTimeout(180_000);
@@ -81,11 +54,11 @@ test("one grant: add and narrow access, work goes on after sign-out, revoke ever
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByTestId("background-keeps-running")).toBeVisible();
   const signedOutAt = new Date();
-  await e2eQuery(`UPDATE "Task" SET "nextRunAt" = now() WHERE "userSub" = $1 AND "type" = 'notes-index'`, [sub]);
+  await e2eQuery(`UPDATE "Task" SET "nextRunAt" = now() WHERE "userSub" = $1 AND "type" = 'notes-index'`, [sub()]);
   await expect
     .poll(
       async () =>
-        (await e2eRows(`SELECT 1 FROM "AuditEvent" WHERE "subject" = $1 AND "action" = 'nextcloud.request' AND "at" > $2`, [sub, signedOutAt])).length,
+        (await e2eRows(`SELECT 1 FROM "AuditEvent" WHERE "subject" = $1 AND "action" = 'nextcloud.request' AND "at" > $2`, [sub(), signedOutAt])).length,
       { timeout: 45_000 },
     )
     .toBeGreaterThan(0);

@@ -3,29 +3,16 @@
  * disabled user is noticed at the next confirmation, and an ended session keeps no token.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { db } from "@/lib/db";
 import { confirmLogin } from "@/lib/auth/login-session-token";
 import { handleDashboardLogout } from "@/lib/auth/handle-dashboard-logout";
 import { adminFetch, withClientAttributes } from "@/test/keycloak/admin-api";
+import { startLogoutReceiver, type TLogoutReceiver } from "@/test/keycloak/logout-receiver";
 import { createPerson, deletePerson, signInOverHttp, type TPerson } from "@/test/keycloak/person-fixture";
 
 const DASHBOARD = "delegation-dashboard";
 let person: TPerson;
-let server: http.Server;
-let receiverUrl: string;
-const received: string[] = [];
-
-async function nextLogoutToken(timeoutMs = 10_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const t = received.shift();
-    if (t) return t;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("Keycloak sent the dashboard client no back-channel logout token");
-}
+let receiver: TLogoutReceiver;
 
 async function sessionRow(id: string) {
   return db().loginSession.findUniqueOrThrow({ where: { id } });
@@ -33,33 +20,23 @@ async function sessionRow(id: string) {
 
 beforeAll(async () => {
   person = await createPerson("session");
-  server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      const token = new URLSearchParams(body).get("logout_token");
-      if (token) received.push(token);
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/auth/backchannel-logout`;
+  receiver = await startLogoutReceiver("/api/auth/backchannel-logout");
 });
 
 afterAll(async () => {
   await deletePerson(person);
-  await new Promise<void>((r) => server.close(() => r()));
+  await receiver.close();
 });
 
 describe("a dashboard session follows Keycloak", () => {
   it("Keycloak's 'sign out' reaches the dashboard by back-channel: the session ends, its tokens are wiped, a replay changes nothing", async () => {
-    await withClientAttributes(DASHBOARD, { "backchannel.logout.url": receiverUrl, "backchannel.logout.session.required": "true" }, async () => {
+    await withClientAttributes(DASHBOARD, { "backchannel.logout.url": receiver.url, "backchannel.logout.session.required": "true" }, async () => {
       const me = await signInOverHttp(person);
       const other = await signInOverHttp(person);
-      received.length = 0;
+      receiver.received.length = 0;
       const sid = (await sessionRow(me.loginSessionId)).keycloakSid!;
       await adminFetch(`/sessions/${sid}`, { method: "DELETE" });
-      const token = await nextLogoutToken();
+      const token = await receiver.next();
       expect(await handleDashboardLogout(token)).toEqual({ endedSessions: 1 });
       const ended = await sessionRow(me.loginSessionId);
       expect(ended.endedAt).not.toBeNull();

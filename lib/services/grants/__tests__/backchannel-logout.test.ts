@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { db } from "@/lib/db";
 import { handleBackchannelLogout, verifyLogoutToken } from "../handle-backchannel-logout";
 import { checkGrants } from "@/lib/grants/check-grants";
 import { adminFetch, listOfflineSessions, withClientAttributes } from "@/test/keycloak/admin-api";
 import { createGrantOverHttp } from "@/test/keycloak/grant-fixture";
 import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";
+import { startLogoutReceiver, type TLogoutReceiver } from "@/test/keycloak/logout-receiver";
 
 const WORKER = "nextcloud-mcp-server";
-let server: http.Server;
-let receiverUrl: string;
-const received: string[] = [];
+let receiver: TLogoutReceiver;
 
 /**
  * Ends, through the admin API, the offline session a consent created (the newest one of the user for
@@ -25,40 +22,21 @@ async function endOfflineSession(userSub: string) {
   return newest.id;
 }
 
-async function nextLogoutToken(timeoutMs = 10_000): Promise<string> {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    const t = received.shift();
-    if (t) return t;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("Keycloak sent no back-channel logout token");
-}
 
 beforeAll(async () => {
   // Stands in for our route: captures what Keycloak really sends so the handler can verify it.
-  server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      const token = new URLSearchParams(body).get("logout_token");
-      if (token) received.push(token);
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/backchannel-logout`;
+  receiver = await startLogoutReceiver("/api/backchannel-logout");
 });
 
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => receiver.close());
 
 describe("OIDC back-channel logout for the worker client", () => {
   it("verifies Keycloak's logout token; revoke_offline_access asks for a re-check that finds the ended session and stops the grant", async () => {
-    await withClientAttributes(WORKER, { "backchannel.logout.url": receiverUrl, "backchannel.logout.revoke.offline.tokens": "true" }, async () => {
+    await withClientAttributes(WORKER, { "backchannel.logout.url": receiver.url, "backchannel.logout.revoke.offline.tokens": "true" }, async () => {
       const { grantId, redeemed } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
-      received.length = 0;
+      receiver.received.length = 0;
       await endOfflineSession(redeemed.sub);
-      const token = await nextLogoutToken();
+      const token = await receiver.next();
       const claims = await verifyLogoutToken(token, WORKER);
       expect(claims.aud).toBe(WORKER);
       expect(claims.sub).toBe(redeemed.sub);
@@ -81,11 +59,11 @@ describe("OIDC back-channel logout for the worker client", () => {
   });
 
   it("without revoke_offline_access the handler revokes nothing itself (the health check notices dead grants)", async () => {
-    await withClientAttributes(WORKER, { "backchannel.logout.url": receiverUrl, "backchannel.logout.revoke.offline.tokens": "false" }, async () => {
+    await withClientAttributes(WORKER, { "backchannel.logout.url": receiver.url, "backchannel.logout.revoke.offline.tokens": "false" }, async () => {
       const { grantId, redeemed } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
-      received.length = 0;
+      receiver.received.length = 0;
       await endOfflineSession(redeemed.sub);
-      const result = await handleBackchannelLogout(await nextLogoutToken());
+      const result = await handleBackchannelLogout(await receiver.next());
       expect(result.revokeOffline).toBe(false);
       expect((await db().grant.findUniqueOrThrow({ where: { id: grantId } })).status).toBe("active");
     });
