@@ -13,7 +13,7 @@ export async function fingerprintDb(): Promise<TDbFingerprint> {
   tableList ??= (
     await db().$queryRaw<{ name: string }[]>`
       SELECT format('%I.%I', schemaname, relname) AS name FROM pg_stat_user_tables
-      WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND relname <> 'AuditEvent' ORDER BY 1`
+      WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND relname NOT IN ('AuditEvent', 'AuditHourlyCount', 'AuditHourlyTotal') ORDER BY 1`
   ).map((r) => r.name);
   const parts = tableList.map((t) => `SELECT '${t.replace(/'/g, "''")}' AS name, count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') AS hash FROM ${t} x`);
   const rows = await db().$queryRawUnsafe<{ name: string; hash: string }[]>(parts.join(" UNION ALL "));

@@ -17,20 +17,25 @@ afterAll(async () => {
 
 type TDirect = { hour: Date; subject: string; action: string; outcome: string; n: bigint };
 
+/** Runs the reads in one REPEATABLE READ snapshot: a worker of another file may append audit rows meanwhile. */
+function inOneSnapshot<T>(fn: (tx: Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0]) => Promise<T>): Promise<T> {
+  return db().$transaction(fn, { isolationLevel: "RepeatableRead" });
+}
+
 describe("the hourly audit rollup (AuditHourlyCount, kept by a trigger)", () => {
   it("equals a direct count of the events, per hour, subject, action and outcome", async () => {
-    const [direct, rollup] = await Promise.all([
-      db().$queryRaw<TDirect[]>`
+    const [direct, rollup] = await inOneSnapshot(async (tx) => [
+      await tx.$queryRaw<TDirect[]>`
         SELECT date_trunc('hour', "at", 'UTC') AS hour, coalesce("subject", '') AS subject, "action", "outcome", count(*)::bigint AS n
         FROM "AuditEvent" GROUP BY 1, 2, 3, 4`,
-      db().$queryRaw<TDirect[]>`SELECT "hour", "subject", "action", "outcome", "n" FROM "AuditHourlyCount" WHERE "n" > 0`,
+      await tx.$queryRaw<TDirect[]>`SELECT "hour", "subject", "action", "outcome", "n" FROM "AuditHourlyCount" WHERE "n" > 0`,
     ]);
     const key = (r: TDirect) => `${r.hour.toISOString()}|${r.subject}|${r.action}|${r.outcome}=${r.n}`;
     expect(rollup.map(key).sort()).toEqual(direct.map(key).sort());
     expect(rollup.some((r) => r.subject === run.alice && r.action === "task.run" && r.outcome === "failure" && r.n === 2n)).toBe(true);
-    const [totals, direct2] = await Promise.all([
-      db().$queryRaw<TDirect[]>`SELECT "hour", '' AS subject, "action", "outcome", "n" FROM "AuditHourlyTotal"`,
-      db().$queryRaw<TDirect[]>`
+    const [totals, direct2] = await inOneSnapshot(async (tx) => [
+      await tx.$queryRaw<TDirect[]>`SELECT "hour", '' AS subject, "action", "outcome", "n" FROM "AuditHourlyTotal"`,
+      await tx.$queryRaw<TDirect[]>`
         SELECT h AS hour, '' AS subject, coalesce(a, '*') AS action, coalesce(o, '*') AS outcome, count(*)::bigint AS n
         FROM (SELECT date_trunc('hour', "at", 'UTC') AS h, "action" AS a, "outcome" AS o FROM "AuditEvent") e
         GROUP BY GROUPING SETS ((h, a, o), (h, a), (h, o), (h))`,
