@@ -5,10 +5,15 @@ import { makeRun } from "./audit-fixtures";
 
 const run = makeRun();
 
+// Other files tamper with the trail as the superuser (triggers off), which the rollup rightly does not follow;
+// so the comparisons look only at this file's own subjects and its own action name.
+const PROBE_ACTION = `rollup.probe-${run.id}`;
+
 beforeAll(async () => {
   for (let i = 0; i < 5; i += 1) await run.record({ action: "task.run", outcome: i % 2 ? "failure" : "success" });
   for (let i = 0; i < 3; i += 1) await run.record({ subject: run.bob, action: "token.refresh" });
   await run.record({ subject: null, action: "task.run" });
+  for (let i = 0; i < 4; i += 1) await run.record({ subject: i % 2 ? run.bob : null, action: PROBE_ACTION, outcome: i % 3 ? "success" : "failure" });
 });
 
 afterAll(async () => {
@@ -27,18 +32,19 @@ describe("the hourly audit rollup (AuditHourlyCount, kept by a trigger)", () => 
     const [direct, rollup] = await inOneSnapshot(async (tx) => [
       await tx.$queryRaw<TDirect[]>`
         SELECT date_trunc('hour', "at", 'UTC') AS hour, coalesce("subject", '') AS subject, "action", "outcome", count(*)::bigint AS n
-        FROM "AuditEvent" GROUP BY 1, 2, 3, 4`,
-      await tx.$queryRaw<TDirect[]>`SELECT "hour", "subject", "action", "outcome", "n" FROM "AuditHourlyCount" WHERE "n" > 0`,
+        FROM "AuditEvent" WHERE "subject" IN (${run.alice}, ${run.bob}) GROUP BY 1, 2, 3, 4`,
+      await tx.$queryRaw<TDirect[]>`
+        SELECT "hour", "subject", "action", "outcome", "n" FROM "AuditHourlyCount" WHERE "n" > 0 AND "subject" IN (${run.alice}, ${run.bob})`,
     ]);
     const key = (r: TDirect) => `${r.hour.toISOString()}|${r.subject}|${r.action}|${r.outcome}=${r.n}`;
     expect(rollup.map(key).sort()).toEqual(direct.map(key).sort());
     expect(rollup.some((r) => r.subject === run.alice && r.action === "task.run" && r.outcome === "failure" && r.n === 2n)).toBe(true);
     const [totals, direct2] = await inOneSnapshot(async (tx) => [
-      await tx.$queryRaw<TDirect[]>`SELECT "hour", '' AS subject, "action", "outcome", "n" FROM "AuditHourlyTotal"`,
+      await tx.$queryRaw<TDirect[]>`SELECT "hour", '' AS subject, "action", "outcome", "n" FROM "AuditHourlyTotal" WHERE "action" = ${PROBE_ACTION}`,
       await tx.$queryRaw<TDirect[]>`
-        SELECT h AS hour, '' AS subject, coalesce(a, '*') AS action, coalesce(o, '*') AS outcome, count(*)::bigint AS n
-        FROM (SELECT date_trunc('hour', "at", 'UTC') AS h, "action" AS a, "outcome" AS o FROM "AuditEvent") e
-        GROUP BY GROUPING SETS ((h, a, o), (h, a), (h, o), (h))`,
+        SELECT h AS hour, '' AS subject, a AS action, coalesce(o, '*') AS outcome, count(*)::bigint AS n
+        FROM (SELECT date_trunc('hour', "at", 'UTC') AS h, "action" AS a, "outcome" AS o FROM "AuditEvent" WHERE "action" = ${PROBE_ACTION}) e
+        GROUP BY GROUPING SETS ((h, a, o), (h, a))`,
     ]);
     expect(totals.map(key).sort()).toEqual(direct2.map(key).sort());
   });
