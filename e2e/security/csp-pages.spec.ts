@@ -34,7 +34,10 @@ for (const [user, path, check] of PAGES) {
       const violations = await visit(page, path);
       await check(page);
       // Hydrated: React attached its fiber to the DOM, which only the nonce-allowed scripts can do.
-      expect(await page.evaluate(() => Object.keys(document.body).some((k) => k.startsWith("__react")) || Object.keys(document.querySelector("main") ?? {}).some((k) => k.startsWith("__react")))).toBe(true);
+      // Polled: the server-rendered heading can be visible a moment before React has attached.
+      await expect
+        .poll(() => page.evaluate(() => Object.keys(document.body).some((k) => k.startsWith("__react")) || Object.keys(document.querySelector("main") ?? {}).some((k) => k.startsWith("__react"))))
+        .toBe(true);
       // Tailwind's stylesheet applied (the header is white, the body not the default transparent).
       expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe("rgba(0, 0, 0, 0)");
       expect(violations).toEqual([]);
