@@ -1,16 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { log, redact } from "../logger";
+import { fakeJwt } from "@/test/fake-jwt";
 
 /**
  * What lib/logger.ts really writes: process.stdout / process.stderr are captured (the logger's only way
  * out), every line must be JSON, and no credential may appear in it, whatever field or message carries it.
  */
-const JWT = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJhbGljZSIsImF1ZCI6Im5leHRjbG91ZCJ9.c2lnbmF0dXJlLXBhcnQtb2YtYS1qd3Q";
+const JWT = fakeJwt();
 const REFRESH = "opaque-refresh-7f3a9c1e-not-a-jwt-but-secret";
 const CLIENT_SECRET = "worker-local-dev-secret-value";
 const PASSWORD = "hunter2-correct-horse";
 const COOKIE = "next-auth.session-token=abc123cookievalue";
-const SECRETS = [JWT, "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0", REFRESH, CLIENT_SECRET, PASSWORD, "abc123cookievalue", "verifier-xyz-123", "authcode-456"];
+const SECRETS = [JWT, JWT.split(".")[0]!, REFRESH, CLIENT_SECRET, PASSWORD, "abc123cookievalue", "verifier-xyz-123", "authcode-456"];
 
 let out: { stream: "stdout" | "stderr"; text: string }[];
 const originals = { stdout: process.stdout.write, stderr: process.stderr.write };

@@ -7,6 +7,7 @@ import { auditRecorder, recordAuditEvent, recordAuditEvents } from "../record-ev
 import { verifyAuditChain } from "../verify-chain";
 import type { TAuditInput } from "../types";
 import { superuserUrl } from "./as-role";
+import { fakeJwt } from "@/test/fake-jwt";
 
 const run = randomUUID().slice(0, 8);
 
@@ -71,7 +72,7 @@ describe("recordAuditEvent", () => {
   });
 
   it("never stores token material, whatever the caller passes", async () => {
-    const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImF1ZCI6Im5leHRjbG91ZCJ9.c2lnbmF0dXJlLXBhcnQ";
+    const jwt = fakeJwt({ sub: "alice", aud: "nextcloud" }, { alg: "RS256" });
     const opaque = `opaque-refresh-${run}-secretvalue`;
     const { seq } = await recordAuditEvent(
       event({

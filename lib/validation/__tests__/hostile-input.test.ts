@@ -20,6 +20,7 @@ import { auditRowsSince, fingerprintDb, type TDbFingerprint } from "./hostile-in
 import { inRequestScope, makeRequest } from "./hostile-input-scope";
 import { createTestSession, seedGrantAndTask, type TTestSession } from "./hostile-input-session";
 import { HOSTILE_STRINGS, HOSTILE_VALUES, type THostileCase, type TKind } from "./hostile-input-table";
+import { fakeJwt } from "@/test/fake-jwt";
 
 // Every API route handler under app/api and every server action, called as Next calls them (real request
 // scope, real session cookie and LoginSession row, real database), with hostile input. Each answer must be
@@ -167,8 +168,8 @@ describe("every API route refuses hostile query input with 400 naming the field,
       ["JSON body", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ logout_token: "a.b.c" }) }],
       ["no body", { method: "POST" }],
       ["declared 10 MB", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": "10000000" }, body: "logout_token=a.b.c" }],
-      ["a JWT with NUL", form("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln\u0000")],
-      ["a forged unsigned JWT", form("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4IiwiZXZlbnRzIjp7fX0.c2ln")],
+      ["a JWT with NUL", form(`${fakeJwt({ sub: "x" }, { alg: "RS256" })}\u0000`)],
+      ["a forged unsigned JWT", form(fakeJwt({ sub: "x", events: {} }, { alg: "none" }))],
     ];
     for (const [name, init] of bodies) {
       const before = await snapshot();
