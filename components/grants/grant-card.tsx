@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { TGrantView } from "@/lib/services/grants/list-grants";
-import { SCOPE_CATALOG, TASK_CATALOG } from "@/lib/tasks/task-catalog";
+import { SCOPE_CATALOG, TASK_CATALOG, taskScopesOf } from "@/lib/tasks/task-catalog";
 import type { ReactNode } from "react";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -15,7 +15,7 @@ const STATUS: Record<TGrantView["status"], { label: string; tone: "green" | "amb
   revoked_at_provider: { label: "Revoked in Keycloak", tone: "red" },
 };
 
-const TASK_SCOPES = Object.keys(SCOPE_CATALOG).filter((x) => x !== "offline_access");
+const TASK_SCOPES = taskScopesOf(Object.keys(SCOPE_CATALOG));
 
 /**
  * One grant: what it allows, its lifetime and health, and its controls — add access (re-consent with
@@ -25,7 +25,7 @@ const TASK_SCOPES = Object.keys(SCOPE_CATALOG).filter((x) => x !== "offline_acce
 export function GrantCard(props: { grant: TGrantView; busy: boolean; revokeDescription: ReactNode; onRevoke: () => void; onCheck: () => void }) {
   const g = props.grant;
   const s = STATUS[g.status];
-  const taskScopes = g.scopes.filter((x) => TASK_SCOPES.includes(x));
+  const taskScopes = taskScopesOf(g.scopes);
   const missing = TASK_SCOPES.filter((x) => !taskScopes.includes(x));
   return (
     <li className="rounded border bg-white p-4" aria-label={`Grant ${taskScopes.join(", ")}`} data-grant-id={g.id}>

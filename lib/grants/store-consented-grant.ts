@@ -7,7 +7,7 @@ import { vaultAad } from "../vault/aad";
 import { openSecret, sealSecret } from "../vault/token-vault";
 import { workerClient } from "../oauth/get-oidc-config";
 import type { TRedeemedConsent } from "../oauth/redeem-consent-code";
-import { SCOPE_CATALOG } from "../tasks/task-catalog";
+import { taskScopesOf } from "../tasks/task-catalog";
 import { assertGrantTransition } from "./grant-lifecycle";
 import { lockActiveGrantOf } from "./lock-grant";
 import { stopGrantTasks } from "./stop-grant-tasks";
@@ -25,11 +25,6 @@ export type TStoredGrant = {
   /** The replaced token lived in another Keycloak session: its revocation is queued in the outbox. */
   supersededRevocationId: string | null;
 };
-
-/** The scopes a grant holds that tasks use (offline_access, openid, profile… are not among them). */
-export function taskScopesOf(scopes: readonly string[]): string[] {
-  return scopes.filter((s) => s in SCOPE_CATALOG && s !== "offline_access");
-}
 
 /**
  * Stores a verified consent as THE grant of (user, worker client): there is at most one active grant per

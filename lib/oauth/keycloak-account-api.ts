@@ -1,5 +1,6 @@
 import "server-only";
 import { env, isLocalHttp } from "../env";
+import { redact } from "../logger";
 import { IdpUnavailableError, OAuthProviderError } from "./oauth-errors";
 
 type TConsentedScope = { id: string; name: string };
@@ -27,7 +28,7 @@ async function accountFetch(accessToken: string, path: string, init: { method?: 
 }
 
 async function refused(operation: string, res: Response): Promise<never> {
-  const text = (await res.text().catch(() => "")).slice(0, 200).replace(/[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]+/g, "[redacted]");
+  const text = String(redact((await res.text().catch(() => "")).slice(0, 200)));
   throw new OAuthProviderError(operation, `http_${res.status}`, text || res.statusText, res.status);
 }
 

@@ -43,6 +43,11 @@ export const SCOPE_CATALOG: Record<string, { label: string; detail: string; cons
   },
 };
 
+/** The scopes of a grant that tasks use (offline_access, openid, profile… are not among them). */
+export function taskScopesOf(scopes: readonly string[]): string[] {
+  return scopes.filter((s) => s in SCOPE_CATALOG && s !== "offline_access");
+}
+
 /** The task types a set of granted scopes is enough for. */
 export function tasksCoveredBy(scopes: readonly string[]): TTaskType[] {
   return TASK_TYPES.filter((t) => TASK_CATALOG[t].scopes.every((s) => scopes.includes(s)));

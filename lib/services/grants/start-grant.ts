@@ -4,9 +4,9 @@ import { ZIdSchema } from "../../validation/z-id-schema";
 import { buildConsentRequest } from "../../oauth/build-consent-request";
 import { env } from "../../env";
 import { db } from "../../db";
-import { taskScopesOf } from "../../grants/store-consented-grant";
+
 import { AppError } from "../../errors";
-import { SCOPE_CATALOG, TASK_CATALOG, type TTaskType } from "../../tasks/task-catalog";
+import { SCOPE_CATALOG, TASK_CATALOG, taskScopesOf, type TTaskType } from "../../tasks/task-catalog";
 import type { TCtx } from "../context";
 import { sealPendingConsent } from "./pending-consent-cookie";
 

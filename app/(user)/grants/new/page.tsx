@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { requireUserPage } from "@/lib/auth/page-guards";
 import { randomUUID } from "node:crypto";
-import { SCOPE_CATALOG, TASK_CATALOG, TASK_TYPES, type TTaskType } from "@/lib/tasks/task-catalog";
+import { SCOPE_CATALOG, TASK_CATALOG, TASK_TYPES, taskScopesOf, type TTaskType } from "@/lib/tasks/task-catalog";
 import { listGrants } from "@/lib/services/grants/list-grants";
 import { Button } from "@/components/ui/button";
 import { startGrantAction } from "./actions";
@@ -18,10 +18,10 @@ export default async function NewGrantPage({ searchParams }: { searchParams: Pro
   const task = TASK_TYPES.includes(sp.task as TTaskType) ? (sp.task as TTaskType) : null;
   const asked = task
     ? [...TASK_CATALOG[task].scopes]
-    : (sp.scopes ?? "notes.read,files.read").split(",").filter((s) => SCOPE_CATALOG[s] && s !== "offline_access");
+    : taskScopesOf((sp.scopes ?? "notes.read,files.read").split(","));
   // One grant per worker: adding asks Keycloak for what the grant already has plus what is new.
   const grants = await listGrants({ userSub: user.sub, username: user.username, isAdmin: user.isAdmin, correlationId: randomUUID() });
-  const held = (grants.find((g) => g.status === "active")?.scopes ?? []).filter((s) => SCOPE_CATALOG[s] && s !== "offline_access");
+  const held = taskScopesOf(grants.find((g) => g.status === "active")?.scopes ?? []);
   const scopes = mode === "set" ? asked : [...new Set([...held, ...asked])];
   const alreadyGranted = mode === "add" && held.length > 0 && asked.every((s) => held.includes(s));
   const dropped = held.filter((s) => !scopes.includes(s));
