@@ -33,7 +33,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db().grant.updateMany({ where: { id: adminGrantId }, data: { status: "revoked" } });
+  // Through the state machine (tokens move to the outbox and are wiped), never by writing the status.
+  const { beginGrantRevocation } = await import("@/lib/grants/begin-grant-revocation");
+  const grant = await db().grant.findUniqueOrThrow({ where: { id: adminGrantId } });
+  await beginGrantRevocation({ userSub: grant.userSub, grantId: adminGrantId, reason: "test cleanup", actor: { id: "test", type: "system" }, correlationId: "cleanup" });
 });
 
 describe("tier probes (live Keycloak)", () => {
