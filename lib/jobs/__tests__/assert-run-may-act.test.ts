@@ -7,6 +7,8 @@ import { RunHandedBack } from "../run-handed-back";
 import { revokeGrant } from "@/lib/services/grants/revoke-grant";
 import { changeTask } from "@/lib/services/tasks/change-task";
 import { createLocalGrant, createLocalPerson, createLocalTask } from "@/test/fixtures/local-grant";
+import { applyRevocationNotice } from "@/lib/grants/revocation-hints";
+import { beginWorkerShutdown } from "../worker-shutdown";
 
 /**
  * The check the worker makes before EVERY Nextcloud request of a run, against real rows. Each case sets
@@ -83,6 +85,33 @@ describe("the worker's per-request check", () => {
   });
 });
 
+describe("the per-request check with pushed revocations", () => {
+  it("stops a run whose grant this process heard revoked, before the database says so", async () => {
+    const { taskId, grantId } = await freshTask("notes-index");
+    const attempt = await runningAttempt(taskId);
+    expect(await stopReason({ ...attempt, grantId })).toBe("may act");
+    applyRevocationNotice({ grantIds: [grantId] });
+    // The rows still say active: only the pushed notice can stop it.
+    expect((await db().grant.findUniqueOrThrow({ where: { id: grantId } })).status).toBe("active");
+    expect(await stopReason({ ...attempt, grantId })).toBe("RunStopped: stopped: access revoked");
+  });
+
+  it("is not stopped by a notice about another grant or about a task", async () => {
+    const { taskId, grantId } = await freshTask("notes-index");
+    const attempt = await runningAttempt(taskId);
+    const other = await freshTask("notes-index");
+    applyRevocationNotice({ grantIds: [other.grantId], taskIds: [taskId] });
+    expect(await stopReason({ ...attempt, grantId })).toBe("may act");
+  });
+
+  it("hands back a run whose own lease was never recorded", async () => {
+    const { taskId } = await freshTask("notes-index");
+    const attempt = await runningAttempt(taskId);
+    await db().taskRun.update({ where: { id: attempt.runId }, data: { leaseId: null } });
+    expect(await stopReason(attempt)).toBe("RunHandedBack: lease lost");
+  });
+});
+
 describe("revokeGrant", () => {
   it("stops every task of the grant at once, and only that grant's tasks", async () => {
     const { grantId, taskId } = await freshTask("notes-index");
@@ -96,5 +125,16 @@ describe("revokeGrant", () => {
     }
     expect(await stopReason(attempt)).toBe("RunStopped: stopped: access revoked");
     expect((await db().task.findUniqueOrThrow({ where: { id: elsewhere.taskId } })).status).toBe("active");
+  });
+});
+
+// Last in this file: the shutdown flag cannot be cleared within a process (a worker stops only once).
+describe("a worker that is shutting down", () => {
+  it("hands every run back at its next check, even one that may otherwise act", async () => {
+    const { taskId } = await freshTask("notes-index");
+    const attempt = await runningAttempt(taskId);
+    expect(await stopReason(attempt)).toBe("may act");
+    beginWorkerShutdown();
+    expect(await stopReason(attempt)).toBe("RunHandedBack: worker stopping");
   });
 });
