@@ -31,7 +31,7 @@ async function freshTask(type: string): Promise<{ grantId: string; taskId: strin
   return { grantId, taskId: await createLocalTask(person.userSub, grantId, type) };
 }
 
-async function stopReason(attempt: { taskId: string; runId: string; leaseId: string }): Promise<string> {
+async function stopReason(attempt: { taskId: string; runId: string; leaseId: string; grantId?: string }): Promise<string> {
   const error = await assertRunMayAct(attempt).then(() => null, (e: unknown) => e);
   if (error instanceof RunStopped || error instanceof RunHandedBack) return `${error.constructor.name}: ${error.reason}`;
   return error === null ? "may act" : `unexpected: ${String(error)}`;
