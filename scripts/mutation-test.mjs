@@ -20,7 +20,12 @@ export const MODULES = {
   "may-act": { mutate: ["lib/jobs/assert-run-may-act.ts"], tests: ["lib/jobs/__tests__/assert-run-may-act.test.ts"], lock: false },
   // The table every transition function of lib/grants asks (they are proven against real rows in grant-lifecycle.test.ts).
   "grant-state-machine": { mutate: ["lib/grants/grant-lifecycle.ts"], tests: ["lib/grants/__tests__/grant-transition-table.test.ts"], lock: false },
-  "token-path": { mutate: ["lib/grants/get-delegated-token.ts", "lib/grants/lock-grant.ts"], tests: ["lib/grants/__tests__/get-delegated-token.test.ts"], lock: true },
+  // Keycloak's two token calls are fakes here (delegated-token-rules); get-delegated-token.test.ts proves the real ones.
+  "token-path": {
+    mutate: ["lib/grants/get-delegated-token.ts", "lib/grants/lock-grant.ts", "lib/grants/delegated-token-memory.ts"],
+    tests: ["lib/grants/__tests__/delegated-token-rules.test.ts"],
+    lock: false,
+  },
   // A local key pair stands in for the realm's JWKS, so every claim can be wrong on purpose; the same handlers are
   // proven against the real Keycloak in forged-logout-signature, backchannel-logout and session-follows-keycloak.
   "backchannel-logout": {
