@@ -38,13 +38,14 @@ let userSub: string;
 let grantId: string;
 let offline: string;
 
-/** A grant of a fresh person whose sealed offline token is `offline`; optionally a cached access token. */
-async function freshGrant(cached?: { token: string; expiresInMs: number; lastUsedAt?: Date | null }) {
+/** A grant of a fresh person whose sealed offline token is `offline`; optionally a cached access token (returned). */
+async function freshGrant(cached?: { token: (sub: string) => string; expiresInMs: number; lastUsedAt?: Date | null }): Promise<string> {
   userSub = (await createLocalPerson("dtr")).userSub;
+  const token = cached?.token(userSub) ?? "";
   grantId = await createLocalGrant(userSub, ["openid", "offline_access", "notes.read", "files.read"]);
   offline = `offline-${randomUUID()}`;
   const refresh = sealSecret(offline, vaultAad.grantRefresh(grantId));
-  const access = cached ? sealSecret(cached.token, vaultAad.grantAccess(grantId)) : null;
+  const access = cached ? sealSecret(token, vaultAad.grantAccess(grantId)) : null;
   await db().grant.update({
     where: { id: grantId },
     data: {
@@ -56,14 +57,15 @@ async function freshGrant(cached?: { token: string; expiresInMs: number; lastUse
       idleExpiresAt: new Date("2030-01-01T00:00:00Z"),
     },
   });
+  return token;
 }
 
-const accessFor = (aud: string | string[], sub = userSub) => fakeJwt({ sub, aud, jti: randomUUID() });
+const accessFor = (aud: string | string[], sub: string) => fakeJwt({ sub, aud, jti: randomUUID() });
 /** What refreshOfflineToken returns: a rotated offline token and a fresh access token. */
 function refreshed(over: Record<string, unknown> = {}) {
-  return { accessToken: accessFor([AUDIENCE, WORKER]), accessExpiresAt: new Date(Date.now() + 300_000), refreshToken: `rotated-${randomUUID()}`, refreshExpiresAt: new Date(Date.now() + 3_600_000), scopes: ["openid", "offline_access", "profile", "email", "notes.read"], subject: userSub, ...over };
+  return { accessToken: accessFor([AUDIENCE, WORKER], userSub), accessExpiresAt: new Date(Date.now() + 300_000), refreshToken: `rotated-${randomUUID()}`, refreshExpiresAt: new Date(Date.now() + 3_600_000), scopes: ["openid", "offline_access", "profile", "email", "notes.read"], subject: userSub, ...over };
 }
-const exchanged = (aud: string | string[] = AUDIENCE) => ({ accessToken: accessFor(aud), accessExpiresAt: new Date(Date.now() + 120_000), issuedTokenType: null, scopes: ["notes.read"] });
+const exchanged = (aud: string | string[] = AUDIENCE) => ({ accessToken: accessFor(aud, userSub), accessExpiresAt: new Date(Date.now() + 120_000), issuedTokenType: null, scopes: ["notes.read"] });
 const providerError = (error: string, description?: string) => new OAuthProviderError("token.refresh", error, description, 400);
 
 beforeEach(() => {
@@ -81,7 +83,7 @@ describe("getDelegatedToken: refusals before any call to Keycloak", () => {
 
   it("refuses a grant that is not active, even with a valid cached token", async () => {
     for (const status of ["revoking", "revoked", "revoked_at_provider"] as const) {
-      await freshGrant({ token: accessFor(AUDIENCE), expiresInMs: 300_000 });
+      await freshGrant({ token: (s) => accessFor(AUDIENCE, s), expiresInMs: 300_000 });
       await db().grant.update({ where: { id: grantId }, data: { status } });
       expect(await failure(call(grantId)), status).toBe(`AppError ConsentRevoked: Grant ${grantId} is ${status}, not active`);
     }
@@ -91,8 +93,7 @@ describe("getDelegatedToken: refusals before any call to Keycloak", () => {
 
 describe("getDelegatedToken: the cached access token", () => {
   it("is reused while it has more than 30 s left, with its subject, and lastUsedAt is written", async () => {
-    const token = accessFor([AUDIENCE, WORKER]);
-    await freshGrant({ token, expiresInMs: 45_000 });
+    const token = await freshGrant({ token: (s) => accessFor([AUDIENCE, WORKER], s), expiresInMs: 45_000 });
     const before = Date.now();
     const got = await call(grantId);
     expect(got).toMatchObject({ token, subject: userSub, source: "cache" });
@@ -103,7 +104,7 @@ describe("getDelegatedToken: the cached access token", () => {
 
   it("writes lastUsedAt at most once a minute", async () => {
     const recent = new Date(Date.now() - 30_000);
-    await freshGrant({ token: accessFor(AUDIENCE), expiresInMs: 300_000, lastUsedAt: recent });
+    await freshGrant({ token: (s) => accessFor(AUDIENCE, s), expiresInMs: 300_000, lastUsedAt: recent });
     await call(grantId);
     expect((await row(grantId)).lastUsedAt!.getTime()).toBe(recent.getTime());
     const old = new Date(Date.now() - 61_000);
@@ -113,12 +114,12 @@ describe("getDelegatedToken: the cached access token", () => {
   });
 
   it("falls back to the grant's user when the token names no subject", async () => {
-    await freshGrant({ token: fakeJwt({ aud: AUDIENCE }), expiresInMs: 300_000 });
+    await freshGrant({ token: () => fakeJwt({ aud: AUDIENCE }), expiresInMs: 300_000 });
     expect((await call(grantId)).subject).toBe(userSub);
   });
 
   it("is not reused with 30 s or less left, unless the caller asks for less", async () => {
-    await freshGrant({ token: accessFor(AUDIENCE), expiresInMs: 29_000 });
+    await freshGrant({ token: (s) => accessFor(AUDIENCE, s), expiresInMs: 29_000 });
     expect((await call(grantId, { minValiditySeconds: 20 })).source).toBe("cache");
     fakes.refresh.mockResolvedValueOnce(refreshed());
     expect((await call(grantId)).source).toBe("refresh");
@@ -171,7 +172,7 @@ describe("getDelegatedToken: refresh", () => {
   });
 
   it("a refusal of the grant (invalid_grant) makes it revoked_at_provider, wipes its tokens and stops its tasks", async () => {
-    await freshGrant({ token: accessFor(AUDIENCE), expiresInMs: 1_000 });
+    await freshGrant({ token: (s) => accessFor(AUDIENCE, s), expiresInMs: 1_000 });
     const task = await createLocalTask(userSub, grantId, "notes-index");
     fakes.refresh.mockRejectedValueOnce(providerError("invalid_grant", "Offline user session not found"));
     expect(await failure(call(grantId))).toBe(`GrantRevokedError ConsentRevoked: Grant ${grantId} was revoked at the provider: Offline user session not found`);
@@ -249,8 +250,7 @@ describe("getDelegatedToken: refresh then exchange (RFC 8693)", () => {
   });
 
   it("with exchange, reuses a cached token only when its audience is exactly the one asked for", async () => {
-    const audienceOnly = accessFor(AUDIENCE);
-    await freshGrant({ token: audienceOnly, expiresInMs: 300_000 });
+    const audienceOnly = await freshGrant({ token: (s) => accessFor(AUDIENCE, s), expiresInMs: 300_000 });
     expect(await call(grantId, { exchange: true })).toMatchObject({ token: audienceOnly, source: "cache" });
     expect(fakes.exchange).not.toHaveBeenCalled();
   });
@@ -258,8 +258,7 @@ describe("getDelegatedToken: refresh then exchange (RFC 8693)", () => {
 
 describe("getDelegatedToken: first use after consent (exchange of the consent-time token)", () => {
   it("exchanges the still-valid consent-time token instead of spending a refresh, and caches the result", async () => {
-    const consentTime = accessFor([AUDIENCE, WORKER]);
-    await freshGrant({ token: consentTime, expiresInMs: 300_000 });
+    const consentTime = await freshGrant({ token: (s) => accessFor([AUDIENCE, WORKER], s), expiresInMs: 300_000 });
     const ex = exchanged();
     fakes.exchange.mockResolvedValueOnce(ex);
     const got = await call(grantId, { exchange: true });
@@ -275,23 +274,21 @@ describe("getDelegatedToken: first use after consent (exchange of the consent-ti
   });
 
   it("with an explicit scope, asks for exactly that scope", async () => {
-    await freshGrant({ token: accessFor([AUDIENCE, WORKER]), expiresInMs: 300_000 });
+    await freshGrant({ token: (s) => accessFor([AUDIENCE, WORKER], s), expiresInMs: 300_000 });
     fakes.exchange.mockResolvedValueOnce(exchanged());
     await call(grantId, { exchange: { scope: ["files.read"] } });
     expect(fakes.exchange.mock.calls[0]![0]).toMatchObject({ audience: AUDIENCE, scope: ["files.read"] });
   });
 
   it("refuses an exchanged token whose audience is not only the one asked for, and stores nothing", async () => {
-    const consentTime = accessFor([AUDIENCE, WORKER]);
-    await freshGrant({ token: consentTime, expiresInMs: 300_000 });
+    const consentTime = await freshGrant({ token: (s) => accessFor([AUDIENCE, WORKER], s), expiresInMs: 300_000 });
     fakes.exchange.mockResolvedValueOnce(exchanged([AUDIENCE, "account"]));
     expect(await failure(call(grantId, { exchange: true }))).toBe(`AppError ProviderError: Keycloak issued an exchanged token whose audience is not only "${AUDIENCE}"`);
     expect(await opened(grantId)).toEqual({ refresh: offline, access: consentTime });
   });
 
   it("a failed exchange fails and changes nothing", async () => {
-    const consentTime = accessFor([AUDIENCE, WORKER]);
-    await freshGrant({ token: consentTime, expiresInMs: 300_000 });
+    const consentTime = await freshGrant({ token: (s) => accessFor([AUDIENCE, WORKER], s), expiresInMs: 300_000 });
     fakes.exchange.mockRejectedValueOnce(new IdpUnavailableError("token.exchange", "timeout"));
     expect(await failure(call(grantId, { exchange: true }))).toBe("IdpUnavailableError IdpUnavailable: Keycloak unavailable during token.exchange: timeout");
     expect(await opened(grantId)).toEqual({ refresh: offline, access: consentTime });
@@ -299,7 +296,7 @@ describe("getDelegatedToken: first use after consent (exchange of the consent-ti
   });
 
   it("a consent-time token about to expire is refreshed, then exchanged", async () => {
-    await freshGrant({ token: accessFor([AUDIENCE, WORKER]), expiresInMs: 10_000 });
+    await freshGrant({ token: (s) => accessFor([AUDIENCE, WORKER], s), expiresInMs: 10_000 });
     const answer = refreshed();
     fakes.refresh.mockResolvedValueOnce(answer);
     fakes.exchange.mockResolvedValueOnce(exchanged());
@@ -310,7 +307,7 @@ describe("getDelegatedToken: first use after consent (exchange of the consent-ti
 
 describe("getDelegatedToken: the in-memory cache of a worker with a live revocation listener", () => {
   it("keeps the token in memory only while the listener is live, and forgets a grant as soon as its revocation is heard", async () => {
-    await freshGrant({ token: accessFor(AUDIENCE), expiresInMs: 300_000 });
+    await freshGrant({ token: (s) => accessFor(AUDIENCE, s), expiresInMs: 300_000 });
     setRevocationListenerLive(true);
     const first = await call(grantId);
     // Revoked behind the memory's back (no notice): memory still answers — the per-request check stops runs.
@@ -321,7 +318,7 @@ describe("getDelegatedToken: the in-memory cache of a worker with a live revocat
   });
 
   it("asks the database again once the listener is lost", async () => {
-    await freshGrant({ token: accessFor(AUDIENCE), expiresInMs: 300_000 });
+    await freshGrant({ token: (s) => accessFor(AUDIENCE, s), expiresInMs: 300_000 });
     setRevocationListenerLive(true);
     await call(grantId);
     await db().grant.update({ where: { id: grantId }, data: { status: "revoking" } });
@@ -330,7 +327,7 @@ describe("getDelegatedToken: the in-memory cache of a worker with a live revocat
   });
 
   it("remembers tokens per audience: a plain token does not answer a call that asks for an exchange", async () => {
-    await freshGrant({ token: accessFor([AUDIENCE, WORKER]), expiresInMs: 300_000 });
+    await freshGrant({ token: (s) => accessFor([AUDIENCE, WORKER], s), expiresInMs: 300_000 });
     setRevocationListenerLive(true);
     expect((await call(grantId)).source).toBe("cache");
     fakes.exchange.mockResolvedValueOnce(exchanged());
@@ -338,7 +335,7 @@ describe("getDelegatedToken: the in-memory cache of a worker with a live revocat
   });
 
   it("does not keep a token that is about to expire", async () => {
-    await freshGrant({ token: accessFor(AUDIENCE), expiresInMs: 300_000 });
+    await freshGrant({ token: (s) => accessFor(AUDIENCE, s), expiresInMs: 300_000 });
     setRevocationListenerLive(true);
     await call(grantId);
     fakes.refresh.mockResolvedValueOnce(refreshed());
@@ -346,7 +343,7 @@ describe("getDelegatedToken: the in-memory cache of a worker with a live revocat
   });
 
   it("writes lastUsedAt from memory at most once a minute", async () => {
-    await freshGrant({ token: accessFor(AUDIENCE), expiresInMs: 300_000 });
+    await freshGrant({ token: (s) => accessFor(AUDIENCE, s), expiresInMs: 300_000 });
     setRevocationListenerLive(true);
     await call(grantId);
     const written = (await row(grantId)).lastUsedAt!;
