@@ -14,7 +14,7 @@ export const MODULES = {
   "audit-hash": { mutate: ["lib/audit/canonical-event.ts"], tests: ["lib/audit/__tests__/canonical-event.test.ts"], lock: false },
   "audit-chain": {
     mutate: ["lib/audit/chain-walker.ts", "lib/audit/verify-chain.ts"],
-    tests: ["lib/audit/__tests__/hash-covers-every-field.test.ts", "lib/audit/__tests__/audit-chain.test.ts", "lib/audit/__tests__/checkpoint-verify.test.ts"],
+    tests: ["lib/audit/__tests__/chain-walker.test.ts", "lib/audit/__tests__/hash-covers-every-field.test.ts", "lib/audit/__tests__/audit-chain.test.ts", "lib/audit/__tests__/checkpoint-verify.test.ts"],
     lock: false,
   },
   "may-act": { mutate: ["lib/jobs/assert-run-may-act.ts"], tests: ["lib/jobs/__tests__/assert-run-may-act.test.ts"], lock: false },
