@@ -1,5 +1,5 @@
 import "server-only";
-import { z } from "zod";
+import type { z } from "zod";
 import { randomUUID } from "node:crypto";
 import { requireCtx } from "../auth/current-user";
 import { AppError, userMessage } from "../errors";

@@ -51,7 +51,7 @@ export async function currentUser(): Promise<TCurrentUser | null> {
     sub: token.sub,
     name: (token.name as string | null) ?? null,
     email: (token.email as string | null) ?? null,
-    username: String(token.username ?? token.sub),
+    username: typeof token.username === "string" ? token.username : token.sub,
     isAdmin: roles.includes(env().KEYCLOAK_ADMIN_ROLE),
     loginSessionId: token.lsid,
   };
