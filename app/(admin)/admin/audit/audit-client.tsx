@@ -53,7 +53,7 @@ export function AuditClient({ initialFilters, adminSub }: { initialFilters: TAud
   });
   const [signMessage, setSignMessage] = useState<string | null>(null);
   const sign = useMutation({
-    mutationFn: () => signAuditCheckpointAction(),
+    mutationFn: () => signAuditCheckpointAction({}),
     onSuccess: (r) => {
       if (!r.ok) setSignMessage(r.error);
       else if (r.data.status === "refused") setSignMessage(`Refused to sign: ${r.data.reason}`);
