@@ -352,6 +352,28 @@ describe("getDelegatedToken: the in-memory cache of a worker with a live revocat
   });
 });
 
+describe("getDelegatedToken: lastUsedAt from the in-memory cache", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("is written again once a minute has passed, and only while the row is still active", async () => {
+    const recent = new Date(Date.now() - 10_000);
+    await freshGrant({ token: (s) => accessFor(AUDIENCE, s), expiresInMs: 300_000, lastUsedAt: recent });
+    setRevocationListenerLive(true);
+    await call(grantId);
+    expect((await row(grantId)).lastUsedAt).toEqual(recent);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 51_000);
+    await call(grantId);
+    // 61 s after the last write: written now.
+    expect((await row(grantId)).lastUsedAt!.getTime()).toBeGreaterThanOrEqual(recent.getTime() + 61_000);
+    const written = (await row(grantId)).lastUsedAt!;
+    vi.setSystemTime(Date.now() + 61_000);
+    await db().grant.update({ where: { id: grantId }, data: { status: "revoking" } });
+    expect((await call(grantId)).source).toBe("cache");
+    expect((await row(grantId)).lastUsedAt).toEqual(written);
+  });
+});
+
 describe("lockGrant", () => {
   it("finds the grant by id, and by id and owner only for its owner", async () => {
     await freshGrant();
