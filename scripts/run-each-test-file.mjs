@@ -3,7 +3,8 @@
  * `npm run test:each [filter…]`: runs every Vitest file ALONE — a fresh Vitest process per file, nothing
  * else before it — and reports which fail, so no file can lean on state another file left behind.
  * Each file's run holds the shared lock (/tmp/ncdd-shared.lock) only while it runs, so other sessions get
- * Keycloak between files (EACH_FILE_LOCK=0 to run without it, e.g. in CI where nothing else shares it).
+ * Keycloak between files. EACH_FILE_LOCK=auto takes it only for files that look like they reach Keycloak or a
+ * shared port (SHARED_RESOURCE below); EACH_FILE_LOCK=0 never takes it (CI, where nothing else shares them).
  * Uses its own database (ncdd_each_test, reset once at the start). Logs: .test-reports/each-file/<file>.log,
  * summary: .test-reports/each-file/summary.json. Exit code 1 when any file fails.
  */
@@ -13,7 +14,12 @@ import path from "node:path";
 
 const ROOTS = ["lib", "test", "scripts"];
 const filters = process.argv.slice(2);
-const lock = process.env.EACH_FILE_LOCK !== "0";
+const lockMode = process.env.EACH_FILE_LOCK ?? "1";
+// Words a test file that reaches Keycloak, the shared worker/stand-in/app ports or the worker uses (a file that
+// matches needs the lock; one that does not is database-only or pure). Conservative: a false match only waits.
+const SHARED_RESOURCE = /keycloak|8180|9464|8281|:3000|getOidcConfig|person-fixture|grant-fixture|consent-over-http|admin-api|worker|logout-receiver|oidc|revokeGrant|completeGrant|checkGrants|probe/i;
+const needsLock = (file) => lockMode === "1" || (lockMode === "auto" && SHARED_RESOURCE.test(readFileSync(file, "utf8")));
+const lock = lockMode !== "0";
 const perFileMinutes = Number(process.env.EACH_FILE_TIMEOUT_MINUTES ?? 15);
 const pgBase = process.env.TEST_PG_BASE ?? "postgresql://postgres@127.0.0.1:5432";
 const appUrl = new URL(`${pgBase}/${process.env.EACH_FILE_DATABASE ?? "ncdd_each_test"}`);
@@ -45,7 +51,7 @@ const files = testFiles().filter((f) => filters.length === 0 || filters.some((x)
 const outDir = ".test-reports/each-file";
 mkdirSync(outDir, { recursive: true });
 
-console.log(`==> ${files.length} test files, each alone, on ${appUrl.pathname.slice(1)}${lock ? " (each holding the shared lock while it runs)" : ""}`);
+console.log(`==> ${files.length} test files, each alone, on ${appUrl.pathname.slice(1)}${lock ? ` (${lockMode === "auto" ? "those that reach shared resources" : "each"} holding the shared lock while it runs)` : ""}`);
 const reset = spawnSync("npx", ["tsx", "scripts/reset-database.ts", env.DATABASE_URL], { stdio: "inherit", env });
 if (reset.status !== 0) process.exit(1);
 
@@ -56,7 +62,8 @@ for (const [i, file] of files.entries()) {
   const logFile = path.join(outDir, `${slug}.log`);
   rmSync(json, { force: true });
   const vitest = ["npx", "vitest", "run", file, "--reporter=default", "--reporter=json", `--outputFile.json=${json}`];
-  const cmd = [...(lock ? ["flock", "/tmp/ncdd-shared.lock"] : []), "timeout", `${perFileMinutes}m`, ...vitest];
+  const locked = needsLock(file);
+  const cmd = [...(locked ? ["flock", "/tmp/ncdd-shared.lock"] : []), "timeout", `${perFileMinutes}m`, ...vitest];
   const started = Date.now();
   const run = spawnSync(cmd[0], cmd.slice(1), { env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   const seconds = Math.round((Date.now() - started) / 100) / 10;
@@ -73,7 +80,7 @@ for (const [i, file] of files.entries()) {
   }
   const ok = run.status === 0 && counts.failed === 0;
   const timedOut = run.status === 124;
-  results.push({ file, ok, exit: run.status, seconds, ...counts, log: logFile, timedOut });
+  results.push({ file, ok, exit: run.status, seconds, locked, ...counts, log: logFile, timedOut });
   const skipped = counts.skipped ? `, ${counts.skipped} skipped` : "";
   console.log(`${ok ? "PASS" : "FAIL"} [${i + 1}/${files.length}] ${file} — ${counts.passed} passed, ${counts.failed} failed${skipped} (${seconds} s)${timedOut ? " TIMED OUT" : ""}${ok ? "" : ` → ${logFile}`}`);
 }
