@@ -17,7 +17,7 @@ const filters = process.argv.slice(2);
 const lockMode = process.env.EACH_FILE_LOCK ?? "1";
 // Words a test file that reaches Keycloak, the shared worker/stand-in/app ports or the worker uses (a file that
 // matches needs the lock; one that does not is database-only or pure). Conservative: a false match only waits.
-const SHARED_RESOURCE = /keycloak|8180|9464|8281|:3000|getOidcConfig|person-fixture|grant-fixture|consent-over-http|admin-api|worker|logout-receiver|oidc|revokeGrant|completeGrant|checkGrants|probe/i;
+const SHARED_RESOURCE = /keycloak|8180|9464|8281|:3000|getOidcConfig|person-fixture|grant-fixture|consent-over-http|admin-api|startWorker|worker-main|pg-boss|PgBoss|logout-receiver|oidc|revokeGrant|completeGrant|checkGrants|probe/i;
 const needsLock = (file) => lockMode === "1" || (lockMode === "auto" && SHARED_RESOURCE.test(readFileSync(file, "utf8")));
 const lock = lockMode !== "0";
 const perFileMinutes = Number(process.env.EACH_FILE_TIMEOUT_MINUTES ?? 15);
