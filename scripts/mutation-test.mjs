@@ -23,7 +23,7 @@ export const MODULES = {
   // Keycloak's two token calls are fakes here (delegated-token-rules); get-delegated-token.test.ts proves the real ones.
   "token-path": {
     mutate: ["lib/grants/get-delegated-token.ts", "lib/grants/lock-grant.ts", "lib/grants/delegated-token-memory.ts"],
-    tests: ["lib/grants/__tests__/delegated-token-rules.test.ts", "lib/grants/__tests__/delegated-token-memory.test.ts"],
+    tests: ["lib/grants/__tests__/delegated-token-rules.test.ts", "lib/grants/__tests__/delegated-token-memory.test.ts", "lib/grants/__tests__/delegated-token-edges.test.ts"],
     lock: false,
   },
   // A local key pair stands in for the realm's JWKS, so every claim can be wrong on purpose; the same handlers are
