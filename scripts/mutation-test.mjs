@@ -59,7 +59,9 @@ let status = 0;
 for (const name of chosen) {
   const mod = MODULES[name];
   mkdirSync(`reports/mutation/${name}`, { recursive: true });
-  const stryker = ["npx", "stryker", "run", "stryker.config.mjs"];
+  // STRYKER_FORCE=1 ignores the incremental file: it re-used "survived" for module-level (static) mutants
+  // that new tests kill.
+  const stryker = ["npx", "stryker", "run", "stryker.config.mjs", ...(process.env.STRYKER_FORCE === "1" ? ["--force"] : [])];
   const cmd = [...(mod.lock ? ["flock", "/tmp/ncdd-shared.lock"] : []), "timeout", `${minutes}m`, ...stryker];
   console.log(`==> mutation testing ${name}${mod.lock ? " (holding the shared lock)" : ""}: ${mod.mutate.join(", ")}`);
   const run = spawnSync(cmd[0], cmd.slice(1), {
