@@ -34,7 +34,7 @@ export const MODULES = {
     lock: false,
   },
   // Keycloak's side of the callback is faked (consent-completion-rules); consent-and-revoke.test.ts proves the real one.
-  "consent-completion": { mutate: ["lib/services/grants/complete-grant.ts"], tests: ["lib/services/grants/__tests__/consent-completion-rules.test.ts"], lock: false },
+  "consent-completion": { mutate: ["lib/services/grants/complete-grant.ts"], tests: ["lib/services/grants/__tests__/consent-completion-rules.test.ts", "lib/services/grants/__tests__/consent-completion-warnings.test.ts"], lock: false },
 };
 
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(MODULES);
