@@ -12,9 +12,11 @@ export const MODULES = {
   logger: { mutate: ["lib/logger.ts"], tests: ["lib/__tests__/logger-output.test.ts"], lock: false },
   vault: { mutate: ["lib/vault/token-vault.ts", "lib/vault/aad.ts"], tests: ["lib/vault/__tests__/token-vault-unit.test.ts"], lock: false },
   "audit-hash": { mutate: ["lib/audit/canonical-event.ts"], tests: ["lib/audit/__tests__/canonical-event.test.ts"], lock: false },
-  "audit-chain": {
-    mutate: ["lib/audit/chain-walker.ts", "lib/audit/verify-chain.ts"],
-    tests: ["lib/audit/__tests__/chain-walker.test.ts", "lib/audit/__tests__/hash-covers-every-field.test.ts", "lib/audit/__tests__/audit-chain.test.ts", "lib/audit/__tests__/checkpoint-verify.test.ts"],
+  // The walker on rows built in memory; verify-chain (below) against rows stored and tampered with in PostgreSQL.
+  "audit-chain": { mutate: ["lib/audit/chain-walker.ts"], tests: ["lib/audit/__tests__/chain-walker.test.ts"], lock: false },
+  "audit-verify": {
+    mutate: ["lib/audit/verify-chain.ts"],
+    tests: ["lib/audit/__tests__/hash-covers-every-field.test.ts", "lib/audit/__tests__/audit-chain.test.ts", "lib/audit/__tests__/checkpoint-verify.test.ts"],
     lock: false,
   },
   "may-act": { mutate: ["lib/jobs/assert-run-may-act.ts"], tests: ["lib/jobs/__tests__/assert-run-may-act.test.ts"], lock: false },
