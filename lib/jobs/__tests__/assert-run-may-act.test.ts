@@ -63,7 +63,9 @@ describe("the worker's per-request check", () => {
     const { taskId, grantId } = await freshTask("notes-index");
     const attempt = await runningAttempt(taskId);
     // Only the grant moves (as a provider-side revocation found by a check does); the task row stays active.
-    await db().grant.update({ where: { id: grantId }, data: { status: "revoked_at_provider" } });
+    // Its tokens go as the state machine would take them: a final grant keeps no sealed secret (another file
+    // checks that of every row in the database).
+    await db().grant.update({ where: { id: grantId }, data: { status: "revoked_at_provider", refreshTokenEnc: "", accessTokenEnc: null } });
     expect((await db().task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe("active");
     expect(await stopReason(attempt)).toBe("RunStopped: stopped: access revoked");
   });
