@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   await prepareDatabase();
   const client = new pg.Client({ connectionString: benchDatabaseUrl });
   await client.connect();
-  await seed(client);
+  await seed();
   await client.end();
 
   const { auditConfig } = await import("../lib/audit/audit-config");

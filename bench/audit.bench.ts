@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   await prepareDatabase();
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await seed(client);
+  await seed();
   const { rows: sizeRows } = await client.query(
     `SELECT count(*)::int AS n, pg_size_pretty(pg_total_relation_size('"AuditEvent"')) AS size, max("at") AS newest FROM "AuditEvent"`,
   );

@@ -78,7 +78,9 @@ test("the admin sees a user's grant, task run and revocation, narrows them with 
   await filters.getByRole("button", { name: "Apply filters" }).click();
   await expect(table.locator("tbody tr")).toHaveCount(grantRows);
   const [json] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON" }).click()]);
-  const exported = (JSON.parse(readFileSync((await json.path())!, "utf8")) as { events: { action: string; subject: string }[] }).events;
+  expect(json.suggestedFilename()).toMatch(/^audit-.*\.ndjson$/);
+  // NDJSON: a head line (type, snapshot, checkpoint), then one event per line.
+  const exported = readFileSync((await json.path())!, "utf8").trim().split("\n").slice(1).map((l) => JSON.parse(l) as { action: string; subject: string });
   expect(exported).toHaveLength(grantRows);
   expect(new Set(exported.map((r) => r.subject))).toEqual(new Set([aliceSub]));
 

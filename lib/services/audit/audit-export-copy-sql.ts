@@ -1,0 +1,47 @@
+/**
+ * The SELECT lists of the export's `COPY (query) TO STDOUT`, so PostgreSQL writes each exported line itself
+ * and Node only forwards bytes. Both keep the columns of AUDIT_EXPORT_COLUMNS in that order, with `seq` as
+ * text and `at` as ISO-8601 UTC with milliseconds (exactly what the hash covers and the JSON rows carry).
+ */
+const ISO_AT = `to_char("at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+// A spreadsheet would run a cell starting with = + - @ tab or CR as a formula (OWASP "CSV injection"): a
+// leading apostrophe keeps it text, as escapeCsvCell does for the trailer.
+const safeCell = (expr: string) => `CASE WHEN left(${expr}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${expr} ELSE ${expr} END`;
+
+/** CSV columns (PostgreSQL's CSV quoting; JSON columns as their JSON text). */
+export const CSV_EXPORT_SELECT = [
+  `seq::text`, // (the ORDER BY names "AuditEvent".seq: this output column is also called seq)
+  ISO_AT,
+  safeCell(`actor`),
+  safeCell(`"actorType"`),
+  safeCell(`subject`),
+  safeCell(`"actChain"::text`),
+  safeCell(`action`),
+  safeCell(`resource`),
+  safeCell(`outcome`),
+  safeCell(`"errorCode"`),
+  safeCell(`"taskId"`),
+  safeCell(`"correlationId"`),
+  safeCell(`mechanism`),
+  safeCell(`details::text`),
+  `"prevHash"`,
+  `hash`,
+].join(", ");
+
+/** One JSON object per row, with the keys and value forms of TAuditEventRow. */
+export const NDJSON_EXPORT_SELECT = `json_build_object(
+  'seq', seq::text, 'at', ${ISO_AT}, 'actor', actor, 'actorType', "actorType", 'subject', subject,
+  'actChain', "actChain", 'action', action, 'resource', resource, 'outcome', outcome, 'errorCode', "errorCode",
+  'taskId', "taskId", 'correlationId', "correlationId", 'mechanism', mechanism, 'details', details,
+  'prevHash', "prevHash", 'hash', hash)`;
+
+/**
+ * COPY options per format. For NDJSON, CSV mode with a quote and delimiter byte that JSON text never holds
+ * raw (JSON escapes every control character) writes each object verbatim: text mode would double its
+ * backslashes.
+ */
+export const COPY_OPTIONS = {
+  csv: `(FORMAT csv)`,
+  ndjson: `(FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`,
+} as const;
