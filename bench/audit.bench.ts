@@ -167,7 +167,7 @@ async function main(): Promise<void> {
 
   if (process.argv.includes("--verify")) {
     const t = performance.now();
-    const result = await verifyAuditChain({ batchSize: 5_000 });
+    const result = await verifyAuditChain({ mode: "full" });
     console.log(`\nverifyAuditChain: ${JSON.stringify(result)} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
   await db().$disconnect();
