@@ -21,6 +21,9 @@ export type TWalkStart = { prevHash: string; prevAt: string | null; count: bigin
 
 const short = (h: string) => h.slice(0, 12);
 
+// A finding at one row (built only when there is one: push runs a million times per walk).
+const findingAt = (row: TChainLink, reason: string, kind: TChainFindingKind): TChainFinding => ({ kind, firstBrokenSeq: row.seq.toString(), reason });
+
 /**
  * Checks rows fed in seq order against their own links and hashes AND against signed checkpoints
  * (sorted by headSeq). A stored hash that does not match its row, or a prevHash that does not name the
@@ -69,12 +72,11 @@ export function createChainWalker(checkpoints: TWalkCheckpoint[], start: TWalkSt
       checked += 1;
       count += 1n;
       firstAfterVouched ??= row.seq;
-      const at = (reason: string, kind: TChainFindingKind): TChainFinding => ({ kind, firstBrokenSeq: row.seq.toString(), reason });
       if (row.prevHash !== prevHash) {
-        return at(`prevHash does not match the hash of the row before it (a row was removed, inserted or altered before seq ${row.seq})`, "link");
+        return findingAt(row, `prevHash does not match the hash of the row before it (a row was removed, inserted or altered before seq ${row.seq})`, "link");
       }
-      if (altered) return at("stored hash does not match the row's content (the row was altered)", "altered");
-      if (prevAt && row.at < prevAt) return at("time goes backwards along the chain", "time");
+      if (altered) return findingAt(row, "stored hash does not match the row's content (the row was altered)", "altered");
+      if (prevAt && row.at < prevAt) return findingAt(row, "time goes backwards along the chain", "time");
       if (next < pending.length && pending[next]!.headSeq < row.seq) {
         const cp = pending[next]!;
         const before = count - 1n;

@@ -13,6 +13,9 @@ export function inlineSqlLiterals(sql: Prisma.Sql): string {
     if (typeof value === "string") return escapeLiteral(value);
     if (typeof value === "bigint") return `${value.toString()}::bigint`;
     if (typeof value === "number" && Number.isSafeInteger(value)) return `${value}`;
+    if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string")) {
+      return `ARRAY[${value.map((v: string) => escapeLiteral(v)).join(", ")}]::text[]`;
+    }
     if (value instanceof Date && !Number.isNaN(value.getTime())) return `${escapeLiteral(value.toISOString())}::timestamptz`;
     throw new Error(`inlineSqlLiterals: unsupported value for $${n} (${typeof value})`);
   });
