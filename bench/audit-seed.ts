@@ -99,9 +99,23 @@ export async function seed(): Promise<void> {
   await client.connect();
   try {
     await load(client);
+    await addPeople(client);
   } finally {
     await client.end();
   }
+}
+
+/** The username people type for user(n) (the trail holds the sub, user(n), never this name). */
+export const username = (n: number) => `person-${String(n).padStart(4, "0")}`;
+
+// Everyone in the trail has signed in once: the User table knows their username and display name.
+async function addPeople(client: pg.Client): Promise<void> {
+  await client.query(
+    `INSERT INTO "User" ("sub", "username", "name")
+     SELECT 'user-' || lpad(n::text, 4, '0'), 'person-' || lpad(n::text, 4, '0'), 'Person ' || n FROM generate_series(0, $1::int - 1) n
+     ON CONFLICT ("sub") DO NOTHING`,
+    [USERS],
+  );
 }
 
 async function load(client: pg.Client): Promise<void> {
