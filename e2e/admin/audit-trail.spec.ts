@@ -62,7 +62,7 @@ test("the admin sees a user's grant, task run and revocation, narrows them with 
   // Export CSV downloads the filtered set: the header plus that one row.
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
   expect(download.suggestedFilename()).toMatch(/^audit-.*\.csv$/);
-  const csv = readFileSync((await download.path())!, "utf8");
+  const csv = readFileSync((await download.path()), "utf8");
   const lines = csv.trim().split("\r\n");
   expect(lines[0]).toMatch(/^seq,at,actor,actorType,subject,/);
   // Header, the one row, and the trailer carrying the signed checkpoint (the export is a witness).
@@ -80,7 +80,7 @@ test("the admin sees a user's grant, task run and revocation, narrows them with 
   const [json] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON" }).click()]);
   expect(json.suggestedFilename()).toMatch(/^audit-.*\.ndjson$/);
   // NDJSON: a head line (type, snapshot, checkpoint), then one event per line.
-  const exported = readFileSync((await json.path())!, "utf8").trim().split("\n").slice(1).map((l) => JSON.parse(l) as { action: string; subject: string });
+  const exported = readFileSync((await json.path()), "utf8").trim().split("\n").slice(1).map((l) => JSON.parse(l) as { action: string; subject: string });
   expect(exported).toHaveLength(grantRows);
   expect(new Set(exported.map((r) => r.subject))).toEqual(new Set([aliceSub]));
 

@@ -37,7 +37,7 @@ test("an admin's saved export proves that the newest audit rows were deleted beh
 
   // The admin keeps an export: it carries the checkpoint signed right after the export was recorded.
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON" }).click()]);
-  const saved = (await download.path())!;
+  const saved = (await download.path());
   // NDJSON: a head line with the checkpoint, then one event per line, newest first.
   const [head, ...events] = readFileSync(saved, "utf8").trim().split("\n").map((l) => JSON.parse(l) as unknown);
   const exported = { ...(head as { checkpoint: { headSeq: string; count: string } }), events: events as { seq: string }[] };
