@@ -47,7 +47,7 @@ const isJsonColumn = (c: string) => c === "details" || c === "actChain";
 function expectCell(cell: string, column: string, value: unknown) {
   if (value === null) return expect(cell).toBe("");
   if (isJsonColumn(column)) return expect(JSON.parse(cell)).toEqual(value);
-  const text = String(value);
+  const text = typeof value === "string" ? value : JSON.stringify(value);
   expect(cell).toBe(/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
 }
 
