@@ -11,7 +11,7 @@ const safeCell = (expr: string) => `CASE WHEN left(${expr}, 1) IN ('=', '+', '-'
 
 /** CSV columns (PostgreSQL's CSV quoting; JSON columns as their JSON text). */
 export const CSV_EXPORT_SELECT = [
-  `seq::text`, // (the ORDER BY names "AuditEvent".seq: this output column is also called seq)
+  `seq::text`,
   ISO_AT,
   safeCell(`actor`),
   safeCell(`"actorType"`),
@@ -29,12 +29,13 @@ export const CSV_EXPORT_SELECT = [
   `hash`,
 ].join(", ");
 
-/** One JSON object per row, with the keys and value forms of TAuditEventRow. */
-export const NDJSON_EXPORT_SELECT = `json_build_object(
-  'seq', seq::text, 'at', ${ISO_AT}, 'actor', actor, 'actorType', "actorType", 'subject', subject,
-  'actChain', "actChain", 'action', action, 'resource', resource, 'outcome', outcome, 'errorCode', "errorCode",
-  'taskId', "taskId", 'correlationId', "correlationId", 'mechanism', mechanism, 'details', details,
-  'prevHash', "prevHash", 'hash', hash)`;
+/**
+ * The columns of one NDJSON row, named as the keys of TAuditEventRow; the export wraps them as
+ * `to_json(r)` of a sorted subquery (faster and smaller than json_build_object). A subquery with ORDER BY
+ * is never flattened into the outer query, so its rows reach to_json in that order.
+ */
+export const NDJSON_EXPORT_COLUMNS = `seq::text AS seq, ${ISO_AT} AS "at", actor, "actorType", subject, "actChain", action, resource,
+  outcome, "errorCode", "taskId", "correlationId", mechanism, details, "prevHash", hash`;
 
 /**
  * COPY options per format. For NDJSON, CSV mode with a quote and delimiter byte that JSON text never holds

@@ -12,7 +12,7 @@ import { buildAuditWhere } from "./build-audit-where";
 import { resolvePersonFilter } from "./resolve-person-filter";
 import { latestCheckpointForReceipt } from "../../audit/latest-checkpoint-for-receipt";
 import type { TCheckpoint } from "../../audit/checkpoint";
-import { COPY_OPTIONS, CSV_EXPORT_SELECT, NDJSON_EXPORT_SELECT } from "./audit-export-copy-sql";
+import { COPY_OPTIONS, CSV_EXPORT_SELECT, NDJSON_EXPORT_COLUMNS } from "./audit-export-copy-sql";
 import { formatCsvCheckpointTrailer, formatCsvHeader, formatNdjsonExportHead } from "./format-audit-export";
 import { inlineSqlLiterals } from "./inline-sql-literals";
 import { parseAuditInput, refineTimeRange, ZAuditFilterFields } from "./parse-audit-filter";
@@ -42,13 +42,20 @@ type TWitness = { snapshotSeq: string; checkpoint: TCheckpoint | null };
 
 const FORMATS: Record<
   TFormat,
-  { contentType: string; extension: string; select: string; copyOptions: string; head: (w: TWitness) => string; tail: (w: TWitness) => string }
+  {
+    contentType: string;
+    extension: string;
+    /** The COPY statement for rows matching `where` (SQL text, literals inlined), newest first. */
+    copy: (where: string) => string;
+    head: (w: TWitness) => string;
+    tail: (w: TWitness) => string;
+  }
 > = {
   csv: {
     contentType: "text/csv; charset=utf-8",
     extension: "csv",
-    select: CSV_EXPORT_SELECT,
-    copyOptions: COPY_OPTIONS.csv,
+    // "AuditEvent".seq: the output column named seq is text, and ORDER BY would take it first.
+    copy: (where) => `COPY (SELECT ${CSV_EXPORT_SELECT} FROM "AuditEvent" WHERE ${where} ORDER BY "AuditEvent".seq DESC) TO STDOUT WITH ${COPY_OPTIONS.csv}`,
     head: () => formatCsvHeader(),
     tail: (w) => formatCsvCheckpointTrailer(w.checkpoint),
   },
@@ -56,8 +63,8 @@ const FORMATS: Record<
   json: {
     contentType: "application/x-ndjson; charset=utf-8",
     extension: "ndjson",
-    select: NDJSON_EXPORT_SELECT,
-    copyOptions: COPY_OPTIONS.ndjson,
+    copy: (where) =>
+      `COPY (SELECT to_json(r) FROM (SELECT ${NDJSON_EXPORT_COLUMNS} FROM "AuditEvent" WHERE ${where} ORDER BY "AuditEvent".seq DESC) r) TO STDOUT WITH ${COPY_OPTIONS.ndjson}`,
     head: (w) => formatNdjsonExportHead(w.snapshotSeq, w.checkpoint),
     tail: () => "",
   },
@@ -103,10 +110,7 @@ export async function exportAuditEvents(ctx: TCtx, input: TExportAuditEventsInpu
   // A checkpoint signed after the export's own record: the file witnesses everything up to that point.
   const witness: TWitness = { snapshotSeq: snapshotSeq.toString(), checkpoint: await latestCheckpointForReceipt() };
   const fmt = FORMATS[format];
-  const sql =
-    where === null
-      ? null
-      : `COPY (SELECT ${fmt.select} FROM "AuditEvent" WHERE (${inlineSqlLiterals(where)}) AND seq <= ${snapshotSeq.toString()}::bigint ORDER BY "AuditEvent".seq DESC) TO STDOUT WITH ${fmt.copyOptions}`;
+  const sql = where === null ? null : fmt.copy(`(${inlineSqlLiterals(where)}) AND seq <= ${snapshotSeq.toString()}::bigint`);
   const stream = copyExportStream(sql, fmt.head(witness), fmt.tail(witness), ctx.correlationId);
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   return { stream, contentType: fmt.contentType, filename: `audit-${stamp}.${fmt.extension}`, snapshotSeq: snapshotSeq.toString(), checkpoint: witness.checkpoint };
