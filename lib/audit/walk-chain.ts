@@ -1,13 +1,11 @@
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import type { TAuditDb } from "./audit-pool";
-import { CHAIN_COPY_SELECT, firstAlteredSeq } from "./chain-chunk.mjs";
+import { CHAIN_COPY_SELECT } from "./chain-chunk.mjs";
 import { createChainWalker, type TChainFinding, type TChainLink, type TWalkCheckpoint, type TWalkStart } from "./chain-walker";
+import { createChainHasher } from "./create-chain-hasher";
 
 export type TWalkOptions = {
   /** Worker threads that hash row content; 0 hashes on this thread. Default: several for a long walk from the first row. */
@@ -19,66 +17,6 @@ export type TWalkOptions = {
 const CHUNK_BYTES = 512 * 1024;
 // A walk expected to be shorter than this hashes on this thread: starting workers costs more than it saves.
 const THREADED_FROM_ROWS = 50_000;
-
-type THasher = { threads: number; check(text: string): Promise<string | null>; close(): void };
-
-// The worker's file is found next to this module when it runs from source (tsx, Vitest, the CLI). Inside a
-// bundle (Next) it is not there, and the walk hashes on its own thread instead. The name is not a literal
-// in `new URL(...)`, so bundlers do not try to package the worker as an asset.
-function workerFile(): URL | null {
-  try {
-    const name = "chain-hash-worker.mjs";
-    const url = new URL(name, import.meta.url);
-    return url.protocol === "file:" && existsSync(fileURLToPath(url)) ? url : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Hashes blocks on `threads` worker threads, round robin; a worker that fails hands its blocks back to this thread. */
-function createHasher(threads: number): THasher {
-  const file = threads > 0 ? workerFile() : null;
-  if (!file) return { threads: 0, check: async (text) => firstAlteredSeq(text), close: () => undefined };
-  const waiting = new Map<number, { text: string; resolve: (v: string | null) => void; reject: (e: Error) => void }>();
-  let broken = false;
-  const fallBack = () => {
-    broken = true;
-    for (const [id, w] of waiting) {
-      waiting.delete(id);
-      try {
-        w.resolve(firstAlteredSeq(w.text));
-      } catch (error) {
-        w.reject(error as Error);
-      }
-    }
-  };
-  const workers = Array.from({ length: threads }, () => {
-    const worker = new Worker(file);
-    worker.on("message", (m: { id: number; altered?: string | null; error?: string }) => {
-      const w = waiting.get(m.id);
-      waiting.delete(m.id);
-      if (m.error !== undefined) w?.reject(new Error(m.error));
-      else w?.resolve(m.altered ?? null);
-    });
-    worker.on("error", fallBack);
-    return worker;
-  });
-  let id = 0;
-  return {
-    threads,
-    check(text) {
-      if (broken) return Promise.resolve(firstAlteredSeq(text));
-      return new Promise((resolve, reject) => {
-        id += 1;
-        waiting.set(id, { text, resolve, reject });
-        workers[id % threads]!.postMessage({ id, text });
-      });
-    },
-    close: () => {
-      for (const w of workers) void w.terminate();
-    },
-  };
-}
 
 // The walker's fields of each line: seq, at, prevHash, hash are the first four columns.
 function parseLinks(text: string): { links: TChainLink[]; seqs: string[] } {
@@ -125,7 +63,7 @@ export async function walkChain(db: TAuditDb, checkpoints: TWalkCheckpoint[], st
       : 0;
     threads = estimate >= THREADED_FROM_ROWS ? Math.min(4, availableParallelism()) : 0;
   }
-  const hasher = createHasher(threads);
+  const hasher = createChainHasher(threads);
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
   const after = (start?.lastSeq ?? -1n).toString();
   const stream = conn.client.query(copyTo(`COPY (SELECT ${CHAIN_COPY_SELECT} FROM "AuditEvent" e WHERE e.seq > ${after}::bigint ORDER BY e.seq) TO STDOUT`)) as Readable;
