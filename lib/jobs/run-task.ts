@@ -10,6 +10,8 @@ import { RunHandedBack } from "./run-handed-back";
 import { claimTaskRun } from "./claim-task-run";
 import { renewRunLease } from "./renew-run-lease";
 import { workerClient } from "../oauth/get-oidc-config";
+import { processMetrics } from "../metrics/process-metrics";
+import { createRunPhaseClock } from "./run-phase-clock";
 import type { TTaskType } from "../tasks/task-catalog";
 
 /** Null while the task and its grant are both active (the rule assertRunMayAct applies per request), else why not. */
@@ -37,7 +39,8 @@ export async function runTask(runId: string, opts: { jobId?: string | null; payl
   const { leaseId, startedAt } = claim;
   const stopRenewing = renewRunLease(runId, leaseId);
   const correlationId = randomUUID();
-  const nc = delegatedNextcloud({ taskId: run.taskId, runId, leaseId, grantId: run.task.grantId, userSub: run.userSub, correlationId });
+  const clock = createRunPhaseClock();
+  const nc = delegatedNextcloud({ taskId: run.taskId, runId, leaseId, grantId: run.task.grantId, userSub: run.userSub, correlationId, clock });
   const mine = { id: runId, leaseId };
 
   const finish = async (wanted: "succeeded" | "stopped" | "failed", extra: { error?: string; summary?: Record<string, unknown> }) => {
@@ -54,7 +57,7 @@ export async function runTask(runId: string, opts: { jobId?: string | null; payl
     // Another attempt took the run over meanwhile: its result is the one that counts.
     if (written.count === 0) return { status: "handed-back" as const, tokenMints: nc.tokenMints() };
     await db().task.update({ where: { id: run.taskId }, data: { lastRunAt: finishedAt } });
-    await auditRecorder({
+    await clock.recorder(auditRecorder)({
       actor: workerClient().clientId,
       actorType: "client",
       subject: run.userSub,
@@ -84,7 +87,10 @@ export async function runTask(runId: string, opts: { jobId?: string | null; payl
     });
     return await finish("succeeded", { summary });
   } catch (error) {
-    if (error instanceof RunStopped) return await finish("stopped", { error: error.reason });
+    if (error instanceof RunStopped) {
+      processMetrics().runStops.inc({ detected_by: error.detectedBy });
+      return await finish("stopped", { error: error.reason });
+    }
     if (error instanceof RunHandedBack) {
       if (error.reason === "lease lost") return { status: "handed-back", tokenMints: nc.tokenMints() };
       await db().taskRun.updateMany({ where: mine, data: { status: "queued", leaseId: null, heartbeatAt: null, error: "worker stopped; retrying" } });
@@ -96,5 +102,6 @@ export async function runTask(runId: string, opts: { jobId?: string | null; payl
     throw error;
   } finally {
     stopRenewing();
+    for (const [phase, ms] of Object.entries(clock.spentMs())) processMetrics().taskRunPhaseSeconds.inc({ phase }, ms / 1000);
   }
 }
