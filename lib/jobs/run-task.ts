@@ -12,6 +12,7 @@ import { renewRunLease } from "./renew-run-lease";
 import { workerClient } from "../oauth/get-oidc-config";
 import { processMetrics } from "../metrics/process-metrics";
 import { createRunPhaseClock } from "./run-phase-clock";
+import { assertNoStopHeardSince } from "./assert-run-may-act";
 import type { TTaskType } from "../tasks/task-catalog";
 
 /** Null while the task and its grant are both active (the rule assertRunMayAct applies per request), else why not. */
@@ -37,6 +38,7 @@ export async function runTask(runId: string, opts: { jobId?: string | null; payl
   const claim = await claimTaskRun(runId, opts.jobId ?? null);
   if (!claim) return { status: run.status === "succeeded" ? "succeeded" : "stopped", tokenMints: 0 };
   const { leaseId, startedAt } = claim;
+  const attemptBegan = performance.now();
   const stopRenewing = renewRunLease(runId, leaseId);
   const correlationId = randomUUID();
   const clock = createRunPhaseClock();
@@ -82,6 +84,8 @@ export async function runTask(runId: string, opts: { jobId?: string | null; payl
       taskId: run.taskId,
       runId,
       progress: async (done, total) => {
+        // A revocation heard since this attempt began ends the run here, before more of its local work.
+        await clock.time("check", () => assertNoStopHeardSince({ taskId: run.taskId, runId, leaseId, grantId: run.task.grantId }, attemptBegan));
         await db().taskRun.updateMany({ where: mine, data: { itemsDone: done, itemsTotal: total } });
       },
     });
