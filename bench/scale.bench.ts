@@ -42,6 +42,7 @@ const standIn: { process: ChildProcess; url: string } = await new Promise((resol
     if (url) resolve({ process: child, url });
   });
 });
+process.on("exit", () => standIn.process.kill("SIGTERM"));
 process.env.NEXTCLOUD_URL = standIn.url;
 
 const { env } = await import("../lib/env");
@@ -196,19 +197,22 @@ async function round(boss: Awaited<ReturnType<typeof startTaskQueue>>) {
 
 const f1 = (x: number) => x.toFixed(1);
 console.log(`== scale: ${STEPS.join(" then ")} users, worker with ${CONCURRENCY} slots, ${CONCURRENCY} bare Keycloak chains, stand-in in its own process (0 ms)`);
-console.log(`removed ${await deleteLeftovers()} users left by an earlier run`);
-await ensureOfflineAccessScopeMapping();
-const listener = startRevocationListener(env().DATABASE_URL);
-await listener.ready;
-// The bare chains' own consents (one SSO session each), never touched by the worker.
-const refUser = { username: `${PREFIX}ref-${randomUUID().slice(0, 8)}`, password: `pw-${randomUUID()}` };
-const refCreated = await adminFetch("/users", { method: "POST", body: { ...refUser, enabled: true, firstName: "Bench", lastName: "Ref", email: `${refUser.username}@example.test`, emailVerified: true, credentials: [{ type: "password", value: refUser.password, temporary: false }] } });
-createdKcIds.push(refCreated.headers.get("location")!.split("/").pop()!);
+// Everything from here on is undone in `finally`: the stand-in process, the users created, the chains.
 const chains: string[] = [];
-for (let i = 0; i < CONCURRENCY; i += 1) chains.push((await obtainOfflineConsentOverHttp(refUser, ["notes.read", "files.read"])).offlineToken);
-
 const results: { users: number; r: Awaited<ReturnType<typeof round>>; bare: number }[] = [];
+const listener = startRevocationListener(env().DATABASE_URL);
 try {
+  console.log(`removed ${await deleteLeftovers()} users left by an earlier run`);
+  await ensureOfflineAccessScopeMapping();
+  await listener.ready;
+  // The bare chains' own consents (one SSO session each), never touched by the worker.
+  const refUser = { username: `${PREFIX}ref-${randomUUID().slice(0, 8)}`, password: `pw-${randomUUID()}` };
+  const refCreated = await adminFetch("/users", {
+    method: "POST",
+    body: { username: refUser.username, enabled: true, firstName: "Bench", lastName: "Ref", email: `${refUser.username}@example.test`, emailVerified: true, credentials: [{ type: "password", value: refUser.password, temporary: false }] },
+  });
+  createdKcIds.push(refCreated.headers.get("location")!.split("/").pop()!);
+  for (let i = 0; i < CONCURRENCY; i += 1) chains.push((await obtainOfflineConsentOverHttp(refUser, ["notes.read", "files.read"])).offlineToken);
   const memoryAtStart = process.memoryUsage().rss / 2 ** 20;
   for (const users of STEPS) {
     const seedStart = performance.now();
