@@ -3,12 +3,14 @@
  * stand-in, prints:
  *  1. task runs/s and delegated requests/s with WORKER_CONCURRENCY 1, 2 and 8 slots in one worker, with a
  *     warm token cache and a cold one (cache emptied each round), token mints per run, and where a run's
- *     time goes (queue wait, token endpoint, Nextcloud, the rest = database + audit + our code);
- *  2. the cost of one cached delegated-token call (memory with the revocation listener live, against the
- *     database path) and of the per-request database re-check, side by side;
+ *     time goes (queue wait; then ncdd_task_run_phase_seconds_total: token module, Nextcloud, audit writes,
+ *     the per-request check; the rest = the run's database work and code);
+ *  2. the cost of one cached delegated-token call (memory with the revocation listener live, and the
+ *     database path) and of the per-request database re-check, next to a bare fetch, interleaved;
  *  3. revoke→worker-stop latency p50/p95 over 50 revocations of running tasks (pause / revoke, pushed with
- *     NOTIFY) with Nextcloud answering at once and in 50 ms, the notice latency, and the number of Nextcloud
- *     requests after any acknowledgement.
+ *     NOTIFY) with Nextcloud answering at once and in 50 ms, and where it goes (the notice, the answer of the
+ *     request in flight at the ack, the rest up to the run recorded stopped), which path found each stop
+ *     (ncdd_task_run_stops_total), and Nextcloud requests started after any acknowledgement.
  * Prints figures; asserts nothing. Own database: ncdd_bench_worker (BENCH_PEOPLE people with two tasks each;
  * not the audit bench's database: its recent rows would squeeze the audit seed into one hour).
  */
@@ -256,7 +258,7 @@ for (const latencyMs of [0, 50]) {
       `Nextcloud requests started after an ack: ${startedAfterAck} (logged by the stand-in after an ack: ${afterAck})`,
   );
   console.log(
-    `  where it goes: notice heard after the ack p50 ${pct(noticeMs, 50)} / p95 ${pct(noticeMs, 95)} ms; waiting for the answer of the request in flight at the ack ` +
+    `  where it goes: notice heard relative to the ack (negative: before the revoking call returned) p50 ${pct(noticeMs, 50)} / p95 ${pct(noticeMs, 95)} ms; waiting for the answer of the request in flight at the ack ` +
       `(${inFlightAtAck} of ${stopMs.length}) p50 ${pct(inFlightMs, 50)} / p95 ${pct(inFlightMs, 95)} ms; from that answer to the run recorded stopped ` +
       `(its audit row, the stop decision, the run's row) p50 ${pct(afterAnswerMs, 50)} / p95 ${pct(afterAnswerMs, 95)} ms`,
   );
