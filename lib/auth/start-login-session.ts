@@ -1,10 +1,10 @@
 import "server-only";
 import { db } from "../db";
 import { env } from "../env";
+import { vaultAad } from "../vault/aad";
 import { sealSecret } from "../vault/token-vault";
 import { randomUUID } from "node:crypto";
-import { auditRecorder } from "../audit/record-event";
-import { log } from "../logger";
+import { recordObservedEvent } from "../audit/record-event";
 
 type TStartLoginSessionInput = {
   sub: string;
@@ -26,9 +26,9 @@ type TStartLoginSessionInput = {
  */
 export async function startLoginSession(input: TStartLoginSessionInput): Promise<string> {
   const id = randomUUID();
-  const idTok = sealSecret(input.idToken, `login:${id}:id`);
-  const access = sealSecret(input.accessToken, `login:${id}:access`);
-  const refresh = input.refreshToken ? sealSecret(input.refreshToken, `login:${id}:refresh`) : null;
+  const idTok = sealSecret(input.idToken, vaultAad.loginId(id));
+  const access = sealSecret(input.accessToken, vaultAad.loginAccess(id));
+  const refresh = input.refreshToken ? sealSecret(input.refreshToken, vaultAad.loginRefresh(id)) : null;
   await db().$transaction([
     db().user.upsert({
       where: { sub: input.sub },
@@ -49,7 +49,7 @@ export async function startLoginSession(input: TStartLoginSessionInput): Promise
       },
     }),
   ]);
-  await auditRecorder({
+  await recordObservedEvent({
     actor: input.sub,
     actorType: input.roles.includes(env().KEYCLOAK_ADMIN_ROLE) ? "admin" : "user",
     subject: input.sub,
@@ -59,6 +59,6 @@ export async function startLoginSession(input: TStartLoginSessionInput): Promise
     correlationId: randomUUID(),
     mechanism: "user-token",
     details: { username: input.username },
-  }).catch((error) => log.error("audit failed", { error }));
+  });
   return id;
 }
