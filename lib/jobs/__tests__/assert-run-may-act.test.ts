@@ -104,7 +104,7 @@ describe("after an answer: the notices heard while the request was in flight", (
   async function outcome(attempt: { taskId: string; runId: string; leaseId: string; grantId: string }, since: number): Promise<string> {
     const error = await assertNoStopHeardSince(attempt, since).then(() => null, (e: unknown) => e);
     if (error instanceof RunStopped) return `RunStopped: ${error.reason} (${error.detectedBy})`;
-    return error === null ? "may go on" : `unexpected: ${String(error)}`;
+    return error === null ? "may go on" : `unexpected: ${error instanceof Error ? error.message : typeof error}`;
   }
 
   it("a pushed grant revocation stops the run (a grant never comes back, so no database answer is needed)", async () => {
