@@ -1,10 +1,10 @@
 import "server-only";
 import { env } from "../env";
-import { auditRecorder } from "../audit/record-event";
 import { getDelegatedToken } from "../grants/get-delegated-token";
 import { nextcloudRequest, type TNextcloudRequest } from "../oauth/nextcloud-client";
 import { assertNoStopHeardSince, assertRunMayAct } from "./assert-run-may-act";
 import { RunStopped } from "./run-stopped";
+import { workerAuditRecorder } from "./grouped-audit-recorder";
 import { createRunPhaseClock, type TRunPhaseClock } from "./run-phase-clock";
 
 export type TDelegatedNextcloud = {
@@ -32,7 +32,7 @@ export function delegatedNextcloud(input: {
   let mints = 0;
   const exchange = env().WORKER_TOKEN_EXCHANGE;
   const clock = input.clock ?? createRunPhaseClock();
-  const recorder = clock.recorder(auditRecorder);
+  const recorder = clock.recorder(workerAuditRecorder());
   return {
     tokenMints: () => mints,
     async request(req) {

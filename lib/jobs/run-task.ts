@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { db } from "../db";
 import { log } from "../logger";
-import { auditRecorder } from "../audit/record-event";
+import { workerAuditRecorder } from "./grouped-audit-recorder";
 import { TASK_JOBS } from "./task-handlers";
 import { delegatedNextcloud } from "./delegated-nextcloud";
 import { RunStopped } from "./run-stopped";
@@ -59,7 +59,7 @@ export async function runTask(runId: string, opts: { jobId?: string | null; payl
     // Another attempt took the run over meanwhile: its result is the one that counts.
     if (written.count === 0) return { status: "handed-back" as const, tokenMints: nc.tokenMints() };
     await db().task.update({ where: { id: run.taskId }, data: { lastRunAt: finishedAt } });
-    await clock.recorder(auditRecorder)({
+    await clock.recorder(workerAuditRecorder())({
       actor: workerClient().clientId,
       actorType: "client",
       subject: run.userSub,
