@@ -2,6 +2,10 @@ import "server-only";
 import { env } from "../env";
 import { auditRecorder } from "../audit/record-event";
 import { getDelegatedToken } from "../grants/get-delegated-token";
+import { getAppPasswordCredential, grantMechanismOf, type TGrantMechanism } from "../grants/get-app-password-credential";
+import { checkGrants } from "../grants/check-grants";
+import { nextcloudAppPasswordRequest } from "../nextcloud/app-password-request";
+import { workerClient } from "../oauth/get-oidc-config";
 import { nextcloudRequest, type TNextcloudRequest } from "../oauth/nextcloud-client";
 import { assertRunMayAct } from "./assert-run-may-act";
 import { RunStopped } from "./run-stopped";
@@ -15,6 +19,9 @@ export type TDelegatedNextcloud = {
  * Nextcloud as seen by one attempt of a task run: every request first re-checks that the task and its
  * grant may still act and that this attempt still owns the run, then obtains the user-bound token through the shared token module (cached, refreshed or
  * exchanged there) and goes out through the guarded Nextcloud client, which audits it.
+ * An app-password grant goes out with the person's app password instead (guarded and audited the same
+ * way, mechanism "app-password"); a 401 to it asks the grant's health check at once, so a device removed
+ * in Nextcloud stops the grant and its tasks as a refusal at Keycloak does.
  */
 export function delegatedNextcloud(input: {
   taskId: string;
@@ -26,10 +33,34 @@ export function delegatedNextcloud(input: {
 }): TDelegatedNextcloud {
   let mints = 0;
   const exchange = env().WORKER_TOKEN_EXCHANGE;
+  let mechanism: Promise<TGrantMechanism> | null = null;
+  // Opened once per attempt: assertRunMayAct re-checks the grant before every request anyway.
+  let appPassword: Awaited<ReturnType<typeof getAppPasswordCredential>> | null = null;
   return {
     tokenMints: () => mints,
     async request(req) {
       await assertRunMayAct(input);
+      mechanism ??= grantMechanismOf(input.grantId);
+      if ((await mechanism) === "app_password") {
+        try {
+          appPassword ??= await getAppPasswordCredential(input.grantId);
+        } catch (error) {
+          if ((error as { code?: string }).code === "ConsentRevoked") throw new RunStopped("stopped: access revoked");
+          throw error;
+        }
+        const res = await nextcloudAppPasswordRequest(appPassword.credential, req, {
+          recorder: auditRecorder,
+          correlationId: input.correlationId,
+          subject: input.userSub,
+          taskId: input.taskId,
+          actor: workerClient().clientId,
+          expectedLoginName: appPassword.expectedLoginName,
+        });
+        if (res.status === 401 && (await checkGrants([input.grantId], input.correlationId)).revoked > 0) {
+          throw new RunStopped("stopped: access revoked");
+        }
+        return res;
+      }
       let token;
       try {
         token = await getDelegatedToken({ grantId: input.grantId, recorder: auditRecorder, correlationId: input.correlationId, taskId: input.taskId, exchange });

@@ -7,18 +7,29 @@ import { TASK_CATALOG, TASK_TYPES, type TTaskType } from "../../tasks/task-catal
 import type { TCtx } from "../context";
 
 export const ZTaskTypeSchema = z.enum(TASK_TYPES as [TTaskType, ...TTaskType[]]);
-export const ZEnableTaskSchema = z.object({ type: ZTaskTypeSchema, intervalMinutes: z.number().int().min(5).max(7 * 24 * 60).default(60) });
+export const ZEnableTaskSchema = z.object({
+  type: ZTaskTypeSchema,
+  intervalMinutes: z.number().int().min(5).max(7 * 24 * 60).default(60),
+  /** Run through this kind of grant; default: the newest active grant that can run the task. */
+  mechanism: z.enum(["offline_access", "app_password"]).optional(),
+});
 
 /**
- * Enables a task for the caller, bound to their newest active grant that covers the task's scopes.
+ * Enables a task for the caller, bound to their newest active grant that can run it: an OAuth grant whose
+ * scopes cover the task's, or an app-password grant (no scopes: it reaches the whole account).
  * Without such a grant it throws Conflict with code "GrantNeeded" in details, so the page can offer
  * the grant flow. Re-enabling a revoked task of the same type rebinds it to the current grant.
  */
 export async function enableTask(ctx: TCtx, raw: unknown) {
-  const { type, intervalMinutes } = ZEnableTaskSchema.parse(raw);
+  const { type, intervalMinutes, mechanism } = ZEnableTaskSchema.parse(raw);
   const needed = TASK_CATALOG[type].scopes;
   const grant = await db().grant.findFirst({
-    where: { userSub: ctx.userSub, status: "active", scopes: { hasEvery: [...needed] } },
+    where: {
+      userSub: ctx.userSub,
+      status: "active",
+      OR: [{ mechanism: "offline_access", scopes: { hasEvery: [...needed] } }, { mechanism: "app_password" }],
+      ...(mechanism ? { mechanism } : {}),
+    },
     orderBy: { grantedAt: "desc" },
   });
   if (!grant) throw new AppError("Conflict", `Grant access for ${TASK_CATALOG[type].title} first`, { grantNeeded: type });
@@ -36,7 +47,7 @@ export async function enableTask(ctx: TCtx, raw: unknown) {
     outcome: "success",
     taskId: task.id,
     correlationId: ctx.correlationId,
-    mechanism: "offline-access",
+    mechanism: grant.mechanism === "app_password" ? "app-password" : "offline-access",
     details: { grantId: grant.id, intervalMinutes },
   });
   return { taskId: task.id };
