@@ -32,7 +32,7 @@ export async function startLoginFlowV2(clientName: string): Promise<TStartedLogi
   if (res.status !== 200) throw new AppError("ProviderError", `Nextcloud's Login Flow v2 start answered HTTP ${res.status}`);
   const parsed = ZStartAnswerSchema.safeParse(await res.json().catch(() => undefined));
   if (!parsed.success) throw garbage("start", parsed.error);
-  const loginUrl = new URL(parsed.data.login);
+  const loginUrl = publicLoginUrl(new URL(parsed.data.login));
   if (loginUrl.protocol !== "https:" && loginUrl.protocol !== "http:") throw new AppError("ProviderError", "Nextcloud's Login Flow v2 login link is not a web address");
   return { pollToken: parsed.data.poll.token, pollPath: new URL(parsed.data.poll.endpoint).pathname, loginUrl: loginUrl.toString() };
 }
@@ -58,6 +58,18 @@ export async function pollLoginFlowV2(flow: { pollToken: string; pollPath: strin
   const parsed = ZPollAnswerSchema.safeParse(await res.json().catch(() => undefined));
   if (!parsed.success) throw garbage("poll", parsed.error);
   return { state: "done", server: parsed.data.server, credential: { loginName: parsed.data.loginName, appPassword: asAppPassword(parsed.data.appPassword) } };
+}
+
+/**
+ * Nextcloud builds the login link from the address this server called it at; in containers that name
+ * (http://nextcloud) means nothing to a browser, so with NEXTCLOUD_PUBLIC_URL set the link keeps its path
+ * and gets the public origin.
+ */
+function publicLoginUrl(login: URL): URL {
+  const pub = env().NEXTCLOUD_PUBLIC_URL;
+  if (!pub || login.origin !== new URL(env().NEXTCLOUD_URL).origin) return login;
+  const p = new URL(pub);
+  return new URL(login.pathname + login.search, p.origin);
 }
 
 /** A URL on the configured Nextcloud; Nextcloud may live below a path (NEXTCLOUD_URL=https://host/nextcloud). */
