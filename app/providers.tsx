@@ -16,6 +16,7 @@ export function Providers({ children }: { children: ReactNode }) {
         queryCache: new QueryCache({
           onError: (error) => {
             if (isSessionEnded(error)) return redirectToSignIn();
+            // eslint-disable-next-line no-console -- in the browser the console is where a failed background poll can be seen
             console.warn("A live view could not refresh:", error.message);
           },
         }),

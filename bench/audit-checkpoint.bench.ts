@@ -14,6 +14,7 @@ import pg from "pg";
 import { registerNodeEntry } from "../lib/audit/register-node-entry";
 import { testEnv } from "../test/test-env";
 import { benchDatabaseUrl, prepareDatabase, seed } from "./audit-seed";
+import { testAuditAction } from "@/test/test-audit-action";
 
 const dir = mkdtempSync(path.join(tmpdir(), "ncdd-ckpt-bench-"));
 Object.assign(process.env, { ...testEnv(), ...process.env, DATABASE_URL: benchDatabaseUrl, AUDIT_CHECKPOINT_DIR: dir, LOG_LEVEL: "warn" });
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   console.log(`  first checkpoint (walks all rows)  ${fmt(performance.now() - t)} ms (${first.status}, ${first.checkpoint?.count} rows)`);
   const runs: number[] = [];
   for (let i = 0; i < 10; i += 1) {
-    await recordAuditEvents(Array.from({ length: 100 }, (_, n) => ({ actor: "bench", actorType: "system" as const, action: "bench.checkpoint", outcome: "success" as const, correlationId: `b-${i}-${n}` })));
+    await recordAuditEvents(Array.from({ length: 100 }, (_, n) => ({ actor: "bench", actorType: "system" as const, action: testAuditAction("bench.checkpoint"), outcome: "success" as const, correlationId: `b-${i}-${n}` })));
     t = performance.now();
     const r = await writeAuditCheckpoint();
     runs.push(performance.now() - t);
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
     if (!r.ok || r.mode !== "incremental") throw new Error(JSON.stringify(r));
   }
   console.log(`  incremental, 0 rows after newest   median ${fmt(median(inc0))} ms, max ${fmt(Math.max(...inc0))} ms (target < 100 ms)`);
-  await recordAuditEvents(Array.from({ length: 100 }, (_, n) => ({ actor: "bench", actorType: "system" as const, action: "bench.verify", outcome: "success" as const, correlationId: `v-${n}` })));
+  await recordAuditEvents(Array.from({ length: 100 }, (_, n) => ({ actor: "bench", actorType: "system" as const, action: testAuditAction("bench.verify"), outcome: "success" as const, correlationId: `v-${n}` })));
   const inc100: number[] = [];
   for (let i = 0; i < 20; i += 1) {
     t = performance.now();

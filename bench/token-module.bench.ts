@@ -53,7 +53,11 @@ async function bareRefresh(token: string): Promise<string> {
 
 // 1. Overhead against a bare POST, one chain of single-use tokens, interleaved.
 let chain = (await obtainOfflineConsentOverHttp(LOCAL_USERS.alice, ["notes.read"])).offlineToken;
-for (let i = 0; i < 5; i++) chain = (await refreshOfflineToken(chain, noopCtx)).refreshToken, (chain = await bareRefresh(chain)); // warm-up
+for (let i = 0; i < 5; i++) {
+  // warm-up
+  chain = (await refreshOfflineToken(chain, noopCtx)).refreshToken;
+  chain = await bareRefresh(chain);
+}
 const moduleMs: number[] = [];
 const bareMs: number[] = [];
 for (let i = 0; i < N; i++) {

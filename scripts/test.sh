@@ -41,6 +41,8 @@ trap cleanup EXIT
 rm -rf .test-reports && mkdir -p .test-reports
 echo "==> tsc --noEmit"
 npx tsc --noEmit -p .
+echo "==> eslint (layering, token brands, promises)"
+npx eslint --max-warnings 0 .
 echo "==> vitest"
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=.test-reports/vitest.json || status=1

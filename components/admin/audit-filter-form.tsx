@@ -21,7 +21,7 @@ export function AuditFilterForm({ initial, onApply }: { initial: TAuditFilterVal
   const set = (k: TAuditFilterKey, v: string) => setDraft((d) => ({ ...d, [k]: v }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    onApply(Object.fromEntries(Object.entries(draft).filter(([, v]) => v)) as TAuditFilterValues);
+    onApply(Object.fromEntries(Object.entries(draft).filter(([, v]) => v)));
   };
   const field = "mt-1 w-full min-w-0 rounded border border-slate-400 bg-white px-2 py-1 text-sm";
   return (

@@ -21,7 +21,7 @@ export function pickAuditFilters(source: URLSearchParams | Record<string, string
 /** A query string for the filters plus extra parameters (cursor, format, bucket). */
 export function auditQueryString(filters: TAuditFilterValues, extra: Record<string, string | null | undefined> = {}): string {
   const p = new URLSearchParams();
-  for (const k of AUDIT_FILTER_KEYS) if (filters[k]) p.set(k, filters[k]!);
+  for (const k of AUDIT_FILTER_KEYS) if (filters[k]) p.set(k, filters[k]);
   for (const [k, v] of Object.entries(extra)) if (v) p.set(k, v);
   return p.toString();
 }

@@ -23,7 +23,7 @@ function seconds(ms: number | null): string {
 }
 
 /** Props: `view` (a task type with the caller's task, if any), `revokesGrant` (revoking also revokes the access: no other task uses it), `onEnable`, `onChange(action)` (run-now | pause | resume | revoke). One card: state, controls (revoking asks first and says what follows), progress, a plain-words summary and history. */
-export function TaskCard({ view, revokesGrant, onEnable, onChange }: { view: TTaskView; revokesGrant: boolean; onEnable: () => void; onChange: (action: string) => void }) {
+export function TaskCard({ view, revokesGrant, onEnable, onChange }: { view: TTaskView; revokesGrant: boolean; onEnable: () => void; onChange: (action: "run-now" | "pause" | "resume" | "revoke") => void }) {
   const t = view.task;
   const latest = t?.runs[0];
   const running = latest && (latest.status === "running" || latest.status === "queued");

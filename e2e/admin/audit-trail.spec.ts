@@ -62,7 +62,7 @@ test("the admin sees a user's grant, task run and revocation, narrows them with 
   // Export CSV downloads the filtered set: the header plus that one row.
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
   expect(download.suggestedFilename()).toMatch(/^audit-.*\.csv$/);
-  const csv = readFileSync((await download.path())!, "utf8");
+  const csv = readFileSync((await download.path()), "utf8");
   const lines = csv.trim().split("\r\n");
   expect(lines[0]).toMatch(/^seq,at,actor,actorType,subject,/);
   // Header, the one row, and the trailer carrying the signed checkpoint (the export is a witness).
@@ -78,7 +78,7 @@ test("the admin sees a user's grant, task run and revocation, narrows them with 
   await filters.getByRole("button", { name: "Apply filters" }).click();
   await expect(table.locator("tbody tr")).toHaveCount(grantRows);
   const [json] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON" }).click()]);
-  const exported = (JSON.parse(readFileSync((await json.path())!, "utf8")) as { events: { action: string; subject: string }[] }).events;
+  const exported = (JSON.parse(readFileSync((await json.path()), "utf8")) as { events: { action: string; subject: string }[] }).events;
   expect(exported).toHaveLength(grantRows);
   expect(new Set(exported.map((r) => r.subject))).toEqual(new Set([aliceSub]));
 

@@ -35,7 +35,7 @@ for (const target of ["/access", "/api/grants"]) {
     // Framing as such works on that page…
     await expect(page.frameLocator("#own").locator("#own-content")).toBeVisible();
     // …but the dashboard's frame stays empty: no page of ours, no heading, no button to click.
-    const frame = await (await page.locator("#victim").elementHandle())!.contentFrame();
+    const frame = await (await page.locator("#victim").elementHandle()).contentFrame();
     expect(frame).not.toBeNull();
     expect(frame!.url()).not.toContain(baseURL!);
     await expect(page.frameLocator("#victim").getByRole("heading", { name: "My access" })).toHaveCount(0);

@@ -23,7 +23,7 @@ beforeEach(() => {
     process[stream].write = ((chunk: string | Uint8Array) => {
       out.push({ stream, text: typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8") });
       return true;
-    }) as typeof process.stdout.write;
+    });
   }
   process.env.LOG_LEVEL = "debug";
 });

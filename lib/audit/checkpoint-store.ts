@@ -12,7 +12,7 @@ export type TCheckpointStore = {
   readonly description: string;
   append(cp: TCheckpoint): Promise<void>;
   /** The newest entry (highest headSeq, then latest time), or null when the store is empty. */
-  latest(): Promise<unknown | null>;
+  latest(): Promise<unknown>;
   /** Every entry, oldest first. */
   list(): Promise<unknown[]>;
 };

@@ -8,7 +8,7 @@ export type TWitnessRow = { seq: bigint; hash: string; content: TChainRow | null
 
 export type TWitnessFile = {
   kind: "export-json" | "export-csv" | "checkpoint";
-  checkpoint: unknown | null;
+  checkpoint: unknown;
   rows: TWitnessRow[];
 };
 

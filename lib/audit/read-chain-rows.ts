@@ -11,7 +11,7 @@ const keepText = (value: string) => value;
 const TYPES = {
   getTypeParser: (oid: number, format?: "text" | "binary") =>
     oid === TIMESTAMP_OID ? keepText : (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format),
-} as pg.CustomTypesConfig;
+};
 
 // A UTC timestamp arrives as 2026-12-01 10:00:00.12 (trailing zeros of the fraction dropped): put it in
 // Date#toISOString's exact form, which is what the hash covers. (The column keeps milliseconds only.)

@@ -4,11 +4,23 @@ import { db } from "../db";
 import { GENESIS_HASH, hashEvent } from "./canonical-event";
 import { sanitizeAuditInput } from "./sanitize-audit-input";
 import type { TAuditInput, TAuditRecorder } from "./types";
+import { log } from "../logger";
+import { processMetrics } from "../metrics/process-metrics";
 
 /** Transaction-scoped advisory lock id ("NCDDAUDT"); every writer of the chain takes it. */
 export const AUDIT_CHAIN_LOCK_ID = 0x4e43444441554454n;
 
 export type TRecordedAuditEvent = { seq: bigint; at: Date; hash: string; prevHash: string };
+
+/*
+ * The audit failure policy, one rule per kind of event:
+ * - a change in this database: its audit row is appended in the same transaction (appendAuditEvents), so
+ *   the change and its record commit or roll back together;
+ * - a read or export of audit data (admin views, exports, verification): recorded before the answer
+ *   leaves, and a failed write refuses the request (recordAuditEvent throws) — no unrecorded admin reads;
+ * - something that already happened elsewhere (Keycloak, Nextcloud): recordObservedEvent (and, inside
+ *   lib/oauth, reportOAuthEvent) logs and counts a failed write and never rewrites the outcome.
+ */
 
 /**
  * Appends one event to the hash-chained audit trail. Writers are serialised by a transaction-scoped
@@ -65,3 +77,18 @@ export async function appendAuditEvents(tx: Prisma.TransactionClient, inputs: TA
 export const auditRecorder: TAuditRecorder = async (event) => {
   await recordAuditEvent(event);
 };
+
+/**
+ * For something that already happened outside this database (a sign-in at Keycloak, a logout token, a
+ * consent removed through Keycloak's account API): the event is recorded, and a failed write is logged and
+ * counted (ncdd_audit_write_failures_total) instead of turning what happened into an error. The same
+ * policy lib/oauth applies to its protocol calls (reportOAuthEvent).
+ */
+export async function recordObservedEvent(input: TAuditInput): Promise<void> {
+  try {
+    await recordAuditEvent(input);
+  } catch (error) {
+    processMetrics().auditWriteFailures.inc();
+    log.error("could not audit an observed event", { action: input.action, correlationId: input.correlationId, error });
+  }
+}

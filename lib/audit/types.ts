@@ -1,3 +1,5 @@
+import type { TAuditAction, TAuditMechanism } from "./audit-kinds";
+
 /** What an audit event says. Never token material: recorders redact, but callers must not pass tokens. */
 export type TAuditInput = {
   /** Who acted: a client id (e.g. the worker) or a person's Keycloak subject. */
@@ -7,7 +9,7 @@ export type TAuditInput = {
   subject?: string | null;
   /** The `act` claim chain, where a provider issues one (Keycloak 26.7 does not). */
   actChain?: unknown;
-  action: string;
+  action: TAuditAction;
   resource?: string | null;
   outcome: "success" | "failure" | "refused" | "pending";
   /** The provider's `error` code (e.g. invalid_grant), verbatim. */
@@ -15,7 +17,7 @@ export type TAuditInput = {
   taskId?: string | null;
   correlationId: string;
   /** Delegation mechanism used: offline-refresh, token-exchange, user-token, basic-auth… */
-  mechanism?: string | null;
+  mechanism?: TAuditMechanism | null;
   details?: Record<string, unknown>;
 };
 

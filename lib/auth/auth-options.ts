@@ -67,7 +67,7 @@ export function authOptions(): NextAuthOptions {
           sub: String(token.sub),
           name: (token.name as string | null) ?? null,
           email: (token.email as string | null) ?? null,
-          username: String(token.username ?? token.sub),
+          username: typeof token.username === "string" ? token.username : String(token.sub),
           isAdmin: Array.isArray(token.roles) && token.roles.includes(env().KEYCLOAK_ADMIN_ROLE),
         };
         return session;

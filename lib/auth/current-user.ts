@@ -1,12 +1,11 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { decode } from "next-auth/jwt";
-import { randomUUID } from "node:crypto";
 import { db } from "../db";
 import { env } from "../env";
 import { AppError } from "../errors";
-import type { TCtx } from "../services/context";
 import { confirmLogin, LOGIN_CONFIRM_MS } from "./login-session-token";
+import { toRequestCtx, type TRequestCtx } from "./request-context";
 
 export type TCurrentUser = {
   sub: string;
@@ -51,21 +50,15 @@ export async function currentUser(): Promise<TCurrentUser | null> {
     sub: token.sub,
     name: (token.name as string | null) ?? null,
     email: (token.email as string | null) ?? null,
-    username: String(token.username ?? token.sub),
+    username: typeof token.username === "string" ? token.username : token.sub,
     isAdmin: roles.includes(env().KEYCLOAK_ADMIN_ROLE),
     loginSessionId: token.lsid,
   };
 }
 
-/** Service context for the signed-in person; throws Unauthenticated otherwise. */
-export async function requireCtx(): Promise<TCtx & { loginSessionId: string }> {
+/** The request context of the signed-in person (server actions); throws Unauthenticated otherwise. */
+export async function requireCtx(): Promise<TRequestCtx> {
   const user = await currentUser();
   if (!user) throw new AppError("Unauthenticated", "Not signed in");
-  return {
-    userSub: user.sub,
-    username: user.username,
-    isAdmin: user.isAdmin,
-    correlationId: randomUUID(),
-    loginSessionId: user.loginSessionId,
-  };
+  return toRequestCtx(user);
 }

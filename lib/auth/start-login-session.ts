@@ -3,8 +3,7 @@ import { db } from "../db";
 import { env } from "../env";
 import { sealSecret } from "../vault/token-vault";
 import { randomUUID } from "node:crypto";
-import { auditRecorder } from "../audit/record-event";
-import { log } from "../logger";
+import { recordObservedEvent } from "../audit/record-event";
 
 type TStartLoginSessionInput = {
   sub: string;
@@ -49,7 +48,7 @@ export async function startLoginSession(input: TStartLoginSessionInput): Promise
       },
     }),
   ]);
-  await auditRecorder({
+  await recordObservedEvent({
     actor: input.sub,
     actorType: input.roles.includes(env().KEYCLOAK_ADMIN_ROLE) ? "admin" : "user",
     subject: input.sub,
@@ -59,6 +58,6 @@ export async function startLoginSession(input: TStartLoginSessionInput): Promise
     correlationId: randomUUID(),
     mechanism: "user-token",
     details: { username: input.username },
-  }).catch((error) => log.error("audit failed", { error }));
+  });
   return id;
 }

@@ -65,7 +65,7 @@ export async function attemptRevocation(revocationId: string, correlationId: str
         });
         return "waiting" as const;
       };
-      const confirm = async (proof: string, provider: string, mechanism: string): Promise<"confirmed"> => {
+      const confirm = async (proof: string, provider: "keycloak" | "nextcloud", mechanism: "rfc7009" | "nextcloud-apppassword"): Promise<"confirmed"> => {
         await tx.revocation.update({
           where: { id: row.id },
           data: { status: "confirmed", confirmedAt: now, proof, tokenEnc: "", lastError: null, attempts: row.attempts + 1 },

@@ -11,7 +11,7 @@ import { exchangeToken } from "../oauth/exchange-token";
 import { ClientMisconfiguredError, GrantRevokedError, classifyRefreshRefusal, toOAuthError } from "../oauth/oauth-errors";
 import { refreshOfflineToken } from "../oauth/refresh-offline-token";
 import type { TOAuthCallContext } from "../oauth/report-oauth-event";
-import type { TUserAccessToken } from "../oauth/token-types";
+import { asUserAccessToken, type TUserAccessToken } from "../oauth/token-types";
 import { tokenSubject } from "../oauth/token-subject";
 import { lockGrant, type TLockedGrant } from "./lock-grant";
 import { markRevokedAtProvider } from "./mark-revoked-at-provider";
@@ -250,7 +250,7 @@ function readCache(
 ): TDelegatedToken | null {
   if (!grant.accessTokenEnc || !grant.accessExpiresAt) return null;
   if (grant.accessExpiresAt.getTime() - Date.now() < minValidityMs) return null;
-  const token = openSecret({ keyId: grant.keyId, sealed: grant.accessTokenEnc }, vaultAad.grantAccess(grant.id)) as TUserAccessToken;
+  const token = asUserAccessToken(openSecret({ keyId: grant.keyId, sealed: grant.accessTokenEnc }, vaultAad.grantAccess(grant.id)));
   // An exchange was asked for: only an audience-only token (the result of one) will do.
   if (audience && !isAudienceOnly(token, audience)) return null;
   return { token, expiresAt: grant.accessExpiresAt, subject: tokenSubject(token) ?? grant.userSub, source: "cache" };

@@ -12,6 +12,7 @@ import { assertGrantTransition } from "./grant-lifecycle";
 import { lockActiveGrantOf } from "./lock-grant";
 import { stopGrantTasks } from "./stop-grant-tasks";
 import { publishRevocation } from "./publish-revocation";
+import type { TAuditAction } from "../audit/audit-kinds";
 
 export type TGrantChange = "created" | "widened" | "narrowed" | "renewed";
 
@@ -125,11 +126,11 @@ function grantEvent(
     actor: sub,
     actorType: "user" as const,
     subject: sub,
-    action: change === "created" ? "grant.created" : `grant.${change}`,
+    action: `grant.${change}` satisfies TAuditAction,
     resource: `grant:${grantId}`,
     outcome: "success" as const,
     correlationId,
-    mechanism: "offline-access",
+    mechanism: "offline-access" as const,
     details: { addedScopes: added, droppedScopes: dropped, stoppedTasks, supersededRevocationId },
   };
 }

@@ -36,7 +36,7 @@ function openListener(connectionString: string, onStop: () => void): TRevocation
       if (client !== c) return;
       client = null;
       setRevocationListenerLive(false);
-      if (error) log.warn("revocation listener lost its connection", { error: String(error) });
+      if (error) log.warn("revocation listener lost its connection", { error });
       c.end().catch(() => undefined);
       if (!stopped) retryTimer = setTimeout(() => void connect(), backoffMs);
       backoffMs = Math.min(backoffMs * 2, 5000);

@@ -16,7 +16,7 @@ export async function startWorkerOps(boss: PgBoss, e: TEnv): Promise<{ httpPort:
     host: e.WORKER_HTTP_HOST,
     port: e.WORKER_HTTP_PORT,
     metricsToken: e.METRICS_TOKEN,
-    readiness: () => checkWorkerReadiness({ boss, lastBeatAt: heartbeat.lastBeatAt, heartbeatEveryMs: everyMs }),
+    readiness: () => checkWorkerReadiness({ boss, lastBeatAt: () => heartbeat.lastBeatAt(), heartbeatEveryMs: everyMs }),
   });
   return {
     httpPort: http?.port ?? null,

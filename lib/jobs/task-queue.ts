@@ -1,14 +1,16 @@
 import "server-only";
 import PgBoss from "pg-boss";
 import { env } from "../env";
+import { log } from "../logger";
 
 export const TASK_RUN_QUEUE = "task-run";
 
 /**
  * The pg-boss instance of a worker process. Queue policy "stately" keeps at most one queued and one
  * active job per task (singletonKey = task id), so one task never runs twice at once, across any
- * number of workers on any number of machines. A job whose worker died expires and is retried with
- * exponential backoff.
+ * number of workers on any number of machines. A run whose worker died is handed back when its lease
+ * lapses (reclaim-lost-runs.ts) and retried with exponential backoff; pg-boss's job expiry is only the
+ * backstop for a run that never started.
  */
 export async function startTaskQueue(): Promise<PgBoss> {
   const e = env();
@@ -20,7 +22,7 @@ export async function startTaskQueue(): Promise<PgBoss> {
     maintenanceIntervalSeconds: 2,
     monitorStateIntervalSeconds: 30,
   });
-  boss.on("error", (error) => console.error(JSON.stringify({ level: "error", msg: "pg-boss error", error: String(error) })));
+  boss.on("error", (error) => log.error("pg-boss error", { error }));
   await boss.start();
   const settings = { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: e.WORKER_JOB_EXPIRE_SECONDS };
   if (!(await boss.getQueue(TASK_RUN_QUEUE))) {

@@ -38,18 +38,18 @@ export async function startWorkerHeartbeat(opts: { concurrency: number; everyMs:
     await db().$executeRaw`
       DELETE FROM "WorkerHeartbeat" WHERE "lastBeatAt" < now() - make_interval(secs => ${FORGET_GONE_AFTER_SECONDS})`;
   };
-  const tick = () => {
-    if (beating || stopped) return;
+  const tick = (): Promise<void> | null => {
+    if (beating || stopped) return beating;
     beating = beat()
       .catch((error: unknown) => log.warn("worker heartbeat failed", { error: error instanceof Error ? error.message : String(error) }))
       .finally(() => {
         beating = null;
       });
+    return beating;
   };
 
-  tick();
-  await beating;
-  const timer = setInterval(tick, opts.everyMs);
+  await tick();
+  const timer = setInterval(() => void tick(), opts.everyMs);
   timer.unref();
 
   return {

@@ -23,7 +23,7 @@ import { writeAuditCheckpoint } from "../audit/write-checkpoint";
 
 function every(ms: number, name: string, fn: () => Promise<unknown>) {
   let running = false;
-  const timer = setInterval(async () => {
+  const run = async () => {
     if (running) return;
     running = true;
     try {
@@ -33,7 +33,8 @@ function every(ms: number, name: string, fn: () => Promise<unknown>) {
     } finally {
       running = false;
     }
-  }, ms);
+  };
+  const timer = setInterval(() => void run(), ms);
   return () => clearInterval(timer);
 }
 

@@ -3,10 +3,11 @@ import { AppError } from "../errors";
 import { recordNextcloudRequestMetric } from "../metrics/record-nextcloud-request-metric";
 import { reportOAuthEvent, type TOAuthCallContext } from "../oauth/report-oauth-event";
 import type { TNextcloudRequest } from "../oauth/nextcloud-client";
+import type { TAuditAction } from "../audit/audit-kinds";
 import type { TAppPasswordCredential } from "./app-password-types";
 import { nextcloudPath } from "./login-flow-v2";
 
-export const APP_PASSWORD_MECHANISM = "app-password";
+export const APP_PASSWORD_MECHANISM = "app-password" as const;
 
 export type TAppPasswordCallContext = TOAuthCallContext & {
   /** Who sends the request (the worker client's id, or the person for dashboard-side checks). */
@@ -15,7 +16,7 @@ export type TAppPasswordCallContext = TOAuthCallContext & {
   /** The person's own Nextcloud account: an app password of any other account is refused before sending. */
   expectedLoginName: string;
   /** Audit action; default "nextcloud.request". */
-  action?: string;
+  action?: TAuditAction;
 };
 
 /**
@@ -29,7 +30,7 @@ export async function nextcloudAppPasswordRequest(credential: TAppPasswordCreden
   if (!req.path.startsWith("/") || req.path.startsWith("//")) throw new AppError("BadInput", "Nextcloud path must start with a single '/'");
   const url = nextcloudPath(req.path);
   const resource = `${req.method} ${req.path}`;
-  const action = ctx.action ?? "nextcloud.request";
+  const action: TAuditAction = ctx.action ?? "nextcloud.request";
   const base = { actor: ctx.actor, actorType: ctx.actorType ?? "client", action, resource, mechanism: APP_PASSWORD_MECHANISM } as const;
 
   const refusal =

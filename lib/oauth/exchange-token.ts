@@ -4,6 +4,7 @@ import { decodeJwt } from "jose";
 import { getOidcConfig, workerClient } from "./get-oidc-config";
 import { providerErrorCode, toOAuthError } from "./oauth-errors";
 import { reportOAuthEvent, type TOAuthCallContext } from "./report-oauth-event";
+import type { TAuditMechanism } from "../audit/audit-kinds";
 import {
   asServiceAccountToken,
   asUserAccessToken,
@@ -63,7 +64,7 @@ export async function exchangeToken<T extends TExchangeSubjectToken>(input: TExc
 export async function postExchange(
   params: Record<string, string>,
   ctx: TOAuthCallContext,
-  meta: { audience?: string; mechanism: string },
+  meta: { audience?: string; mechanism: TAuditMechanism },
 ): Promise<Awaited<ReturnType<typeof oidc.genericGrantRequest>>> {
   const actor = workerClient().clientId;
   try {

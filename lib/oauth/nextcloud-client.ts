@@ -6,6 +6,7 @@ import { isServiceAccountClaims } from "./exchange-token";
 import { reportOAuthEvent, type TOAuthCallContext } from "./report-oauth-event";
 import { recordNextcloudRequestMetric } from "../metrics/record-nextcloud-request-metric";
 import type { TUserAccessToken } from "./token-types";
+import type { TAuditMechanism } from "../audit/audit-kinds";
 
 export type TNextcloudRequest = {
   method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "PROPFIND" | "MKCOL" | "REPORT" | "SEARCH";
@@ -16,7 +17,7 @@ export type TNextcloudRequest = {
 };
 
 export type TNextcloudCallContext = TOAuthCallContext & {
-  mechanism?: string;
+  mechanism?: TAuditMechanism;
   /** Extra client ids whose tokens must never reach Nextcloud, on top of Keycloak's own markers. */
   serviceAccountClientIds?: readonly string[];
 };

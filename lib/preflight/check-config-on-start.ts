@@ -6,6 +6,7 @@ export function checkConfigOnStart(): void {
     env();
   } catch (error) {
     if (error instanceof ConfigError) {
+      // eslint-disable-next-line no-console -- a person reads this at start-up, before any log pipeline exists
       console.error(`Cannot start the Delegation Dashboard.\n${error.message}`);
       process.exit(1);
     }

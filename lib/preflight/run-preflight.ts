@@ -33,8 +33,14 @@ export async function runPreflight(source: Record<string, string | undefined>): 
     if (!res.ok) problems.push(`Keycloak answered ${res.status} for ${wellKnown}: check KEYCLOAK_ISSUER (realm name?)`);
   } catch (error) {
     problems.push(
-      `Keycloak is not reachable at ${wellKnown} (${(error as Error).cause ?? (error as Error).message}): start it (scripts/keycloak.sh start) or set KEYCLOAK_ISSUER`,
+      `Keycloak is not reachable at ${wellKnown} (${describeFetchFailure(error)}): start it (scripts/keycloak.sh start) or set KEYCLOAK_ISSUER`,
     );
   }
   return problems.length ? { ok: false, problems } : { ok: true, env: e };
+}
+
+/** fetch() says only "fetch failed"; the reason (refused, DNS, timeout) is in its cause. */
+function describeFetchFailure(error: unknown): string {
+  if (!(error instanceof Error)) return "no answer";
+  return error.cause instanceof Error ? error.cause.message : error.message;
 }

@@ -72,7 +72,7 @@ function toXml(tag: string, value: unknown): string {
     return `<${tag}>${inner}</${tag}>`;
   }
   if (value === null || value === undefined) return `<${tag}/>`;
-  return `<${tag}>${escapeXml(String(value))}</${tag}>`;
+  return `<${tag}>${escapeXml(String(value as string | number | boolean))}</${tag}>`;
 }
 
 function escapeXml(s: string): string {

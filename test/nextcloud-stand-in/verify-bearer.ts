@@ -23,7 +23,7 @@ export function createBearerVerifier(options: TBearerVerifierOptions): (token: s
   return async (token) => {
     try {
       const { payload } = await jwtVerify(token, jwks, { issuer, audience: options.audience });
-      return { ok: true, claims: payload as JWTPayload & Record<string, unknown> };
+      return { ok: true, claims: payload };
     } catch (e) {
       return { ok: false, error: "invalid_token", description: describe(e) };
     }

@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { randomUUID } from "node:crypto";
 import { requireUserPage } from "@/lib/auth/page-guards";
 import { listGrants } from "@/lib/services/grants/list-grants";
 import { AccessClient } from "./access-client";
@@ -23,9 +22,9 @@ const GRANTED: Record<string, string> = {
 };
 
 export default async function AccessPage({ searchParams }: { searchParams: Promise<{ error?: string; granted?: string; stopped?: string; consent?: string }> }) {
-  const user = await requireUserPage();
+  const ctx = await requireUserPage();
   const { error, granted, stopped, consent } = await searchParams;
-  const grants = await listGrants({ userSub: user.sub, username: user.username, isAdmin: user.isAdmin, correlationId: randomUUID() });
+  const grants = await listGrants(ctx);
   return (
     <section className="space-y-6">
       <div className="flex items-center gap-4">

@@ -7,7 +7,8 @@ import { enableTask, ZEnableTaskSchema } from "@/lib/services/tasks/enable-task"
 import { changeTask, ZChangeTaskSchema } from "@/lib/services/tasks/change-task";
 import { searchNotes, ZSearchNotesSchema } from "@/lib/services/tasks/search-notes";
 
-const enable = authedAction(ZEnableTaskSchema, async (ctx, input): Promise<{ taskId: string } | { grantNeeded: string }> => {
+/** Enable a task type for the caller; without a grant that covers it, says which grant is needed. */
+export const enableTaskAction = authedAction(ZEnableTaskSchema, async (ctx, input): Promise<{ taskId: string } | { grantNeeded: string }> => {
   try {
     const r = await enableTask(ctx, input);
     revalidatePath("/tasks");
@@ -19,25 +20,12 @@ const enable = authedAction(ZEnableTaskSchema, async (ctx, input): Promise<{ tas
   }
 });
 
-const change = authedAction(ZChangeTaskSchema, async (ctx, input) => {
+/** Run now / pause / resume / interval / revoke one of the caller's tasks. */
+export const changeTaskAction = authedAction(ZChangeTaskSchema, async (ctx, input) => {
   const r = await changeTask(ctx, input);
   revalidatePath("/tasks");
   return r;
 });
 
-const search = authedAction(ZSearchNotesSchema, (ctx, input) => searchNotes(ctx, input));
-
-/** Enable a task type for the caller (server action). */
-export async function enableTaskAction(input: { type: string; intervalMinutes?: number }) {
-  return enable(input);
-}
-
-/** Run now / pause / resume / interval / revoke one of the caller's tasks (server action). */
-export async function changeTaskAction(input: unknown) {
-  return change(input);
-}
-
-/** Search the caller's indexed notes (server action). */
-export async function searchNotesAction(input: { q: string }) {
-  return search(input);
-}
+/** Search the caller's indexed notes. */
+export const searchNotesAction = authedAction(ZSearchNotesSchema, (ctx, input) => searchNotes(ctx, input));

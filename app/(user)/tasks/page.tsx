@@ -1,8 +1,6 @@
 import type { Metadata } from "next";
-import { randomUUID } from "node:crypto";
 import { requireUserPage } from "@/lib/auth/page-guards";
-import { listTasks } from "@/lib/services/tasks/list-tasks";
-import { listMyRequests } from "@/lib/services/tasks/list-my-requests";
+import { readTaskBoard } from "@/lib/services/tasks/read-task-board";
 import { listTaskOutcomes } from "@/lib/services/tasks/list-task-outcomes";
 import { TasksClient } from "./tasks-client";
 
@@ -10,9 +8,8 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Background tasks" };
 
 export default async function TasksPage() {
-  const user = await requireUserPage();
-  const ctx = { userSub: user.sub, username: user.username, isAdmin: false, correlationId: randomUUID() };
-  const [tasks, requests, outcomes] = await Promise.all([listTasks(ctx), listMyRequests(ctx), listTaskOutcomes(ctx)]);
+  const ctx = await requireUserPage();
+  const [{ tasks, requests }, outcomes] = await Promise.all([readTaskBoard(ctx), listTaskOutcomes(ctx)]);
   return (
     <section className="space-y-6">
       <div className="space-y-2">

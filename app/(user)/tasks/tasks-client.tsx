@@ -7,6 +7,8 @@ import type { TTaskView } from "@/lib/services/tasks/list-tasks";
 import type { TNoteHit } from "@/lib/services/tasks/search-notes";
 import type { TRequestRow } from "@/lib/services/tasks/list-my-requests";
 import type { TTaskOutcomeDay } from "@/lib/services/tasks/list-task-outcomes";
+import type { TChangeTaskInput } from "@/lib/services/tasks/change-task";
+import type { TTaskType } from "@/lib/tasks/task-catalog";
 import { TaskCard } from "@/components/tasks/task-card";
 import { RequestFeed } from "@/components/tasks/request-feed";
 import { TaskOutcomesChart } from "@/components/tasks/task-outcomes-chart";
@@ -49,7 +51,7 @@ export function TasksClient({ initialTasks, initialRequests, outcomes }: { initi
     return qc.invalidateQueries({ queryKey: ["tasks"] });
   };
   const enable = useMutation({
-    mutationFn: (type: string) => enableTaskAction({ type }),
+    mutationFn: (type: TTaskType) => enableTaskAction({ type }),
     onSuccess: async (r) => {
       await done(r);
       if (r.ok && "grantNeeded" in r.data) setGrantNeeded(r.data.grantNeeded);
@@ -57,7 +59,7 @@ export function TasksClient({ initialTasks, initialRequests, outcomes }: { initi
     },
   });
   const change = useMutation({
-    mutationFn: (input: { action: string; taskId: string; title: string; revokesGrant: boolean }) => changeTaskAction({ action: input.action, taskId: input.taskId }),
+    mutationFn: (input: { action: Exclude<TChangeTaskInput["action"], "interval">; taskId: string; title: string; revokesGrant: boolean }) => changeTaskAction({ action: input.action, taskId: input.taskId }),
     onSuccess: async (r, input) => {
       await done(r);
       const receipt = input.action === "revoke" && input.revokesGrant ? "revoke-with-grant" : input.action;

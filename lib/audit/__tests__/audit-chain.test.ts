@@ -8,6 +8,7 @@ import { verifyAuditChain } from "../verify-chain";
 import type { TAuditInput } from "../types";
 import { superuserUrl } from "./as-role";
 import { fakeJwt } from "@/test/fake-jwt";
+import { testAuditAction } from "@/test/test-audit-action";
 
 const run = randomUUID().slice(0, 8);
 
@@ -101,7 +102,7 @@ describe("recordAuditEvent", () => {
 
 describe("append-only table", () => {
   it("refuses UPDATE, DELETE and TRUNCATE from ordinary statements", async () => {
-    const { seq } = await recordAuditEvent(event({ action: "audit.append-only-probe" }));
+    const { seq } = await recordAuditEvent(event({ action: testAuditAction("audit.append-only-probe") }));
     await withRawClient(async (c) => {
       await expect(c.query(`UPDATE "AuditEvent" SET outcome = 'failure' WHERE seq = $1`, [seq.toString()])).rejects.toThrow(
         /append-only: UPDATE refused/,

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { recordAuditEvent } from "../record-event";
 import { withClient } from "./as-role";
+import { testAuditAction } from "@/test/test-audit-action";
 
 // The product's own connection (DATABASE_URL): must be the least-privilege app role.
 const asApp = <T>(fn: Parameters<typeof withClient<T>>[1]) => withClient(process.env.DATABASE_URL!, fn);
@@ -40,7 +41,7 @@ describe("the app role (DATABASE_URL)", () => {
   });
 
   it("may only INSERT and SELECT on the audit table: UPDATE, DELETE and TRUNCATE are refused by privilege", async () => {
-    const { seq } = await recordAuditEvent({ actor: "t", actorType: "system", action: "audit.privilege-probe", outcome: "success", correlationId: "lp" });
+    const { seq } = await recordAuditEvent({ actor: "t", actorType: "system", action: testAuditAction("audit.privilege-probe"), outcome: "success", correlationId: "lp" });
     await asApp(async (c) => {
       const rights = await c.query(
         `SELECT p AS privilege, has_table_privilege(current_user, '"AuditEvent"', p) AS granted

@@ -23,7 +23,7 @@ async function countRefreshPosts<T>(fn: () => Promise<T>): Promise<{ result: T; 
   const config = await getOidcConfig();
   let posts = 0;
   config[oidc.customFetch] = async (url, options) => {
-    if (String(options.body ?? "").includes("grant_type=refresh_token")) posts++;
+    if ((options.body instanceof URLSearchParams || typeof options.body === "string" ? options.body.toString() : "").includes("grant_type=refresh_token")) posts++;
     return fetch(url, options as RequestInit);
   };
   try {

@@ -32,7 +32,7 @@ async function freshTask(type: string): Promise<{ grantId: string; taskId: strin
 async function stopReason(attempt: { taskId: string; runId: string; leaseId: string }): Promise<string> {
   const error = await assertRunMayAct(attempt).then(() => null, (e: unknown) => e);
   if (error instanceof RunStopped || error instanceof RunHandedBack) return `${error.constructor.name}: ${error.reason}`;
-  return error === null ? "may act" : `unexpected: ${String(error)}`;
+  return error === null ? "may act" : `unexpected: ${error instanceof Error ? error.message : typeof error}`;
 }
 
 describe("the worker's per-request check", () => {

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, openSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import PgBoss from "pg-boss";
+import type PgBoss from "pg-boss";
 import { startNextcloudStandIn } from "@/test/nextcloud-stand-in/start-stand-in";
 import { DEFAULT_SEED_DIR } from "@/test/nextcloud-stand-in/start-stand-in";
 import { createPerson, deletePerson, type TPerson } from "@/test/keycloak/person-fixture";

@@ -8,7 +8,7 @@ export type TTaskRunContext = {
   userSub: string;
   taskId: string;
   runId: string;
-  progress(done: number, total: number | null): Promise<void>;
+  progress(this: void, done: number, total: number | null): Promise<void>;
 };
 
 /**

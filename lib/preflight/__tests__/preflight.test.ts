@@ -7,7 +7,7 @@ const run = promisify(execFile);
 
 /** Runs the real preflight command with a modified environment and returns its exit code and output. */
 async function preflight(overrides: Record<string, string | undefined>) {
-  const env = { ...process.env, ...overrides } as NodeJS.ProcessEnv;
+  const env = { ...process.env, ...overrides };
   for (const [k, v] of Object.entries(overrides)) if (v === undefined) delete env[k];
   try {
     const { stdout, stderr } = await run("npx", ["tsx", "scripts/preflight.ts"], { env });

@@ -75,7 +75,7 @@ function describeFilter(filter: Record<string, unknown>): Record<string, unknown
  */
 export async function exportAuditEvents(ctx: TCtx, input: TExportAuditEventsInput): Promise<TAuditExport> {
   const { format, ...filter } = parseAuditInput(ZExportAuditEventsSchema, input);
-  const base = { actor: ctx.userSub, correlationId: ctx.correlationId, action: "audit.export", resource: "audit-events" };
+  const base = { actor: ctx.userSub, correlationId: ctx.correlationId, action: "audit.export" as const, resource: "audit-events" };
   if (!ctx.isAdmin) {
     await recordAuditEvent({ ...base, actorType: "user", outcome: "refused", details: { format, filter: describeFilter(filter) } });
     throw new AppError("Forbidden", "Only admins can export the audit trail.");

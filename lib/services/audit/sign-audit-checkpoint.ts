@@ -9,7 +9,7 @@ import type { TCtx } from "../context";
  * included) unless the trail no longer extends the newest checkpoint, which is refused and reported.
  */
 export async function signAuditCheckpoint(ctx: TCtx): Promise<TWriteCheckpointResult> {
-  const base = { actor: ctx.userSub, correlationId: ctx.correlationId, action: "audit.checkpoint", resource: "audit-events" };
+  const base = { actor: ctx.userSub, correlationId: ctx.correlationId, action: "audit.checkpoint" as const, resource: "audit-events" };
   if (!ctx.isAdmin) {
     await recordAuditEvent({ ...base, actorType: "user", outcome: "refused" });
     throw new AppError("Forbidden", "Only admins can sign audit checkpoints.");

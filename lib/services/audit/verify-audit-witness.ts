@@ -13,7 +13,7 @@ export const MAX_WITNESS_BYTES = 50 * 1024 * 1024;
  * records that it was checked and what came out. A file that is no witness is a BadInput naming why.
  */
 export async function verifyAuditWitness(ctx: TCtx, input: { text: string; fileName?: string }): Promise<TWitnessVerification> {
-  const base = { actor: ctx.userSub, correlationId: ctx.correlationId, action: "audit.verify-witness", resource: "audit-events" };
+  const base = { actor: ctx.userSub, correlationId: ctx.correlationId, action: "audit.verify-witness" as const, resource: "audit-events" };
   if (!ctx.isAdmin) {
     await recordAuditEvent({ ...base, actorType: "user", outcome: "refused" });
     throw new AppError("Forbidden", "Only admins can verify audit witnesses.");

@@ -7,7 +7,7 @@ import { loginAccessToken } from "../../auth/login-session-token";
 import { SCOPE_CATALOG } from "../../tasks/task-catalog";
 import { revokeToken } from "../../oauth/revoke-token";
 import { workerClient } from "../../oauth/get-oidc-config";
-import { auditRecorder } from "../../audit/record-event";
+import { auditRecorder, recordObservedEvent } from "../../audit/record-event";
 import { AppError } from "../../errors";
 import { log } from "../../logger";
 import type { TCtx } from "../context";
@@ -32,7 +32,7 @@ export async function completeGrant(
   callbackUrl: URL,
 ): Promise<TCompleteGrantResult> {
   const audit = (outcome: "success" | "refused" | "failure", details: Record<string, unknown>, errorCode?: string) =>
-    auditRecorder({
+    recordObservedEvent({
       actor: ctx.userSub,
       actorType: "user",
       subject: ctx.userSub,
@@ -43,7 +43,7 @@ export async function completeGrant(
       correlationId: ctx.correlationId,
       mechanism: "offline-access",
       details,
-    }).catch((error) => log.error("audit failed", { error, correlationId: ctx.correlationId }));
+    });
 
   if (!pending || pending.userSub !== ctx.userSub || pending.loginSessionId !== ctx.loginSessionId) {
     await audit("refused", { reason: "no pending consent request for this sign-in" });

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { AppError } from "../../errors";
-import { auditRecorder } from "../../audit/record-event";
+import { recordObservedEvent } from "../../audit/record-event";
 import { workerClient } from "../../oauth/get-oidc-config";
 import { verifyLogoutToken } from "../../auth/verify-logout-token";
 
@@ -38,7 +38,7 @@ export async function handleBackchannelLogout(logoutToken: string): Promise<{ re
     // `iat` has whole seconds: a token from the same second as the grant may be about it.
     recheckRequested = await requestGrantRecheck({ ...scope, grantedBefore: new Date(issuedAt.getTime() + 999) }, RECHECK_DELAY_MS);
   }
-  await auditRecorder({
+  await recordObservedEvent({
     actor: "keycloak",
     actorType: "system",
     subject: claims.sub ?? null,

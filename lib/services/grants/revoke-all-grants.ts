@@ -4,7 +4,7 @@ import { db } from "../../db";
 import type { TCtx } from "../context";
 import { revokeGrant, type TRevokeReceipt } from "./revoke-grant";
 
-export const ZRevokeAllGrantsSchema = z.object({ deleteData: z.boolean().optional() });
+export const ZRevokeAllGrantsSchema = z.object({ deleteData: z.boolean().optional() }).strict().default({});
 
 /** "Revoke everything": every active grant of the caller, each with its own receipt. */
 export async function revokeAllGrants(ctx: TCtx & { loginSessionId?: string }, input: z.infer<typeof ZRevokeAllGrantsSchema> = {}): Promise<TRevokeReceipt[]> {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ZIdSchema } from "../../validation/z-id-schema";
 import { db } from "../../db";
 import { AppError } from "../../errors";
-import { auditRecorder } from "../../audit/record-event";
+import { recordObservedEvent } from "../../audit/record-event";
 import { log } from "../../logger";
 import { loginAccessToken } from "../../auth/login-session-token";
 import { readConsent, removeConsent } from "../../oauth/keycloak-account-api";
@@ -15,7 +15,7 @@ import { latestCheckpointForReceipt } from "../../audit/latest-checkpoint-for-re
 import { deleteCollectedData, type TDataDisposition } from "../tasks/delete-collected-data";
 import type { TCtx } from "../context";
 
-export const ZRevokeGrantSchema = z.object({ grantId: ZIdSchema, deleteData: z.boolean().optional() });
+export const ZRevokeGrantSchema = z.object({ grantId: ZIdSchema, deleteData: z.boolean().optional() }).strict();
 
 export type TRevokeReceipt = {
   grantId: string;
@@ -85,7 +85,7 @@ async function removeWorkerConsent(ctx: TCtx & { loginSessionId: string }): Prom
     if (after) return { error: "Keycloak still lists the consent after removing it" };
     const removedAt = new Date();
     const proof = `Keycloak's account API no longer lists a consent for ${clientId} (read back at ${removedAt.toISOString()})`;
-    await auditRecorder({
+    await recordObservedEvent({
       actor: ctx.userSub,
       actorType: ctx.isAdmin ? "admin" : "user",
       subject: ctx.userSub,

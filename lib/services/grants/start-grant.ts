@@ -34,8 +34,7 @@ export function requestedTaskScopes(input: TStartGrantInput): string[] {
  * the active grant holds and what is new (Keycloak shows the full list), and "set" asks for exactly the
  * given scopes (narrowing). Nothing is stored until the callback verifies everything.
  */
-export async function startGrant(ctx: TCtx & { loginSessionId: string }, raw: unknown) {
-  const input = ZStartGrantSchema.parse(raw);
+export async function startGrant(ctx: TCtx & { loginSessionId: string }, input: TStartGrantInput) {
   const asked = requestedTaskScopes(input);
   const current = input.mode === "set" ? null : await db().grant.findFirst({ where: { userSub: ctx.userSub, status: "active", mechanism: "offline_access" }, select: { scopes: true } });
   const taskScopes = [...new Set([...taskScopesOf(current?.scopes ?? []), ...asked])];

@@ -4,7 +4,7 @@ import { ZIdSchema } from "../../validation/z-id-schema";
 import type { Prisma } from "@prisma/client";
 import { db } from "../../db";
 import { AppError } from "../../errors";
-import { auditRecorder } from "../../audit/record-event";
+import { appendAuditEvents } from "../../audit/record-event";
 import type { TCtx } from "../context";
 import { revokeGrant } from "../grants/revoke-grant";
 import { publishRevocation } from "../../grants/publish-revocation";
@@ -24,8 +24,7 @@ export type TChangeTaskInput = z.infer<typeof ZChangeTaskSchema>;
  * Revoking a task alone also revokes its grant at Keycloak when no other active task uses that grant.
  * Another person's task is NotFound and nothing changes.
  */
-export async function changeTask(ctx: TCtx, raw: unknown): Promise<{ status: string }> {
-  const input = ZChangeTaskSchema.parse(raw);
+export async function changeTask(ctx: TCtx, input: TChangeTaskInput): Promise<{ status: string }> {
   const task = await db().task.findFirst({ where: { id: input.taskId, userSub: ctx.userSub }, include: { grant: true } });
   if (!task) throw new AppError("NotFound", "No such task");
   if (task.status === "revoked" && input.action !== "revoke") {
@@ -52,23 +51,26 @@ export async function changeTask(ctx: TCtx, raw: unknown): Promise<{ status: str
       data = { status: "revoked", nextRunAt: null, stoppedReason: "revoked by the user" };
       break;
   }
-  // A pause or revoke is announced to running workers in the same transaction (delivered on commit).
+  // A pause or revoke is announced to running workers in the same transaction (delivered on commit), and
+  // the change and its audit row commit together.
   const updated = await db().$transaction(async (tx) => {
     const row = await tx.task.update({ where: { id: task.id }, data });
     if (input.action === "pause" || input.action === "revoke") {
       await publishRevocation(tx, { taskIds: [task.id], reason: input.action === "pause" ? "paused" : "revoked" });
     }
+    await appendAuditEvents(tx, [
+      {
+        actor: ctx.userSub,
+        actorType: "user",
+        subject: ctx.userSub,
+        action: `task.${input.action}`,
+        resource: `task:${task.type}`,
+        outcome: "success",
+        taskId: task.id,
+        correlationId: ctx.correlationId,
+      },
+    ]);
     return row;
-  });
-  await auditRecorder({
-    actor: ctx.userSub,
-    actorType: "user",
-    subject: ctx.userSub,
-    action: `task.${input.action}`,
-    resource: `task:${task.type}`,
-    outcome: "success",
-    taskId: task.id,
-    correlationId: ctx.correlationId,
   });
   if (input.action === "revoke" && task.grant.status === "active") {
     const others = await db().task.count({ where: { grantId: task.grantId, id: { not: task.id }, status: { not: "revoked" } } });

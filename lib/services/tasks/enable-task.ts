@@ -2,14 +2,15 @@ import "server-only";
 import { z } from "zod";
 import { db } from "../../db";
 import { AppError } from "../../errors";
-import { auditRecorder } from "../../audit/record-event";
+import { appendAuditEvents } from "../../audit/record-event";
+import type { TAuditInput } from "../../audit/types";
 import { TASK_CATALOG, TASK_TYPES, type TTaskType } from "../../tasks/task-catalog";
 import type { TCtx } from "../context";
 
 export const ZTaskTypeSchema = z.enum(TASK_TYPES as [TTaskType, ...TTaskType[]]);
-export const ZEnableTaskSchema = z.object({
+export const ZEnableTaskSchema = z.strictObject({
   type: ZTaskTypeSchema,
-  intervalMinutes: z.number().int().min(5).max(7 * 24 * 60).default(60),
+  intervalMinutes: z.number().int().min(5).max(7 * 24 * 60).optional(),
   /** Run through this kind of grant; default: the newest active grant that can run the task. */
   mechanism: z.enum(["offline_access", "app_password"]).optional(),
 });
@@ -20,8 +21,7 @@ export const ZEnableTaskSchema = z.object({
  * Without such a grant it throws Conflict with code "GrantNeeded" in details, so the page can offer
  * the grant flow. Re-enabling a revoked task of the same type rebinds it to the current grant.
  */
-export async function enableTask(ctx: TCtx, raw: unknown) {
-  const { type, intervalMinutes, mechanism } = ZEnableTaskSchema.parse(raw);
+export async function enableTask(ctx: TCtx, { type, intervalMinutes = 60, mechanism }: z.infer<typeof ZEnableTaskSchema>) {
   const needed = TASK_CATALOG[type].scopes;
   const grant = await db().grant.findFirst({
     where: {
@@ -33,22 +33,29 @@ export async function enableTask(ctx: TCtx, raw: unknown) {
     orderBy: { grantedAt: "desc" },
   });
   if (!grant) throw new AppError("Conflict", `Grant access for ${TASK_CATALOG[type].title} first`, { grantNeeded: type });
-  const task = await db().task.upsert({
-    where: { userSub_type: { userSub: ctx.userSub, type } },
-    create: { userSub: ctx.userSub, type, grantId: grant.id, intervalMinutes, status: "active", nextRunAt: new Date() },
-    update: { grantId: grant.id, intervalMinutes, status: "active", stoppedReason: null, nextRunAt: new Date() },
+  const task = await db().$transaction(async (tx) => {
+    const row = await tx.task.upsert({
+      where: { userSub_type: { userSub: ctx.userSub, type } },
+      create: { userSub: ctx.userSub, type, grantId: grant.id, intervalMinutes, status: "active", nextRunAt: new Date() },
+      update: { grantId: grant.id, intervalMinutes, status: "active", stoppedReason: null, nextRunAt: new Date() },
+    });
+    await appendAuditEvents(tx, [enabledEvent(ctx, type, row.id, grant.id, intervalMinutes, grant.mechanism)]);
+    return row;
   });
-  await auditRecorder({
+  return { taskId: task.id };
+}
+
+function enabledEvent(ctx: TCtx, type: TTaskType, taskId: string, grantId: string, intervalMinutes: number, grantMechanism: string): TAuditInput {
+  return {
     actor: ctx.userSub,
     actorType: "user",
     subject: ctx.userSub,
     action: "task.enabled",
     resource: `task:${type}`,
     outcome: "success",
-    taskId: task.id,
+    taskId,
     correlationId: ctx.correlationId,
-    mechanism: grant.mechanism === "app_password" ? "app-password" : "offline-access",
-    details: { grantId: grant.id, intervalMinutes },
-  });
-  return { taskId: task.id };
+    mechanism: grantMechanism === "app_password" ? "app-password" : "offline-access",
+    details: { grantId, intervalMinutes },
+  };
 }

@@ -27,7 +27,8 @@ export type TRequestRow = {
  * the task and the acting client named in words.
  */
 export async function listMyRequests(ctx: TCtx, limit = 25): Promise<TRequestRow[]> {
-  const page = await searchAuditEvents(ctx, { action: "nextcloud.request", limit });
+  // Always the caller's own events, admins included: this is a personal feed, not the audit search.
+  const page = await searchAuditEvents(ctx, { action: "nextcloud.request", subject: ctx.userSub, limit });
   const taskIds = [...new Set(page.rows.map((r) => r.taskId).filter((id): id is string => !!id))];
   const tasks = taskIds.length
     ? await db().task.findMany({ where: { id: { in: taskIds }, userSub: ctx.userSub }, select: { id: true, type: true } })

@@ -27,7 +27,7 @@ export async function probeOfflineAccess(
   call: { recorder: TAuditRecorder; correlationId: string },
 ): Promise<TOfflineProbe> {
   const mechanism = "offline-access" as const;
-  const scopes = ((await getOidcConfig()).serverMetadata().scopes_supported ?? []) as string[];
+  const scopes = ((await getOidcConfig()).serverMetadata().scopes_supported ?? []);
   const offered = scopes.includes("offline_access");
   const discovery = `discovery scopes_supported ${offered ? "includes" : "does NOT include"} offline_access`;
   if (!offered) {

@@ -1,5 +1,5 @@
 import "server-only";
-import { Prisma } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
 import { auditRecorder, recordAuditEvents } from "../../audit/record-event";
 import type { TAuditInput } from "../../audit/types";
 import { db } from "../../db";
@@ -54,13 +54,13 @@ async function runAll(ctx: TCtx): Promise<TTierProbeView[]> {
 
   const offline = await probeOfflineAccess(grant, call).catch(async (err: unknown) => ({
     token: null,
-    result: await guard("offline-access", () => Promise.reject(err)),
+    result: await guard("offline-access", () => Promise.reject(err instanceof Error ? err : new Error(String(err)))),
   }));
   results.push(offline.result);
   results.push(await guard("tier1-impersonation", () => probeImpersonationTier(offline.token, call)));
   const exchange = await probeTokenExchangeTier(offline.token, grant, call, nextcloudAccountOf(ctx)).catch(async (err: unknown) => ({
     claims: null,
-    result: await guard("tier2-token-exchange", () => Promise.reject(err)),
+    result: await guard("tier2-token-exchange", () => Promise.reject(err instanceof Error ? err : new Error(String(err)))),
   }));
   results.push(exchange.result);
   results.push(probeActDelegation({ claims: exchange.claims, status: exchange.result.status }));

@@ -242,11 +242,11 @@ type TAction = {
 const ACTIONS: TAction[] = [
   { name: "revokeGrantAction", call: (i) => revokeGrantAction(i as never), session: () => user, base: () => ({ grantId: MISSING_ID }), fields: { grantId: "id" } },
   { name: "checkGrantAction", call: (i) => checkGrantAction(i as never), session: () => user, base: () => ({ grantId: MISSING_ID }), fields: { grantId: "id" } },
-  { name: "revokeAllGrantsAction", call: (i) => revokeAllGrantsAction(i), session: () => user, runs: (v) => v === null || v === undefined || (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 0) },
+  { name: "revokeAllGrantsAction", call: (i) => revokeAllGrantsAction(i as never), session: () => user, runs: (v) => v === null || v === undefined || (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 0) },
   { name: "enableTaskAction", call: (i) => enableTaskAction(i as never), session: () => user, base: () => ({ type: "notes-index", intervalMinutes: 60 }), fields: { type: "taskType", intervalMinutes: "minutes" } },
-  { name: "changeTaskAction", call: (i) => changeTaskAction(i), session: () => user, base: () => ({ action: "interval", taskId: MISSING_ID, intervalMinutes: 60 }), fields: { action: "changeAction", taskId: "id", intervalMinutes: "minutes" } },
+  { name: "changeTaskAction", call: (i) => changeTaskAction(i as never), session: () => user, base: () => ({ action: "interval", taskId: MISSING_ID, intervalMinutes: 60 }), fields: { action: "changeAction", taskId: "id", intervalMinutes: "minutes" } },
   { name: "searchNotesAction", call: (i) => searchNotesAction(i as never), session: () => user, base: () => ({ q: "hello" }), fields: { q: "text128" } },
-  { name: "runTierProbesAction", call: (i) => runTierProbesAction(i), session: () => admin, runs: (v) => v === null || v === undefined || (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 0) },
+  { name: "runTierProbesAction", call: (i) => runTierProbesAction(i as never), session: () => admin, runs: (v) => v === null || v === undefined || (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 0) },
 ];
 
 async function runAction(action: TAction, input: unknown): Promise<TActionResult<unknown>> {

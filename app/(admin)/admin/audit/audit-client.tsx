@@ -53,7 +53,7 @@ export function AuditClient({ initialFilters, adminSub }: { initialFilters: TAud
   });
   const [signMessage, setSignMessage] = useState<string | null>(null);
   const sign = useMutation({
-    mutationFn: () => signAuditCheckpointAction(),
+    mutationFn: () => signAuditCheckpointAction({}),
     onSuccess: (r) => {
       if (!r.ok) setSignMessage(r.error);
       else if (r.data.status === "refused") setSignMessage(`Refused to sign: ${r.data.reason}`);
@@ -129,7 +129,7 @@ export function AuditClient({ initialFilters, adminSub }: { initialFilters: TAud
         <button
           type="button"
           disabled={!page.data?.nextCursor || page.isPlaceholderData}
-          onClick={() => page.data?.nextCursor && setCursors((c) => [...c, page.data!.nextCursor])}
+          onClick={() => page.data?.nextCursor && setCursors((c) => [...c, page.data.nextCursor])}
           className="rounded border px-3 py-1.5 text-sm enabled:hover:bg-slate-100 disabled:opacity-40"
         >
           Older

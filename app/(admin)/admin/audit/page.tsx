@@ -1,13 +1,11 @@
 import type { Metadata } from "next";
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
-import { randomUUID } from "node:crypto";
 import { requireAdminPage } from "@/lib/auth/page-guards";
 import { countAuditEventsOverTime } from "@/lib/services/audit/count-audit-events-over-time";
 import { searchAuditEvents } from "@/lib/services/audit/search-audit-events";
 import { getAuditTrustStatus } from "@/lib/services/audit/get-audit-trust-status";
-import type { TCtx } from "@/lib/services/context";
 import { AUDIT_PAGE_SIZE, auditQueryKeys, chartBucket, pickAuditFilters } from "@/components/admin/audit-filters";
-import { recordAdminView } from "@/app/api/admin/_shared/record-admin-view";
+import { recordAdminView } from "@/lib/services/audit/record-admin-view";
 import { AUDIT_TRUST_QUERY_KEY } from "@/components/admin/audit-trust-query-key";
 import { AuditClient } from "./audit-client";
 
@@ -16,8 +14,7 @@ export const metadata: Metadata = { title: "Audit trail" };
 
 /** The audit trail for admins: the first page and the chart are read here and handed to the client. */
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const admin = await requireAdminPage();
-  const ctx: TCtx = { userSub: admin.sub, username: admin.username, isAdmin: admin.isAdmin, correlationId: randomUUID() };
+  const ctx = await requireAdminPage();
   const filters = pickAuditFilters(await searchParams);
   const qc = new QueryClient();
   // Invalid filters make these fail quietly here; the client then shows the server's message.
@@ -36,7 +33,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         here; this page and every export (which carries the newest checkpoint) are recorded too.
       </p>
       <HydrationBoundary state={dehydrate(qc)}>
-        <AuditClient initialFilters={filters} adminSub={admin.sub} />
+        <AuditClient initialFilters={filters} adminSub={ctx.userSub} />
       </HydrationBoundary>
     </section>
   );

@@ -5,13 +5,9 @@ import { z } from "zod";
 import { authedAction } from "@/lib/actions/authed-action";
 import { runTierProbes } from "@/lib/services/tiers/run-tier-probes";
 
-const run = authedAction(z.object({}).strict(), async (ctx) => {
+/** "Run probes now": every probe, live, through the admin's own grant. */
+export const runTierProbesAction = authedAction(z.object({}).strict(), async (ctx) => {
   const probes = await runTierProbes(ctx, { trigger: "on-demand" });
   revalidatePath("/admin/tiers");
   return { probes };
 });
-
-/** "Run probes now" (server action): every probe, live, through the admin's own grant. */
-export async function runTierProbesAction(input?: unknown) {
-  return run(input ?? {});
-}

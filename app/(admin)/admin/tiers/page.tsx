@@ -1,13 +1,9 @@
 import type { Metadata } from "next";
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { after } from "next/server";
-import { randomUUID } from "node:crypto";
 import { requireAdminPage } from "@/lib/auth/page-guards";
-import { log } from "@/lib/logger";
-import type { TCtx } from "@/lib/services/context";
-import { listTierProbes } from "@/lib/services/tiers/list-tier-probes";
-import { runTierProbes } from "@/lib/services/tiers/run-tier-probes";
-import { recordAdminView } from "@/app/api/admin/_shared/record-admin-view";
+import { readTierStatus } from "@/lib/services/tiers/read-tier-status";
+import { recordAdminView } from "@/lib/services/audit/record-admin-view";
 import { TIERS_QUERY_KEY } from "@/components/admin/tier-query-key";
 import { TiersClient } from "./tiers-client";
 
@@ -16,13 +12,9 @@ export const metadata: Metadata = { title: "Delegation tier status" };
 
 /** Which delegation mechanisms work against this Keycloak today, and why service accounts are refused. */
 export default async function TiersPage({ searchParams }: { searchParams: Promise<{ granted?: string }> }) {
-  const admin = await requireAdminPage();
-  const ctx: TCtx = { userSub: admin.sub, username: admin.username, isAdmin: admin.isAdmin, correlationId: randomUUID() };
-  const list = await listTierProbes(ctx);
+  const ctx = await requireAdminPage();
+  const list = await readTierStatus(ctx, after);
   const { granted } = await searchParams;
-  if (list.stale) {
-    after(() => runTierProbes(ctx, { trigger: "schedule" }).catch((error: unknown) => log.warn("scheduled tier probes failed", { error })));
-  }
   const qc = new QueryClient();
   qc.setQueryData(TIERS_QUERY_KEY, list);
   await recordAdminView(ctx, "tiers.view", "/admin/tiers");

@@ -20,7 +20,7 @@ export function TiersClient({ justGranted }: { justGranted: boolean }) {
   const [message, setMessage] = useState<string | null>(null);
   const { data } = useQuery({ queryKey: TIERS_QUERY_KEY, queryFn: () => fetchJson<TTierProbeList>("/api/admin/tiers"), refetchInterval: 5_000 });
   const run = useMutation({
-    mutationFn: () => runTierProbesAction(),
+    mutationFn: () => runTierProbesAction({}),
     onSuccess: (r) => {
       setMessage(r.ok ? null : r.error);
       if (r.ok) qc.setQueryData<TTierProbeList>(TIERS_QUERY_KEY, (old) => (old ? { ...old, probes: r.data.probes, stale: false } : old));

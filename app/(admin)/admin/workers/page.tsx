@@ -1,9 +1,7 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
-import { randomUUID } from "node:crypto";
 import { requireAdminPage } from "@/lib/auth/page-guards";
-import type { TCtx } from "@/lib/services/context";
 import { listWorkerStatus } from "@/lib/services/workers/list-worker-status";
-import { recordAdminView } from "@/app/api/admin/_shared/record-admin-view";
+import { recordAdminView } from "@/lib/services/audit/record-admin-view";
 import { WORKERS_QUERY_KEY } from "@/components/admin/workers-query-key";
 import { WorkersClient } from "./workers-client";
 
@@ -11,8 +9,7 @@ export const dynamic = "force-dynamic";
 
 /** The operator's view of the background workers, read from the heartbeats they share in the database. */
 export default async function WorkersPage() {
-  const admin = await requireAdminPage();
-  const ctx: TCtx = { userSub: admin.sub, username: admin.username, isAdmin: admin.isAdmin, correlationId: randomUUID() };
+  const ctx = await requireAdminPage();
   const qc = new QueryClient();
   qc.setQueryData(WORKERS_QUERY_KEY, await listWorkerStatus(ctx));
   await recordAdminView(ctx, "workers.view", "/admin/workers");

@@ -66,9 +66,10 @@ export async function startGrantAction(form: FormData) {
   redirect(target);
 }
 
-const ZNoInputSchema = z.object({}).strict();
+const ZNoInputSchema = z.strictObject({});
 
-const startAppPassword = authedAction(ZNoInputSchema, async (ctx) => {
+/** Starts Nextcloud's Login Flow v2: returns the Nextcloud page to open; the poll token stays in a sealed cookie. */
+export const startAppPasswordAction = authedAction(ZNoInputSchema, async (ctx) => {
   const { loginUrl, cookie } = await startAppPasswordFlow(ctx);
   (await cookies()).set(PENDING_LOGIN_FLOW_COOKIE, cookie.value, {
     httpOnly: true,
@@ -80,7 +81,8 @@ const startAppPassword = authedAction(ZNoInputSchema, async (ctx) => {
   return { loginUrl };
 });
 
-const pollAppPassword = authedAction(ZNoInputSchema, async (ctx) => {
+/** One poll of the Login Flow v2 this sign-in started: waiting, connected, or failed with the reason. */
+export const pollAppPasswordAction = authedAction(ZNoInputSchema, async (ctx) => {
   const jar = await cookies();
   const result = await pollAppPasswordFlow(ctx, openPendingLoginFlow(jar.get(PENDING_LOGIN_FLOW_COOKIE)?.value));
   if (result.finished) jar.delete({ name: PENDING_LOGIN_FLOW_COOKIE, path: "/grants/new" });
@@ -88,13 +90,3 @@ const pollAppPassword = authedAction(ZNoInputSchema, async (ctx) => {
   const { finished: _finished, ...state } = result;
   return state;
 });
-
-/** Starts Nextcloud's Login Flow v2 (server action): returns the Nextcloud page to open; the poll token stays in a sealed cookie. */
-export async function startAppPasswordAction(input?: unknown) {
-  return startAppPassword(input ?? {});
-}
-
-/** One poll of the Login Flow v2 this sign-in started (server action): waiting, connected, or failed with the reason. */
-export async function pollAppPasswordAction(input?: unknown) {
-  return pollAppPassword(input ?? {});
-}

@@ -25,7 +25,7 @@ export function AppPasswordConnect({ nextcloudUrl, account, alreadyConnected }: 
     if (state.step !== "waiting") return;
     let stopped = false;
     const timer = setInterval(async () => {
-      const r = await pollAppPasswordAction();
+      const r = await pollAppPasswordAction({});
       if (stopped) return;
       if (!r.ok) setState({ step: "failed", message: r.error });
       else if (r.data.state === "connected") setState({ step: "connected", loginName: r.data.loginName });
@@ -39,7 +39,7 @@ export function AppPasswordConnect({ nextcloudUrl, account, alreadyConnected }: 
 
   const start = async () => {
     setState({ step: "starting" });
-    const r = await startAppPasswordAction();
+    const r = await startAppPasswordAction({});
     setState(r.ok ? { step: "waiting", loginUrl: r.data.loginUrl } : { step: "failed", message: r.error });
   };
 

@@ -1,6 +1,5 @@
 import Link from "next/link";
 import { requireUserPage } from "@/lib/auth/page-guards";
-import { randomUUID } from "node:crypto";
 import { SCOPE_CATALOG, TASK_CATALOG, TASK_TYPES, taskScopesOf, type TTaskType } from "@/lib/tasks/task-catalog";
 import { listGrants } from "@/lib/services/grants/list-grants";
 import { Button } from "@/components/ui/button";
@@ -15,7 +14,7 @@ type TSearch = { task?: string; scopes?: string; mode?: string };
 
 /** Says in plain words what will be granted before the user sees Keycloak's own consent screen. */
 export default async function NewGrantPage({ searchParams }: { searchParams: Promise<TSearch> }) {
-  const user = await requireUserPage();
+  const ctx = await requireUserPage();
   const sp = await searchParams;
   const mode = sp.mode === "set" ? "set" : "add";
   const task = TASK_TYPES.includes(sp.task as TTaskType) ? (sp.task as TTaskType) : null;
@@ -23,12 +22,12 @@ export default async function NewGrantPage({ searchParams }: { searchParams: Pro
     ? [...TASK_CATALOG[task].scopes]
     : taskScopesOf((sp.scopes ?? "notes.read,files.read").split(","));
   // One grant per worker: adding asks Keycloak for what the grant already has plus what is new.
-  const grants = await listGrants({ userSub: user.sub, username: user.username, isAdmin: user.isAdmin, correlationId: randomUUID() });
+  const grants = await listGrants(ctx);
   const held = taskScopesOf(grants.find((g) => g.status === "active" && g.mechanism === "offline_access")?.scopes ?? []);
   const appPassword = (
     <AppPasswordConnect
       nextcloudUrl={new URL(env().NEXTCLOUD_URL).host}
-      account={nextcloudAccountOf(user)}
+      account={nextcloudAccountOf(ctx)}
       alreadyConnected={grants.some((g) => g.status === "active" && g.mechanism === "app_password")}
     />
   );

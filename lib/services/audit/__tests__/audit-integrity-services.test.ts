@@ -5,6 +5,7 @@ import { getAuditTrustStatus } from "../get-audit-trust-status";
 import { signAuditCheckpoint } from "../sign-audit-checkpoint";
 import { verifyAuditWitness } from "../verify-audit-witness";
 import { makeRun } from "./audit-fixtures";
+import { testAuditAction } from "@/test/test-audit-action";
 
 const run = makeRun();
 
@@ -23,7 +24,7 @@ describe("audit integrity services", () => {
   });
 
   it("after a checkpoint is signed on demand, the status is healthy and names it", async () => {
-    await run.record({ action: "integrity.row" });
+    await run.record({ action: testAuditAction("integrity.row") });
     const signed = await signAuditCheckpoint(run.admin);
     expect(signed.status).toBe("signed");
     const status = await getAuditTrustStatus(run.admin);

@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../../db";
 import { countAuditEventsOverTime } from "../count-audit-events-over-time";
 import { makeRun } from "./audit-fixtures";
+import { testAuditAction } from "@/test/test-audit-action";
 
 const run = makeRun();
 
 // Other files tamper with the trail as the superuser (triggers off), which the rollup rightly does not follow;
 // so the comparisons look only at this file's own subjects and its own action name.
-const PROBE_ACTION = `rollup.probe-${run.id}`;
+const PROBE_ACTION = testAuditAction(`rollup.probe-${run.id}`);
 
 beforeAll(async () => {
   for (let i = 0; i < 5; i += 1) await run.record({ action: "task.run", outcome: i % 2 ? "failure" : "success" });

@@ -7,6 +7,7 @@ import { makeRun, readStream } from "./audit-fixtures";
 import { parseCsv } from "../../../audit/parse-csv";
 import { checkCheckpoint } from "../../../audit/checkpoint";
 import { auditConfig } from "../../../audit/audit-config";
+import { testAuditAction } from "@/test/test-audit-action";
 
 const run = makeRun();
 const corr = `corr-${run.id}`;
@@ -19,7 +20,7 @@ beforeAll(async () => {
   await run.record({ subject: run.bob, action: "token.exchange" });
   // Enough rows for several keyset batches (1,000 each).
   await recordAuditEvents(
-    Array.from({ length: BULK }, (_, n) => ({ ...run.base, correlationId: bulkCorr, action: "bulk.row", details: { n } })),
+    Array.from({ length: BULK }, (_, n) => ({ ...run.base, correlationId: bulkCorr, action: testAuditAction("bulk.row"), details: { n } })),
   );
 });
 
@@ -87,7 +88,7 @@ describe("exportAuditEvents", () => {
 
   it("records the export itself, and leaves rows written after the call out of it", async () => {
     const exp = await exportAuditEvents(run.admin, { correlationId: corr, format: "json" });
-    await run.record({ action: "late.row" });
+    await run.record({ action: testAuditAction("late.row") });
     const rows = (JSON.parse((await readStream(exp.stream)).text) as { events: { action: string }[] }).events;
     expect(rows.map((r) => r.action)).not.toContain("late.row");
     const recorded = await db().auditEvent.findFirst({

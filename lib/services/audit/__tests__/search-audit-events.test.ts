@@ -3,6 +3,7 @@ import { db } from "../../../db";
 import { AppError } from "../../../errors";
 import { searchAuditEvents } from "../search-audit-events";
 import { makeRun } from "./audit-fixtures";
+import { testAuditAction } from "@/test/test-audit-action";
 
 const run = makeRun();
 const corr = `corr-${run.id}`;
@@ -93,7 +94,7 @@ describe("searchAuditEvents as admin", () => {
       seen.push(...page.rows.map((r) => r.seq));
       cursor = page.nextCursor ?? undefined;
       pages += 1;
-      if (pages === 1) await run.record({ action: "appended.meanwhile", correlationId: `other-${run.id}` });
+      if (pages === 1) await run.record({ action: testAuditAction("appended.meanwhile"), correlationId: `other-${run.id}` });
     } while (cursor);
     expect(pages).toBe(2);
     expect(seen).toHaveLength(6);
@@ -130,7 +131,7 @@ describe("searchAuditEvents input validation", () => {
       /to must be after from/,
     );
     await expectError(searchAuditEvents(run.admin, { q: "ab" }), "BadInput", /at least 3 characters/);
-    await expectError(searchAuditEvents(run.admin, { outcome: "maybe" as "success" }), "BadInput", /outcome/);
+    await expectError(searchAuditEvents(run.admin, { outcome: "maybe" }), "BadInput", /outcome/);
     await expectError(searchAuditEvents(run.admin, { sort: "asc" } as never), "BadInput", /sort/);
   });
 

@@ -7,6 +7,7 @@ import { verifyWitness } from "../../../audit/verify-witness";
 import { editAndRehash, rehashFrom, withTamperSession } from "../../../audit/__tests__/tamper-session";
 import { exportAuditEvents } from "../export-audit-events";
 import { makeRun, readStream } from "./audit-fixtures";
+import { testAuditAction } from "@/test/test-audit-action";
 
 const run = makeRun();
 const corr = `witness-${run.id}`;
@@ -16,7 +17,7 @@ let csv: string;
 let checkpointOnly: string;
 
 beforeAll(async () => {
-  seqs = (await recordAuditEvents(Array.from({ length: 6 }, (_, n) => ({ ...run.base, correlationId: corr, action: "witness.row", details: { n } })))).map((r) => r.seq);
+  seqs = (await recordAuditEvents(Array.from({ length: 6 }, (_, n) => ({ ...run.base, correlationId: corr, action: testAuditAction("witness.row"), details: { n } })))).map((r) => r.seq);
   json = (await readStream((await exportAuditEvents(run.admin, { correlationId: corr, format: "json" })).stream)).text;
   csv = (await readStream((await exportAuditEvents(run.admin, { correlationId: corr, format: "csv" })).stream)).text;
   checkpointOnly = JSON.stringify((JSON.parse(json) as { checkpoint: unknown }).checkpoint);

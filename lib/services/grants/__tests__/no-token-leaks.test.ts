@@ -19,7 +19,7 @@ beforeAll(() => {
     const spy = vi.spyOn(stream, "write").mockImplementation(((chunk: unknown) => {
       written.push(String(chunk));
       return true;
-    }) as typeof stream.write);
+    }));
     restore.push(() => spy.mockRestore());
   }
   for (const method of ["log", "info", "warn", "error", "debug"] as const) {

@@ -1,15 +1,7 @@
 import { NextResponse } from "next/server";
+import { withAdmin } from "@/lib/auth/with-request";
+import { NO_STORE } from "@/lib/http/error-response";
 import { getAuditTrustStatus } from "@/lib/services/audit/get-audit-trust-status";
-import { errorResponse } from "../../_shared/error-response";
-import { NO_STORE, requireAdminRequest } from "../../_shared/require-admin-request";
 
 /** The newest signed checkpoint, its age, and whether the trail verifies against it (admins only; polled). */
-export async function GET() {
-  const { ctx, denied } = await requireAdminRequest();
-  if (denied) return denied;
-  try {
-    return NextResponse.json(await getAuditTrustStatus(ctx), { headers: NO_STORE });
-  } catch (error) {
-    return errorResponse(error, ctx.correlationId);
-  }
-}
+export const GET = withAdmin(async (ctx) => NextResponse.json(await getAuditTrustStatus(ctx), { headers: NO_STORE }));
