@@ -24,12 +24,15 @@ export function AppPasswordConnect({ nextcloudUrl, account, alreadyConnected }: 
   useEffect(() => {
     if (state.step !== "waiting") return;
     let stopped = false;
-    const timer = setInterval(async () => {
+    const poll = async () => {
       const r = await pollAppPasswordAction({});
       if (stopped) return;
       if (!r.ok) setState({ step: "failed", message: r.error });
       else if (r.data.state === "connected") setState({ step: "connected", loginName: r.data.loginName });
       else if (r.data.state === "failed") setState({ step: "failed", message: r.data.detail });
+    };
+    const timer = setInterval(() => {
+      poll().catch(() => setState({ step: "failed", message: "The dashboard could not ask Nextcloud; try again." }));
     }, POLL_MS);
     return () => {
       stopped = true;
