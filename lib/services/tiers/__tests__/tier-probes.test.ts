@@ -103,7 +103,7 @@ describe("tier probes (live Keycloak)", () => {
     expect(pick(probes, "tier0-basic-auth").status).toBe("not_configured");
 
     // One audited tier.probe per mechanism, by this admin, for this run.
-    const audited = await db().auditEvent.findMany({ where: { action: "tier.probe", correlationId: { not: "" }, actor: admin.userSub }, orderBy: { seq: "desc" }, take: 6 });
+    const audited = await db().auditEvent.findMany({ where: { action: "tier.probe", correlationId: { not: "" }, actor: admin.userSub }, orderBy: { seq: "desc" }, take: probes.length });
     expect(audited.map((e) => e.mechanism).sort()).toEqual([...probes.map((p) => p.mechanism)].sort());
   });
 
