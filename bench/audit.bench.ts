@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { registerNodeEntry } from "../lib/audit/register-node-entry";
+import { ensureServerCondition } from "../scripts/lib/ensure-server-condition";
 import { checkpointDirFor, testEnv } from "../test/test-env";
 import { benchDatabaseUrl, prepareDatabase, rand, seed, TASKS, user, USERS } from "./audit-seed";
 
@@ -14,7 +14,7 @@ const QUERIES = 200;
 const url = benchDatabaseUrl;
 // The services read the app's validated env; local test values fill everything but the database.
 Object.assign(process.env, { ...testEnv(), ...process.env, DATABASE_URL: url, AUDIT_CHECKPOINT_DIR: process.env.AUDIT_CHECKPOINT_DIR ?? checkpointDirFor(url), LOG_LEVEL: "warn" });
-registerNodeEntry();
+ensureServerCondition();
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;

@@ -5,6 +5,7 @@ import { getOidcConfig, workerClient } from "./get-oidc-config";
 import { providerErrorCode, toOAuthError } from "./oauth-errors";
 import { reportOAuthEvent, type TOAuthCallContext } from "./report-oauth-event";
 import type { TAuditMechanism } from "../audit/audit-kinds";
+import { accessExpiry, scopesOf } from "./token-response-fields";
 import {
   asServiceAccountToken,
   asUserAccessToken,
@@ -54,9 +55,9 @@ export async function exchangeToken<T extends TExchangeSubjectToken>(input: TExc
   const minted = isServiceAccountClaims(decodeJwt(input.subjectToken)) ? asServiceAccountToken(res.access_token) : asUserAccessToken(res.access_token);
   return {
     accessToken: minted as T,
-    accessExpiresAt: new Date(Date.now() + (res.expiresIn() ?? 60) * 1000),
+    accessExpiresAt: accessExpiry(res),
     issuedTokenType: typeof res.issued_token_type === "string" ? res.issued_token_type : null,
-    scopes: (res.scope ?? "").split(" ").filter(Boolean),
+    scopes: scopesOf(res.scope),
   };
 }
 

@@ -3,6 +3,7 @@ import * as oidc from "openid-client";
 import { getOidcConfig, workerClient } from "./get-oidc-config";
 import { providerErrorCode, toOAuthError } from "./oauth-errors";
 import { reportOAuthEvent, type TOAuthCallContext } from "./report-oauth-event";
+import { audienceOf, scopesOf } from "./token-response-fields";
 
 export type TIntrospection = {
   active: boolean;
@@ -28,8 +29,8 @@ export async function introspectToken(token: string, ctx: TOAuthCallContext): Pr
       sub: typeof r.sub === "string" ? r.sub : null,
       clientId: typeof r.client_id === "string" ? r.client_id : null,
       username: typeof r.username === "string" ? r.username : null,
-      aud: Array.isArray(r.aud) ? r.aud.map(String) : typeof r.aud === "string" ? [r.aud] : [],
-      scope: (typeof r.scope === "string" ? r.scope : "").split(" ").filter(Boolean),
+      aud: audienceOf(r.aud),
+      scope: scopesOf(r.scope),
       expiresAt: typeof r.exp === "number" ? new Date(r.exp * 1000) : null,
       tokenType: typeof r.token_type === "string" ? r.token_type : null,
     };

@@ -5,6 +5,7 @@ import { providerErrorCode, toOAuthError } from "./oauth-errors";
 import { reportOAuthEvent, type TOAuthCallContext } from "./report-oauth-event";
 import { asUserAccessToken, type TUserAccessToken } from "./token-types";
 import { tokenSubject } from "./token-subject";
+import { accessExpiry, refreshExpiry, scopesOf } from "./token-response-fields";
 
 export type TRefreshedTokens = {
   accessToken: TUserAccessToken;
@@ -30,14 +31,13 @@ export async function refreshOfflineToken(offlineToken: string, ctx: TOAuthCallC
     const res = await oidc.refreshTokenGrant(config, offlineToken);
     const now = Date.now();
     const subject = tokenSubject(res.access_token);
-    const refreshExpiresIn = Number((res as Record<string, unknown>).refresh_expires_in ?? 0);
     await reportOAuthEvent(ctx, { actor, action: "token.refresh", outcome: "success", mechanism: "offline-refresh", subject });
     return {
       accessToken: asUserAccessToken(res.access_token),
-      accessExpiresAt: new Date(now + (res.expiresIn() ?? 60) * 1000),
+      accessExpiresAt: accessExpiry(res, now),
       refreshToken: res.refresh_token ?? offlineToken,
-      refreshExpiresAt: refreshExpiresIn > 0 ? new Date(now + refreshExpiresIn * 1000) : null,
-      scopes: (res.scope ?? "").split(" ").filter(Boolean),
+      refreshExpiresAt: refreshExpiry(res, now),
+      scopes: scopesOf(res.scope),
       subject,
     };
   } catch (err) {

@@ -18,7 +18,7 @@ export const ZEnableTaskSchema = z.strictObject({
 /**
  * Enables a task for the caller, bound to their newest active grant that can run it: an OAuth grant whose
  * scopes cover the task's, or an app-password grant (no scopes: it reaches the whole account).
- * Without such a grant it throws Conflict with code "GrantNeeded" in details, so the page can offer
+ * Without such a grant it throws Conflict with `details.grantNeeded` (the task type), so the page can offer
  * the grant flow. Re-enabling a revoked task of the same type rebinds it to the current grant.
  */
 export async function enableTask(ctx: TCtx, { type, intervalMinutes = 60, mechanism }: z.infer<typeof ZEnableTaskSchema>) {
