@@ -2,6 +2,7 @@ import "server-only";
 import { AppError } from "../errors";
 import type { TAppPasswordCredential } from "./app-password-types";
 import { nextcloudAppPasswordRequest, type TAppPasswordCallContext } from "./app-password-request";
+import { discardBody } from "./discard-body";
 
 export const OCS_USER_PATH = "/ocs/v2.php/cloud/user?format=json";
 const OCS_HEADERS = { "ocs-apirequest": "true", accept: "application/json" };
@@ -28,14 +29,14 @@ export async function deleteAppPassword(credential: TAppPasswordCredential, ctx:
     { method: "DELETE", path: "/ocs/v2.php/core/apppassword?format=json", headers: OCS_HEADERS },
     { ...ctx, action: "nextcloud.app_password_delete" },
   );
-  await del.body?.cancel();
+  await discardBody(del);
   return proveAppPasswordRefused(credential, ctx, del.status);
 }
 
 /** The proof step alone: one request with the app password; 401 means Nextcloud no longer accepts it. */
 export async function proveAppPasswordRefused(credential: TAppPasswordCredential, ctx: TAppPasswordCallContext, deleteStatus = 0): Promise<TAppPasswordDeletion> {
   const res = await nextcloudAppPasswordRequest(credential, { method: "GET", path: OCS_USER_PATH, headers: OCS_HEADERS }, { ...ctx, action: "nextcloud.app_password_proof" });
-  await res.body?.cancel();
+  await discardBody(res);
   const provedAt = new Date();
   const proof =
     res.status === 401
@@ -48,7 +49,7 @@ export async function proveAppPasswordRefused(credential: TAppPasswordCredential
 export async function readAppPasswordAccount(credential: TAppPasswordCredential, ctx: TAppPasswordCallContext): Promise<{ status: number; id: string | null }> {
   const res = await nextcloudAppPasswordRequest(credential, { method: "GET", path: OCS_USER_PATH, headers: OCS_HEADERS }, ctx);
   if (!res.ok) {
-    await res.body?.cancel();
+    await discardBody(res);
     return { status: res.status, id: null };
   }
   const body = (await res.json().catch(() => null)) as { ocs?: { data?: { id?: unknown } } } | null;

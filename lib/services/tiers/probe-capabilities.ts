@@ -1,6 +1,7 @@
 import "server-only";
 import type { TNextcloudRequest } from "../../oauth/nextcloud-client";
 import { NEXTCLOUD_APIS, type TCapability, type TNextcloudApi } from "./tier-types";
+import { discardBody } from "../../nextcloud/discard-body";
 
 /** The request the matrix makes to each API for the account `uid` (read-only, Depth 0 where DAV). */
 export function capabilityRequest(api: TNextcloudApi, uid: string): TNextcloudRequest {
@@ -32,7 +33,7 @@ export async function probeCapabilities(uid: string, send: (req: TNextcloudReque
     const request = `${req.method} ${req.path}`;
     try {
       const res = await send(req);
-      await res.body?.cancel();
+      await discardBody(res);
       out.push({ api, request, status: res.status, answer: `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}` });
     } catch (err) {
       out.push({ api, request, status: null, answer: err instanceof Error ? err.message : "request failed" });

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { env } from "../../env";
 import type { TTierProbeResult } from "./tier-types";
+import { discardBody } from "../../nextcloud/discard-body";
 
 const TIMEOUT_MS = 10_000;
 const TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
@@ -29,7 +30,7 @@ export async function probeNextcloudOidcProvider(): Promise<TTierProbeResult> {
   const request = `GET ${url}`;
   if (!res) return { mechanism, status: "failing", evidence: { request, response: `Nextcloud unreachable: ${error}` }, fix: `Check NEXTCLOUD_URL (${env().NEXTCLOUD_URL}).` };
   if (res.status === 404) {
-    await res.body?.cancel();
+    await discardBody(res);
     return { mechanism, status: "not_detected", evidence: { request, response: "HTTP 404: the OIDC provider app is not installed" }, fix: null };
   }
   const parsed = ZDiscoverySchema.safeParse(await res.json().catch(() => undefined));

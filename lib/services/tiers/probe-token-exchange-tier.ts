@@ -11,6 +11,7 @@ import { probeCapabilities } from "./probe-capabilities";
 import { NEXTCLOUD_SCOPES, type TProbeGrant } from "./find-probe-grant";
 import { PROBE_GRANT_FIX, STANDARD_EXCHANGE_FIX, type TTierProbeResult } from "./tier-types";
 import { audienceOf } from "../../oauth/token-response-fields";
+import { discardBody } from "../../nextcloud/discard-body";
 
 export type TExchangeProbe = {
   result: TTierProbeResult;
@@ -99,7 +100,7 @@ async function resolveNextcloudUser(send: (req: Parameters<typeof nextcloudReque
   try {
     const res = await send({ method: "GET", path: "/ocs/v2.php/cloud/user?format=json", headers: { "ocs-apirequest": "true", accept: "application/json" } });
     if (!res.ok) {
-      await res.body?.cancel();
+      await discardBody(res);
       return { id: null, answer: `HTTP ${res.status}` };
     }
     const body = (await res.json().catch(() => null)) as { ocs?: { data?: { id?: unknown } } } | null;
