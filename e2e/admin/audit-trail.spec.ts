@@ -63,7 +63,8 @@ test("the admin sees a user's grant, task run and revocation, narrows them with 
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
   expect(download.suggestedFilename()).toMatch(/^audit-.*\.csv$/);
   const csv = readFileSync((await download.path()), "utf8");
-  const lines = csv.trim().split("\r\n");
+  // LF line ends, as PostgreSQL's COPY writes them (saved exports with CRLF still read back as witnesses).
+  const lines = csv.trim().split("\n");
   expect(lines[0]).toMatch(/^seq,at,actor,actorType,subject,/);
   // Header, the one row, and the trailer carrying the signed checkpoint (the export is a witness).
   expect(lines).toHaveLength(3);
@@ -78,7 +79,9 @@ test("the admin sees a user's grant, task run and revocation, narrows them with 
   await filters.getByRole("button", { name: "Apply filters" }).click();
   await expect(table.locator("tbody tr")).toHaveCount(grantRows);
   const [json] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON" }).click()]);
-  const exported = (JSON.parse(readFileSync((await json.path()), "utf8")) as { events: { action: string; subject: string }[] }).events;
+  expect(json.suggestedFilename()).toMatch(/^audit-.*\.ndjson$/);
+  // NDJSON: a head line (type, snapshot, checkpoint), then one event per line.
+  const exported = readFileSync((await json.path()), "utf8").trim().split("\n").slice(1).map((l) => JSON.parse(l) as { action: string; subject: string });
   expect(exported).toHaveLength(grantRows);
   expect(new Set(exported.map((r) => r.subject))).toEqual(new Set([aliceSub]));
 

@@ -58,6 +58,11 @@ export interface TNextcloudStandIn {
   removeDevice(id: string): boolean;
   /** Changes how long Login Flow v2 flows stay open (tests of a flow that times out). */
   setLoginFlowTtlMs(ms: number): void;
+  /**
+   * Holds every WebDAV request that arrives from now on (logged, authenticated, not yet answered) until
+   * `release()`; `arrived` resolves when the first one is held. For tests that act while a request is in flight.
+   */
+  holdWebdav(): { arrived: Promise<void>; release(): void };
 }
 
 export const DEFAULT_SEED_DIR = fileURLToPath(new URL("./seed/", import.meta.url));
@@ -90,7 +95,28 @@ export async function startNextcloudStandIn(options: TStandInOptions): Promise<T
   });
   const seedDir = options.seedDir ?? DEFAULT_SEED_DIR;
   let baseUrl = "";
-  const dav = createWebdavHandler({ seedDir, latencyMs: () => latencyMs });
+  let hold: { gate: Promise<void>; arrived: () => void } | null = null;
+  const held = async () => {
+    if (!hold) return;
+    hold.arrived();
+    await hold.gate;
+  };
+  const holdWebdav = () => {
+    let release!: () => void;
+    let arrived!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const arrival = new Promise<void>((r) => (arrived = r));
+    const mine = { gate, arrived };
+    hold = mine;
+    return {
+      arrived: arrival,
+      release() {
+        if (hold === mine) hold = null;
+        release();
+      },
+    };
+  };
+  const dav = createWebdavHandler({ seedDir, latencyMs: () => latencyMs, held });
   const reset = () => {
     log.clear();
     users.reset();
@@ -218,5 +244,6 @@ export async function startNextcloudStandIn(options: TStandInOptions): Promise<T
     provisioned: () => users.provisioned(),
     reset,
     setLatencyMs,
+    holdWebdav,
   };
 }

@@ -27,6 +27,7 @@ describe("canonicalizeEvent", () => {
       { subject: null, resource: null, mechanism: null, details: null },
       { actChain: { sub: "w", act: { sub: "x" } }, errorCode: "invalid_grant", taskId: "t" },
       { actor: "ünïcødé \ud83d\ude00 \"q\"", details: { n: 1.5, t: true, list: [] } },
+      { actor: "lone \ud800 surrogate", resource: "tab\there \u2028 back\\slash", details: { "k\u0001": "\udfff", z: ["\"", "\n"] } },
       { subject: undefined, details: undefined },
     ];
     for (const v of variants) {
