@@ -34,8 +34,11 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
     case "GET requests": {
       const uid = url.searchParams.get("uid");
       const since = url.searchParams.get("since");
-      const requests = deps.requests().filter((r) => (uid === null || r.uid === uid) && (since === null || r.time >= since));
-      return json(res, 200, { requests });
+      // A cursor: `next` is where the log ends now; `after=<next>` later returns only what arrived since.
+      const all = deps.requests();
+      const after = Math.max(0, Number(url.searchParams.get("after") ?? 0) || 0);
+      const requests = all.slice(after).filter((r) => (uid === null || r.uid === uid) && (since === null || r.time >= since));
+      return json(res, 200, { requests, next: all.length });
     }
     case "GET provisioned":
       return json(res, 200, { users: deps.provisioned() });
