@@ -42,9 +42,10 @@ pg.Client.prototype.query = function (this: pg.Client, config: unknown, values?:
     const text = typeof c === "string" ? c : c?.text;
     const vals = typeof c === "string" ? (Array.isArray(values) ? values : []) : (c?.values ?? []);
     if (typeof text === "string" && /^\s*(SELECT|WITH)\b/i.test(text)) capturing.push({ text, values: vals });
-    if (c && typeof c === "object" && typeof (c as { handleCopyData?: unknown }).handleCopyData === "function") {
-      const copy = (c as unknown as { text: string }).text;
-      capturing.push({ text: copy, values: [] });
+    // A COPY stream (pg-copy-streams) is a submittable with its statement as `text`.
+    const submittable = c as { submit?: unknown; text?: unknown } | null;
+    if (submittable && typeof submittable === "object" && typeof submittable.submit === "function" && typeof submittable.text === "string" && /^\s*COPY\b/.test(submittable.text)) {
+      capturing.push({ text: submittable.text, values: [] });
     }
   }
   return (originalQuery as (...a: unknown[]) => unknown).call(this, config, values, cb);
