@@ -15,14 +15,14 @@ import pg from "pg";
 import type { Readable } from "node:stream";
 import { to as copyTo } from "pg-copy-streams";
 import { CHAIN_COPY_SELECT } from "../lib/audit/chain-chunk.mjs";
-import { registerNodeEntry } from "../lib/audit/register-node-entry";
+import { ensureServerCondition } from "../scripts/lib/ensure-server-condition";
 import { testEnv } from "../test/test-env";
 import { benchDatabaseUrl, prepareDatabase, seed } from "./audit-seed";
 import { testAuditAction } from "@/test/test-audit-action";
 
 const dir = mkdtempSync(path.join(tmpdir(), "ncdd-ckpt-bench-"));
 Object.assign(process.env, { ...testEnv(), ...process.env, DATABASE_URL: benchDatabaseUrl, AUDIT_CHECKPOINT_DIR: dir, LOG_LEVEL: "warn" });
-registerNodeEntry();
+ensureServerCondition();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0));

@@ -17,7 +17,7 @@ import { loadavg } from "node:os";
 import type { Readable } from "node:stream";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-import { registerNodeEntry } from "../lib/audit/register-node-entry";
+import { ensureServerCondition } from "../scripts/lib/ensure-server-condition";
 import { checkpointDirFor, testEnv } from "../test/test-env";
 import { benchDatabaseUrl, benchOwnerUrl, prepareDatabase, rand, seed, TASKS, user, username, USERS } from "./audit-seed";
 
@@ -25,7 +25,7 @@ const RUNS_PER_KIND = 25;
 const url = benchDatabaseUrl;
 // The services read the app's validated env; local test values fill everything but the database.
 Object.assign(process.env, { ...testEnv(), ...process.env, DATABASE_URL: url, AUDIT_CHECKPOINT_DIR: process.env.AUDIT_CHECKPOINT_DIR ?? checkpointDirFor(url), LOG_LEVEL: "warn" });
-registerNodeEntry();
+ensureServerCondition();
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const ms = (n: number) => n.toFixed(1).padStart(6);

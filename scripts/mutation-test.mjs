@@ -9,9 +9,9 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, existsSync } from "node:fs";
 
 export const MODULES = {
-  logger: { mutate: ["lib/logger.ts"], tests: ["lib/__tests__/logger-output.test.ts"], lock: false },
-  vault: { mutate: ["lib/vault/token-vault.ts", "lib/vault/aad.ts"], tests: ["lib/vault/__tests__/token-vault-unit.test.ts"], lock: false },
-  "audit-hash": { mutate: ["lib/audit/canonical-event.ts"], tests: ["lib/audit/__tests__/canonical-event.test.ts"], lock: false },
+  logger: { mutate: ["lib/logger.ts"], tests: ["lib/__tests__/logger-output.unit.test.ts"], lock: false },
+  vault: { mutate: ["lib/vault/token-vault.ts", "lib/vault/aad.ts"], tests: ["lib/vault/__tests__/token-vault-unit.unit.test.ts"], lock: false },
+  "audit-hash": { mutate: ["lib/audit/canonical-event.ts"], tests: ["lib/audit/__tests__/canonical-event.unit.test.ts"], lock: false },
   "audit-chain": {
     mutate: ["lib/audit/chain-walker.ts", "lib/audit/verify-chain.ts"],
     tests: ["lib/audit/__tests__/hash-covers-every-field.test.ts", "lib/audit/__tests__/audit-chain.test.ts", "lib/audit/__tests__/checkpoint-verify.test.ts"],

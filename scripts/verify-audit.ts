@@ -14,11 +14,11 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { registerNodeEntry } from "../lib/audit/register-node-entry";
+import { ensureServerCondition } from "./lib/ensure-server-condition";
 import { loadDotenv } from "./lib/load-dotenv";
 
+ensureServerCondition();
 loadDotenv();
-registerNodeEntry();
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

@@ -16,6 +16,7 @@ import { tokenSubject } from "../oauth/token-subject";
 import { lockGrant, type TLockedGrant } from "./lock-grant";
 import { markRevokedAtProvider } from "./mark-revoked-at-provider";
 import { delegatedTokenMemory } from "./delegated-token-memory";
+import { audienceOf } from "../oauth/token-response-fields";
 
 export type TGetDelegatedTokenInput = {
   grantId: string;
@@ -258,8 +259,7 @@ function readCache(
 
 function audiencesOf(token: string): string[] {
   try {
-    const aud = decodeJwt(token).aud;
-    return Array.isArray(aud) ? aud : aud ? [aud] : [];
+    return audienceOf(decodeJwt(token).aud);
   } catch {
     return [];
   }

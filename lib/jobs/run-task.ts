@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { db } from "../db";
 import { log } from "../logger";
-import { auditRecorder } from "../audit/record-event";
+import { workerAuditRecorder } from "./grouped-audit-recorder";
 import { TASK_JOBS } from "./task-handlers";
 import { delegatedNextcloud } from "./delegated-nextcloud";
 import { RunStopped } from "./run-stopped";
@@ -10,6 +10,9 @@ import { RunHandedBack } from "./run-handed-back";
 import { claimTaskRun } from "./claim-task-run";
 import { renewRunLease } from "./renew-run-lease";
 import { workerClient } from "../oauth/get-oidc-config";
+import { processMetrics } from "../metrics/process-metrics";
+import { createRunPhaseClock } from "./run-phase-clock";
+import { assertNoStopHeardSince } from "./assert-run-may-act";
 import type { TTaskType } from "../tasks/task-catalog";
 
 /** Null while the task and its grant are both active (the rule assertRunMayAct applies per request), else why not. */
@@ -35,9 +38,11 @@ export async function runTask(runId: string, opts: { jobId?: string | null; payl
   const claim = await claimTaskRun(runId, opts.jobId ?? null);
   if (!claim) return { status: run.status === "succeeded" ? "succeeded" : "stopped", tokenMints: 0 };
   const { leaseId, startedAt } = claim;
+  const attemptBegan = performance.now();
   const stopRenewing = renewRunLease(runId, leaseId);
   const correlationId = randomUUID();
-  const nc = delegatedNextcloud({ taskId: run.taskId, runId, leaseId, grantId: run.task.grantId, userSub: run.userSub, correlationId });
+  const clock = createRunPhaseClock();
+  const nc = delegatedNextcloud({ taskId: run.taskId, runId, leaseId, grantId: run.task.grantId, userSub: run.userSub, correlationId, clock });
   const mine = { id: runId, leaseId };
 
   const finish = async (wanted: "succeeded" | "stopped" | "failed", extra: { error?: string; summary?: Record<string, unknown> }) => {
@@ -54,7 +59,7 @@ export async function runTask(runId: string, opts: { jobId?: string | null; payl
     // Another attempt took the run over meanwhile: its result is the one that counts.
     if (written.count === 0) return { status: "handed-back" as const, tokenMints: nc.tokenMints() };
     await db().task.update({ where: { id: run.taskId }, data: { lastRunAt: finishedAt } });
-    await auditRecorder({
+    await clock.recorder(workerAuditRecorder())({
       actor: workerClient().clientId,
       actorType: "client",
       subject: run.userSub,
@@ -79,12 +84,17 @@ export async function runTask(runId: string, opts: { jobId?: string | null; payl
       taskId: run.taskId,
       runId,
       progress: async (done, total) => {
+        // A revocation heard since this attempt began ends the run here, before more of its local work.
+        await clock.time("check", () => assertNoStopHeardSince({ taskId: run.taskId, runId, leaseId, grantId: run.task.grantId }, attemptBegan));
         await db().taskRun.updateMany({ where: mine, data: { itemsDone: done, itemsTotal: total } });
       },
     });
     return await finish("succeeded", { summary });
   } catch (error) {
-    if (error instanceof RunStopped) return await finish("stopped", { error: error.reason });
+    if (error instanceof RunStopped) {
+      processMetrics().runStops.inc({ detected_by: error.detectedBy });
+      return await finish("stopped", { error: error.reason });
+    }
     if (error instanceof RunHandedBack) {
       if (error.reason === "lease lost") return { status: "handed-back", tokenMints: nc.tokenMints() };
       await db().taskRun.updateMany({ where: mine, data: { status: "queued", leaseId: null, heartbeatAt: null, error: "worker stopped; retrying" } });
@@ -96,5 +106,6 @@ export async function runTask(runId: string, opts: { jobId?: string | null; payl
     throw error;
   } finally {
     stopRenewing();
+    for (const [phase, ms] of Object.entries(clock.spentMs())) processMetrics().taskRunPhaseSeconds.inc({ phase }, ms / 1000);
   }
 }

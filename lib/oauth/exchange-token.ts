@@ -2,9 +2,10 @@ import "server-only";
 import * as oidc from "openid-client";
 import { decodeJwt } from "jose";
 import { getOidcConfig, workerClient } from "./get-oidc-config";
-import { providerErrorCode, toOAuthError } from "./oauth-errors";
-import { reportOAuthEvent, type TOAuthCallContext } from "./report-oauth-event";
+import type { TOAuthCallContext } from "./report-oauth-event";
+import { reportedOAuthCall } from "./reported-oauth-call";
 import type { TAuditMechanism } from "../audit/audit-kinds";
+import { accessExpiry, scopesOf } from "./token-response-fields";
 import {
   asServiceAccountToken,
   asUserAccessToken,
@@ -54,9 +55,9 @@ export async function exchangeToken<T extends TExchangeSubjectToken>(input: TExc
   const minted = isServiceAccountClaims(decodeJwt(input.subjectToken)) ? asServiceAccountToken(res.access_token) : asUserAccessToken(res.access_token);
   return {
     accessToken: minted as T,
-    accessExpiresAt: new Date(Date.now() + (res.expiresIn() ?? 60) * 1000),
+    accessExpiresAt: accessExpiry(res),
     issuedTokenType: typeof res.issued_token_type === "string" ? res.issued_token_type : null,
-    scopes: (res.scope ?? "").split(" ").filter(Boolean),
+    scopes: scopesOf(res.scope),
   };
 }
 
@@ -66,31 +67,17 @@ export async function postExchange(
   ctx: TOAuthCallContext,
   meta: { audience?: string; mechanism: TAuditMechanism },
 ): Promise<Awaited<ReturnType<typeof oidc.genericGrantRequest>>> {
-  const actor = workerClient().clientId;
-  try {
-    const res = await oidc.genericGrantRequest(await getOidcConfig(), TOKEN_EXCHANGE_GRANT, params);
-    const claims = decodeJwt(res.access_token);
-    await reportOAuthEvent(ctx, {
-      actor,
-      action: "token.exchange",
-      outcome: "success",
-      mechanism: meta.mechanism,
-      subject: typeof claims.sub === "string" ? claims.sub : null,
-      details: { audience: meta.audience ?? null, aud: claims.aud ?? null },
-    });
-    return res;
-  } catch (err) {
-    const e = toOAuthError("token.exchange", err);
-    await reportOAuthEvent(ctx, {
-      actor,
-      action: "token.exchange",
-      outcome: "failure",
-      mechanism: meta.mechanism,
-      errorCode: providerErrorCode(e),
-      details: { audience: meta.audience ?? null, message: e.message },
-    });
-    throw e;
-  }
+  const event = { actor: workerClient().clientId, action: "token.exchange", mechanism: meta.mechanism, details: { audience: meta.audience ?? null } } as const;
+  return reportedOAuthCall(
+    ctx,
+    event,
+    async () => oidc.genericGrantRequest(await getOidcConfig(), TOKEN_EXCHANGE_GRANT, params),
+    (res) => {
+      const claims = decodeJwt(res.access_token);
+      return { subject: typeof claims.sub === "string" ? claims.sub : null, details: { aud: claims.aud ?? null } };
+    },
+    (e) => ({ details: { message: e.message } }),
+  );
 }
 
 /**

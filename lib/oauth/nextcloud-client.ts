@@ -7,6 +7,7 @@ import { reportOAuthEvent, type TOAuthCallContext } from "./report-oauth-event";
 import { recordNextcloudRequestMetric } from "../metrics/record-nextcloud-request-metric";
 import type { TUserAccessToken } from "./token-types";
 import type { TAuditMechanism } from "../audit/audit-kinds";
+import { audienceOf } from "./token-response-fields";
 
 export type TNextcloudRequest = {
   method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "PROPFIND" | "MKCOL" | "REPORT" | "SEARCH";
@@ -113,7 +114,7 @@ function refusalReason(claims: JWTPayload | null, flaggedClients: readonly strin
   if (typeof claims.sub !== "string" || claims.sub.length === 0) {
     return { kind: "service-account", code: "no_user_subject", reason: "the token has no user subject" };
   }
-  const aud = Array.isArray(claims.aud) ? claims.aud : claims.aud ? [claims.aud] : [];
+  const aud = audienceOf(claims.aud);
   if (!aud.includes(env().NEXTCLOUD_AUDIENCE)) {
     return { kind: "audience", code: "audience_mismatch", reason: `the token's audience does not include "${env().NEXTCLOUD_AUDIENCE}"` };
   }

@@ -40,6 +40,11 @@ export interface TNextcloudStandIn {
   /** Clears the request log, forgets provisioned users, re-seeds every tree, restores the initial latency. */
   reset(): void;
   setLatencyMs(ms: number): void;
+  /**
+   * Holds every WebDAV request that arrives from now on (logged, authenticated, not yet answered) until
+   * `release()`; `arrived` resolves when the first one is held. For tests that act while a request is in flight.
+   */
+  holdWebdav(): { arrived: Promise<void>; release(): void };
 }
 
 export const DEFAULT_SEED_DIR = fileURLToPath(new URL("./seed/", import.meta.url));
@@ -65,7 +70,28 @@ export async function startNextcloudStandIn(options: TStandInOptions): Promise<T
     users,
     admin,
   });
-  const dav = createWebdavHandler({ seedDir: options.seedDir ?? DEFAULT_SEED_DIR, latencyMs: () => latencyMs });
+  let hold: { gate: Promise<void>; arrived: () => void } | null = null;
+  const held = async () => {
+    if (!hold) return;
+    hold.arrived();
+    await hold.gate;
+  };
+  const holdWebdav = () => {
+    let release!: () => void;
+    let arrived!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const arrival = new Promise<void>((r) => (arrived = r));
+    const mine = { gate, arrived };
+    hold = mine;
+    return {
+      arrived: arrival,
+      release() {
+        if (hold === mine) hold = null;
+        release();
+      },
+    };
+  };
+  const dav = createWebdavHandler({ seedDir: options.seedDir ?? DEFAULT_SEED_DIR, latencyMs: () => latencyMs, held });
   const reset = () => {
     log.clear();
     users.reset();
@@ -154,5 +180,6 @@ export async function startNextcloudStandIn(options: TStandInOptions): Promise<T
     provisioned: () => users.provisioned(),
     reset,
     setLatencyMs,
+    holdWebdav,
   };
 }

@@ -12,7 +12,7 @@ export const ZEnableTaskSchema = z.strictObject({ type: ZTaskTypeSchema, interva
 
 /**
  * Enables a task for the caller, bound to their newest active grant that covers the task's scopes.
- * Without such a grant it throws Conflict with code "GrantNeeded" in details, so the page can offer
+ * Without such a grant it throws Conflict with `details.grantNeeded` (the task type), so the page can offer
  * the grant flow. Re-enabling a revoked task of the same type rebinds it to the current grant.
  */
 export async function enableTask(ctx: TCtx, { type, intervalMinutes = 60 }: z.infer<typeof ZEnableTaskSchema>) {

@@ -8,6 +8,7 @@ import type { TAuditRecorder } from "../../audit/types";
 import { describeProviderError } from "./describe-provider-error";
 import { NEXTCLOUD_SCOPES, type TProbeGrant } from "./find-probe-grant";
 import { PROBE_GRANT_FIX, STANDARD_EXCHANGE_FIX, type TTierProbeResult } from "./tier-types";
+import { audienceOf } from "../../oauth/token-response-fields";
 
 export type TExchangeProbe = {
   result: TTierProbeResult;
@@ -47,7 +48,7 @@ export async function probeTokenExchangeTier(
     const exchanged = await exchangeToken({ subjectToken: token, audience, scope }, call);
     const c = decodeJwt(exchanged.accessToken);
     const claims = { sub: c.sub, azp: c.azp, aud: c.aud, scope: c.scope, act: c.act ?? null };
-    const aud = Array.isArray(c.aud) ? c.aud : c.aud ? [c.aud] : [];
+    const aud = audienceOf(c.aud);
     const problems = [
       ...(aud.includes(audience) ? [] : [`aud does not include "${audience}"`]),
       ...(c.sub === call.subject ? [] : ["sub is not the grant's user"]),
