@@ -42,9 +42,10 @@ pg.Client.prototype.query = function (this: pg.Client, config: unknown, values?:
     const text = typeof c === "string" ? c : c?.text;
     const vals = typeof c === "string" ? (Array.isArray(values) ? values : []) : (c?.values ?? []);
     if (typeof text === "string" && /^\s*(SELECT|WITH)\b/i.test(text)) capturing.push({ text, values: vals });
-    if (c && typeof c === "object" && typeof (c as { handleCopyData?: unknown }).handleCopyData === "function") {
-      const copy = (c as unknown as { text: string }).text;
-      capturing.push({ text: copy, values: [] });
+    // A COPY stream (pg-copy-streams) is a submittable with its statement as `text`.
+    const submittable = c as { submit?: unknown; text?: unknown } | null;
+    if (submittable && typeof submittable === "object" && typeof submittable.submit === "function" && typeof submittable.text === "string" && /^\s*COPY\b/.test(submittable.text)) {
+      capturing.push({ text: submittable.text, values: [] });
     }
   }
   return (originalQuery as (...a: unknown[]) => unknown).call(this, config, values, cb);
@@ -104,6 +105,8 @@ async function main(): Promise<void> {
   const { verifyAuditChain } = await import("../lib/audit/verify-chain");
   const { getAuditTrustStatus } = await import("../lib/services/audit/get-audit-trust-status");
   const { writeAuditCheckpoint } = await import("../lib/audit/write-checkpoint");
+  const { signAuditCheckpoint } = await import("../lib/services/audit/sign-audit-checkpoint");
+  const { verifyAuditWitness } = await import("../lib/services/audit/verify-audit-witness");
   const { closeAuditPool } = await import("../lib/audit/audit-pool");
   const { db } = await import("../lib/db");
 
@@ -206,6 +209,30 @@ async function main(): Promise<void> {
   const signed = await writeAuditCheckpoint();
   console.log(`\ncheckpoint for the integrity panel: ${signed.status} (${signed.ms} ms)`);
   await report("integrity panel", [["admin: trust status (incremental)", () => getAuditTrustStatus(adminCtx)]]);
+
+  // Admin actions that are not page loads, once each: their time, and EXPLAIN of every query they ran.
+  const saved = await exportAuditEvents(adminCtx, { format: "json", correlationId: corrRows[0]!.c });
+  let savedText = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of saved.stream as unknown as AsyncIterable<Uint8Array>) savedText += decoder.decode(chunk, { stream: true });
+  console.log(`
+admin actions, once each:`);
+  for (const [name, fn] of [
+    ["sign a checkpoint now", () => signAuditCheckpoint(adminCtx)],
+    ["verify a saved export (full walk)", () => verifyAuditWitness(adminCtx, { text: savedText })],
+  ] as [string, () => Promise<unknown>][]) {
+    capturing = [];
+    const t = performance.now();
+    await fn();
+    const took = performance.now() - t;
+    const ran = capturing;
+    capturing = null;
+    console.log(`  ${name.padEnd(36)} ${ms(took)} ms, ${ran.length} queries`);
+    for (const q of ran) {
+      const p = await explain(explainer, q);
+      console.log(`      EXPLAIN ${p.ms.toFixed(2).padStart(8)} ms${p.seqScan ? " SEQ" : ""}  ${p.nodes.slice(0, 4).join(" > ")}  [${q.text.replace(/\s+/g, " ").slice(0, 60)}…]`);
+    }
+  }
 
   // Word search, measured both ways on the same haystack: trigram substring match (what the product uses)
   // and a tsvector word match through a bench-only GIN index (made once as the owner, kept for later runs).

@@ -118,6 +118,17 @@ describe("exportAuditEvents", () => {
     expect(tricky.events).toEqual(await storedRows(corr));
   });
 
+  it("takes free text with LIKE wildcards, quotes and backslashes literally (the filter is inlined into COPY)", async () => {
+    const textCorr = `text-${run.id}`;
+    await run.record({ correlationId: textCorr, details: { note: "100%_done 'quoted' back\\slash" } });
+    await run.record({ correlationId: textCorr, details: { note: "100xydone 'quoted' back\\slash" } });
+    const q = "0%_done 'quoted' back\\";
+    const json = readNdjson((await readStream((await exportAuditEvents(run.admin, { correlationId: textCorr, q, format: "json" })).stream)).text);
+    expect(json.events.map((e) => (e.details as { note: string }).note)).toEqual(["100%_done 'quoted' back\\slash"]);
+    const csv = parseCsv((await readStream((await exportAuditEvents(run.admin, { correlationId: textCorr, q, format: "csv" })).stream)).text);
+    expect(csv.slice(1, -1).map((r) => r[0])).toEqual(json.events.map((e) => e.seq));
+  });
+
   it("exports an empty set as a header and the checkpoint trailer only, or no events", async () => {
     const csv = await exportAuditEvents(run.admin, { correlationId: `none-${run.id}` });
     expect(parseCsv((await readStream(csv.stream)).text).map((r) => r[0])).toEqual(["seq", "#checkpoint"]);
