@@ -86,6 +86,9 @@ describe("getDelegatedToken: refusals before any call to Keycloak", () => {
       await freshGrant({ token: (s) => accessFor(AUDIENCE, s), expiresInMs: 300_000 });
       await db().grant.update({ where: { id: grantId }, data: { status } });
       expect(await failure(call(grantId)), status).toBe(`AppError ConsentRevoked: Grant ${grantId} is ${status}, not active`);
+      // This row was forged (a final state that still holds tokens): leave it as the state machine would, since
+      // grant-lifecycle.test.ts checks that no final row in the database keeps sealed token material.
+      await db().grant.update({ where: { id: grantId }, data: { refreshTokenEnc: "", accessTokenEnc: null } });
     }
     expect(fakes.refresh).not.toHaveBeenCalled();
   });

@@ -125,15 +125,40 @@ describe("one grant per person and worker", () => {
   });
 });
 
+/** Keycloak compares token times in whole seconds: waits until a token issued now is older than the next second. */
+async function nextSecond(): Promise<void> {
+  const target = (Math.floor(Date.now() / 1000) + 1) * 1000 + 50;
+  while (Date.now() < target) await new Promise((resolve) => setTimeout(resolve, target - Date.now()));
+}
+
 describe("what does not stop background work", () => {
-  it("signing out of the dashboard (Keycloak SSO logout) and Keycloak's admin 'sign out' keep the grant and its tasks", async () => {
+  it("signing out of the dashboard (Keycloak SSO logout) keeps the grant and its tasks", async () => {
     const granted = await consentThroughApp({ task: "notes-index" });
     await enable(granted.grantId, "notes-index");
+    await nextSecond();
     const ended = await endLoginSession(me.loginSessionId, person.sub);
     expect(ended.keycloakSessionEnded).toBe(true);
-    await adminFetch(`/users/${person.sub}/logout`, { method: "POST" });
+    await nextSecond();
     expect(await checkGrants([granted.grantId], "t")).toEqual({ stillActive: 1, revoked: 0, unknown: 0 });
     expect(await db().task.findFirstOrThrow({ where: { grantId: granted.grantId } })).toMatchObject({ status: "active" });
+    me = await signInOverHttp(person);
+  });
+});
+
+describe("what Keycloak ends, the dashboard honours", () => {
+  // Keycloak's admin "Sign out" (POST /users/{id}/logout) sets the user's not-before: every token issued
+  // before it — offline refresh tokens included — is refused as "Stale token", although the offline session
+  // is still listed. The grant ends at the next check, like any revocation made at Keycloak. (A token from
+  // the same second as the sign-out survives, which is why this test waits for the next second.)
+  it("Keycloak's admin 'sign out user' ends offline access issued before it: the grant and its tasks stop at the next check", async () => {
+    const granted = await consentThroughApp({ task: "notes-index" });
+    await enable(granted.grantId, "notes-index");
+    await nextSecond();
+    await adminFetch(`/users/${person.sub}/logout`, { method: "POST" });
+    expect(await checkGrants([granted.grantId], "t")).toEqual({ stillActive: 0, revoked: 1, unknown: 0 });
+    const grant = await db().grant.findUniqueOrThrow({ where: { id: granted.grantId } });
+    expect(grant).toMatchObject({ status: "revoked_at_provider", lastError: expect.stringMatching(/Stale token/) });
+    expect(await db().task.findFirstOrThrow({ where: { grantId: granted.grantId } })).toMatchObject({ status: "revoked" });
     me = await signInOverHttp(person);
   });
 });
