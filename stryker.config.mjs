@@ -14,7 +14,8 @@ export default {
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: "perTest",
   mutate: (process.env.STRYKER_MUTATE ?? "").split(",").filter(Boolean),
-  concurrency: 1,
+  // 2 shared cores: 1 by default, STRYKER_CONCURRENCY=2 when the machine is quiet.
+  concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 1),
   timeoutMS: 30_000,
   timeoutFactor: 2,
   incremental: true,

@@ -3,14 +3,18 @@
  * trail (seeded once by bench/audit-seed.ts, reused after) it prints:
  *   - checkpoint cost: Ed25519 sign, file-store append (fsync), and a whole checkpoint run after 100
  *     new rows (check the previous head, walk the new rows, sign, store) — what the worker does each minute
- *   - verification speed: the full chain (target < 10 s) and incremental from the newest checkpoint
- *     (target < 100 ms), with 0 and with 100 rows after it
+ *   - verification speed: the full chain (target < 10 s) next to a bare COPY of the same columns (the
+ *     floor: reading without checking), hashed on worker threads and on one thread, and incremental from the
+ *     newest checkpoint (target < 100 ms), with 0 and with 100 rows after it
  * Prints figures only; asserts nothing. Uses a fresh checkpoint directory each run.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import type { Readable } from "node:stream";
+import { to as copyTo } from "pg-copy-streams";
+import { CHAIN_COPY_SELECT } from "../lib/audit/chain-chunk.mjs";
 import { ensureServerCondition } from "../scripts/lib/ensure-server-condition";
 import { testEnv } from "../test/test-env";
 import { benchDatabaseUrl, prepareDatabase, seed } from "./audit-seed";
@@ -27,7 +31,7 @@ async function main(): Promise<void> {
   await prepareDatabase();
   const client = new pg.Client({ connectionString: benchDatabaseUrl });
   await client.connect();
-  await seed(client);
+  await seed();
   await client.end();
 
   const { auditConfig } = await import("../lib/audit/audit-config");
@@ -94,16 +98,26 @@ async function main(): Promise<void> {
   };
   const client2 = new pg.Client({ connectionString: benchDatabaseUrl });
   await client2.connect();
+  // The floor: the same rows and columns read through the same COPY, checking nothing.
+  const bare: number[] = [];
   for (let i = 0; i < 2; i += 1) {
+    t = performance.now();
+    let bytes = 0;
+    for await (const chunk of client2.query(copyTo(`COPY (SELECT ${CHAIN_COPY_SELECT} FROM "AuditEvent" e ORDER BY e.seq) TO STDOUT`)) as Readable) bytes += (chunk as Buffer).length;
+    bare.push((performance.now() - t) / 1000);
+    if (i === 0) console.log(`  bare COPY of the same columns      ${bare[0]!.toFixed(2)} s (${(bytes / 1_048_576).toFixed(0)} MB, nothing checked)`);
+  }
+  const bareS = Math.min(...bare);
+  for (const [label, walk] of [["worker threads", undefined], ["worker threads", undefined], ["one thread", { threads: 0 }]] as const) {
     await auditPool().query("SELECT 1");
     const cpu0 = process.cpuUsage();
     const srv0 = await serverCpu();
     t = performance.now();
-    const full = await verifyAuditChain({ mode: "full" });
+    const full = await verifyAuditChain({ mode: "full", ...(walk ? { walk } : {}) });
     const s = (performance.now() - t) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const srv = (await serverCpu()) - srv0;
-    console.log(`  full chain, run ${i + 1}                 ${s.toFixed(2)} s wall for ${Number(full.rows).toLocaleString()} rows = ${Math.round(Number(full.rows) / s).toLocaleString()} rows/s (ok: ${full.ok}, ${full.checkpointsChecked} checkpoints checked; target < 10 s)`);
+    console.log(`  full chain, ${label.padEnd(14)}       ${s.toFixed(2)} s wall for ${Number(full.rows).toLocaleString()} rows = ${Math.round(Number(full.rows) / s).toLocaleString()} rows/s, ${(s / bareS).toFixed(1)}x the bare COPY (ok: ${full.ok}, ${full.checkpointsChecked} checkpoints checked; target < 10 s)`);
     console.log(`                                     CPU: this process ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, PostgreSQL ${srv.toFixed(2)} s; load average now ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`);
   }
   await client2.end();

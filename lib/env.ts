@@ -60,6 +60,8 @@ const ZEnvSchema = z.object({
   KEYCLOAK_ADMIN_ROLE: z.string().min(1).default("dashboard-admin"),
   NEXTCLOUD_URL: z.url({ error: "must be Nextcloud's base URL" }).default("http://localhost:8280"),
   NEXTCLOUD_AUDIENCE: z.string().min(1).default("nextcloud"),
+  /** Where browsers reach Nextcloud, when not at NEXTCLOUD_URL (containers): Login Flow v2 links are sent there. */
+  NEXTCLOUD_PUBLIC_URL: z.url({ error: "must be the Nextcloud address people's browsers use" }).optional(),
   NEXTCLOUD_ADMIN_USER: z.string().optional(),
   NEXTCLOUD_ADMIN_PASSWORD: z.string().optional(),
   TOKEN_VAULT_KEYS: ZVaultKeysSchema,

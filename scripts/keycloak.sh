@@ -53,12 +53,20 @@ start() {
   mkdir -p "$KC_HOME/data/import" && cp "$REALM_FILE" "$KC_HOME/data/import/nextcloud-mcp-realm.json"
   echo "$sum" > "$KC_HOME/data/realm.sum"
   echo "keycloak: starting $KC_VERSION on http://localhost:$KC_PORT (Java: $java_home, log: $LOG)"
-  JAVA_HOME="$java_home" KC_BOOTSTRAP_ADMIN_USERNAME="${KC_ADMIN_USER:-kcadmin}" \
-    KC_BOOTSTRAP_ADMIN_PASSWORD="${KC_ADMIN_PASSWORD:-kcadmin-local-only}" \
-    setsid nohup "$KC_HOME/bin/kc.sh" start-dev --import-realm --http-port="$KC_PORT" \
-      --http-management-port="$KC_MGMT_PORT" --health-enabled=true --hostname-strict=false \
-      --features=token-exchange-standard >"$LOG" 2>&1 < /dev/null &
-  echo $! > "$PIDFILE"
+  # Keycloak outlives whoever starts it. A caller running under `flock /tmp/ncdd-shared.lock …` (the outage test
+  # restarts Keycloak that way) holds the lock on an inherited descriptor: Keycloak must not inherit it, or the
+  # shared lock stays held for as long as Keycloak runs and every other session waits forever.
+  (
+    for fd in $(ls /proc/$BASHPID/fd 2>/dev/null); do
+      if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+    JAVA_HOME="$java_home" KC_BOOTSTRAP_ADMIN_USERNAME="${KC_ADMIN_USER:-kcadmin}" \
+      KC_BOOTSTRAP_ADMIN_PASSWORD="${KC_ADMIN_PASSWORD:-kcadmin-local-only}" \
+      setsid nohup "$KC_HOME/bin/kc.sh" start-dev --import-realm --http-port="$KC_PORT" \
+        --http-management-port="$KC_MGMT_PORT" --health-enabled=true --hostname-strict=false \
+        --features=token-exchange-standard >"$LOG" 2>&1 < /dev/null &
+    echo $! > "$PIDFILE"
+  )
   for _ in $(seq 1 180); do
     if ready; then echo "keycloak: ready"; return; fi
     if ! kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then tail -n 40 "$LOG" >&2; die "Keycloak exited during start-up (log: $LOG)"; fi

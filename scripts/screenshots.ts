@@ -69,7 +69,7 @@ async function main() {
     for (const viewer of ["signed-out", "alice", "admin"] as const) {
       for (const w of WIDTHS) {
         const context = await browser.newContext({ baseURL: BASE, viewport: w.viewport, isMobile: w.isMobile, storageState: states[viewer] });
-        for (const path of PAGES[viewer]) console.log(await shoot(context, viewer, w.name, path));
+        for (const path of PAGES[viewer === "alice" ? "user" : viewer]) console.log(await shoot(context, viewer, w.name, path));
         await context.close();
       }
     }

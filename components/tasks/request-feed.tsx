@@ -1,4 +1,5 @@
 import { describeNextcloudRequest } from "@/lib/format/describe-nextcloud-request";
+import { describeMechanism } from "@/lib/format/describe-mechanism";
 import type { TRequestRow } from "@/lib/services/tasks/list-my-requests";
 import { Badge } from "@/components/ui/badge";
 import { DataTable } from "@/components/ui/data-table";
@@ -36,6 +37,7 @@ export function RequestFeed({ rows }: { rows: TRequestRow[] }) {
             },
             { header: "Result", className: "md:w-36", cell: (r) => <Badge tone={r.tone === "good" ? "good" : r.tone === "bad" ? "bad" : "neutral"} title={r.technical}>{r.result}</Badge> },
             { header: "By", className: "md:w-48", cell: (r) => <span title={`Keycloak client ${r.actor}`}>{r.actorName}</span> },
+            { header: "With", className: "md:w-40", cell: (r) => <span data-testid="request-mechanism" data-mechanism={r.mechanism ?? ""}>{describeMechanism(r.mechanism)}</span> },
           ]}
         />
       )}

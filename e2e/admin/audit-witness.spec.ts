@@ -38,7 +38,9 @@ test("an admin's saved export proves that the newest audit rows were deleted beh
   // The admin keeps an export: it carries the checkpoint signed right after the export was recorded.
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON" }).click()]);
   const saved = (await download.path());
-  const exported = JSON.parse(readFileSync(saved, "utf8")) as { checkpoint: { headSeq: string; count: string }; events: { seq: string }[] };
+  // NDJSON: a head line with the checkpoint, then one event per line, newest first.
+  const [head, ...events] = readFileSync(saved, "utf8").trim().split("\n").map((l) => JSON.parse(l) as unknown);
+  const exported = { ...(head as { checkpoint: { headSeq: string; count: string } }), events: events as { seq: string }[] };
   expect(exported.checkpoint).not.toBeNull();
   const newest3 = exported.events.slice(0, 3).map((e) => e.seq).reverse();
   expect(newest3).toHaveLength(3);

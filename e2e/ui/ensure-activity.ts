@@ -1,34 +1,30 @@
 import { expect, test, type Browser } from "@playwright/test";
 import { grantThroughConsentScreen } from "../grants/grant-flow";
-import { storageStateOf } from "../users";
+import { createThrowawayPerson, signInAs, type TThrowawayPerson } from "../fixtures/throwaway-person";
 
 /**
- * Gives alice a grant, both tasks enabled and finished runs (so /tasks has cards, a feed and a chart,
- * /access has a grant, and the admin's audit trail has people in it) before pages are checked. Does
- * nothing that is already done, so every spec can call it.
+ * A person of the calling spec's own with real content to look at: a grant, both tasks enabled and one
+ * finished run each (so /tasks has cards, a feed and a chart, /access has a grant, and the admin's audit
+ * trail has a person in it). Starts from nothing every time, so there is no leftover state to branch on.
+ * The signed-in browser state is saved to `storageState` for the spec's `test.use`; delete the person with
+ * deleteThrowawayPerson afterwards.
  */
-export async function ensureAliceHasActivity(browser: Browser): Promise<void> {
-  const context = await browser.newContext({ storageState: storageStateOf("alice"), baseURL: test.info().project.use.baseURL });
+export async function createActivePerson(browser: Browser, prefix: string, storageState: string): Promise<TThrowawayPerson> {
+  const person = await createThrowawayPerson(prefix);
+  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL });
   const page = await context.newPage();
   try {
+    await signInAs(page, person);
+    await grantThroughConsentScreen(page, "notes-index");
+    await grantThroughConsentScreen(page, "files-inventory");
     await page.goto("/tasks");
-    for (const [title, type] of [["Notes index", "notes-index"], ["Files inventory", "files-inventory"]] as const) {
+    for (const title of ["Notes index", "Files inventory"]) {
       const card = page.getByRole("listitem", { name: title });
-      if (await card.getByRole("link", { name: `Grant access for ${title}` }).isVisible()) {
-        await grantThroughConsentScreen(page, type);
-        await page.goto("/tasks");
-      }
-      const enable = card.getByRole("button", { name: /^Enable/ });
-      if (await enable.isVisible()) await enable.click();
-      const resume = card.getByRole("button", { name: "Resume" });
-      if (await resume.isVisible()) await resume.click();
-      // A task left by another spec may have a stopped or failed latest run: run it once more.
-      await page.waitForTimeout(1500);
-      if (!(await card.getByTestId("run-summary").isVisible()) && (await card.getByRole("button", { name: "Run now" }).isVisible())) {
-        await card.getByRole("button", { name: "Run now" }).click();
-      }
+      await card.getByRole("button", { name: "Enable" }).click();
       await expect(card.getByTestId("run-summary")).toBeVisible({ timeout: 30_000 });
     }
+    await context.storageState({ path: storageState });
+    return person;
   } finally {
     await context.close();
   }

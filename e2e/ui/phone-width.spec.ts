@@ -1,21 +1,26 @@
 import { expect, test } from "@playwright/test";
 import { storageStateOf } from "../users";
-import { ensureAliceHasActivity } from "./ensure-activity";
+import { createActivePerson } from "./ensure-activity";
+import { deleteThrowawayPerson, type TThrowawayPerson } from "../fixtures/throwaway-person";
 import { LEAD_OWNED, openSettled, PAGES } from "./ui-pages";
 
 const FIXME_REASON = "page is being rewritten on the grants branch; adopt components/ui there, then drop this fixme";
 
 test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
-// Pages are checked with real content: a grant, both tasks, finished runs, a feed and audit rows.
+// Pages are checked with real content: a grant, both tasks, finished runs, a feed and audit rows — of a
+// person of this spec's own, created from nothing (no state left by other specs to depend on).
+const USER_STATE = "e2e/.auth/e2e-phone.json";
+let person: TThrowawayPerson | undefined;
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(120_000);
-  await ensureAliceHasActivity(browser);
+  person = await createActivePerson(browser, "e2e-phone", USER_STATE);
 });
+test.afterAll(async () => deleteThrowawayPerson(person));
 
-for (const viewer of ["signed-out", "alice", "admin"] as const) {
+for (const viewer of ["signed-out", "user", "admin"] as const) {
   test.describe(`390×844, ${viewer}`, () => {
-    if (viewer !== "signed-out") test.use({ storageState: storageStateOf(viewer) });
+    if (viewer !== "signed-out") test.use({ storageState: viewer === "user" ? USER_STATE : storageStateOf(viewer) });
     for (const path of PAGES[viewer]) {
       test(`${path} does not scroll sideways${viewer === "signed-out" ? "" : " and shows Sign out"}`, async ({ page }) => {
         await openSettled(page, path);

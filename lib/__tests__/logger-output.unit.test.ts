@@ -83,6 +83,11 @@ describe("the logger's real output", () => {
     expect(line!.codeName).toBe("kept");
   });
 
+  it("redacts only a field named exactly `code` (the OAuth authorization code), not every name ending in code", () => {
+    log.info("refused", { errorCode: "invalid_grant", statusCode: 400, code: "authcode-456" });
+    expect(lines()[0]).toMatchObject({ errorCode: "invalid_grant", statusCode: 400, code: "[redacted]" });
+  });
+
   it("writes warnings and errors to stderr, the rest to stdout, one JSON line each", () => {
     log.debug("d");
     log.info("i");
@@ -127,6 +132,12 @@ describe("redact", () => {
     expect(JSON.stringify(redact(deep))).not.toContain("eyJ");
     expect(JSON.stringify(redact(deep))).toContain('"[depth]"');
     expect(redact({ a: { b: { c: { d: { e: { f: "six" } } } } } })).toEqual({ a: { b: { c: { d: { e: { f: "six" } } } } } });
+    // The bound counts arrays and errors as levels too, so neither can carry a value past it.
+    const deepArray = [[[[[[[[JWT]]]]]]]];
+    expect(JSON.stringify(redact(deepArray))).toContain('"[depth]"');
+    expect(JSON.stringify(redact(deepArray))).not.toContain("eyJ");
+    const errorAtTheBound = redact({ a: { b: { c: { d: { e: { f: new Error("said too much") } } } } } });
+    expect(JSON.stringify(errorAtTheBound)).toContain('"message":"[depth]"');
     expect(redact(7)).toBe(7);
     expect(redact(null)).toBeNull();
     expect(redact(undefined)).toBeUndefined();

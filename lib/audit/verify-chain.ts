@@ -4,7 +4,7 @@ import { auditPool, type TAuditDb } from "./audit-pool";
 import { checkCheckpoint, checkpointDigest, type TCheckpoint } from "./checkpoint";
 import { fileCheckpointStore, type TCheckpointStore } from "./checkpoint-store";
 import type { TChainFinding, TWalkCheckpoint } from "./chain-walker";
-import { walkChain } from "./walk-chain";
+import { walkChain, type TWalkOptions } from "./walk-chain";
 
 /** The newest checkpoint a verification was measured against, as the page and the API show it. */
 export type TCheckpointSummary = { count: string; headSeq: string; headHash: string; at: string; kid: string; ageSeconds: number };
@@ -32,7 +32,8 @@ export type TChainVerification = {
 
 export type TVerifyChainOptions = {
   mode?: "full" | "incremental";
-  batchSize?: number;
+  /** Hashing threads and block size of the walk (see walkChain); by default chosen from the trail's size. */
+  walk?: TWalkOptions;
   db?: TAuditDb;
   store?: TCheckpointStore;
   keys?: TCheckpointKey[];
@@ -79,7 +80,7 @@ async function loadCheckpoints(store: TCheckpointStore, keys: TCheckpointKey[]) 
 
 /**
  * Verifies the audit trail against its signed checkpoints. Full mode walks every row (constant memory,
- * next batch read while the current one is hashed) and checks each stored checkpoint as the walk passes
+ * one COPY stream, content hashed on worker threads) and checks each stored checkpoint as the walk passes
  * it, so an altered or removed row is named exactly, and a tail deletion, an edit-and-rehash, a forked
  * or a replaced history are caught against the checkpoints (they are signed outside the database).
  * Incremental mode checks that the newest checkpoint's head row is still there with the signed hash,
@@ -90,7 +91,6 @@ export async function verifyAuditChain(options: TVerifyChainOptions = {}): Promi
   const started = Date.now();
   const now = options.now ?? new Date();
   const db = options.db ?? auditPool();
-  const batchSize = options.batchSize ?? 5_000;
   const config = options.store && options.keys ? null : auditConfig();
   const keys = options.keys ?? config!.verifyKeys;
   const store = options.store ?? fileCheckpointStore(config!.dir);
@@ -119,7 +119,7 @@ export async function verifyAuditChain(options: TVerifyChainOptions = {}): Promi
       const anchor = rows[0];
       if (anchor && anchor.hash === cp.headHash) {
         const start = { prevHash: cp.headHash, prevAt: anchor.at, count: BigInt(cp.count), lastSeq: BigInt(cp.headSeq) };
-        const { finding, state } = await walkChain(db, batchSize, [], start);
+        const { finding, state } = await walkChain(db, [], start, options.walk);
         return result("incremental", finding, state, summary(cp, now), undefined, 1, started);
       }
     } else if (!latest && BigInt((await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM "AuditEvent"`)).rows[0]!.n) > 0n) {
@@ -130,7 +130,7 @@ export async function verifyAuditChain(options: TVerifyChainOptions = {}): Promi
   const loaded = await loadCheckpoints(store, keys);
   problems.push(...loaded.problems);
   const all = [...loaded.valid, ...witnesses];
-  const { finding, state } = await walkChain(db, batchSize, all.map(toWalk));
+  const { finding, state } = await walkChain(db, all.map(toWalk), undefined, options.walk);
   const newest = newestOf(loaded.valid.length ? loaded.valid : witnesses);
   if (!finding && loaded.problems.length) {
     return {

@@ -59,7 +59,6 @@ export async function writeAuditCheckpoint(options: TWriteCheckpointOptions = {}
     }
     const { finding, state } = await walkChain(
       client,
-      5_000,
       [],
       latest
         ? { prevHash: latest.headHash, prevAt: null, count: BigInt(latest.count), lastSeq: BigInt(latest.headSeq) }

@@ -12,6 +12,9 @@ export function tierTone(mechanism: TTierMechanism, status: TTierStatus): { tone
   if (mechanism === "tier1-impersonation" && status === "refused") return { tone: "expected", expected: true };
   if (mechanism === "delegation-act" && status === "not_detected") return { tone: "expected", expected: true };
   if (mechanism === "tier0-basic-auth" && status === "not_configured") return { tone: "expected", expected: true };
+  // Nextcloud's OIDC app without refresh/exchange, or not installed, is what the design note expects.
+  if (mechanism === "nextcloud-oidc-provider" && (status === "refused" || status === "not_detected")) return { tone: "expected", expected: true };
+  if (mechanism === "app-password" && status === "not_configured") return { tone: "neutral", expected: false };
   if (status === "works") return { tone: mechanism === "tier0-basic-auth" || mechanism === "tier1-impersonation" ? "warn" : "good", expected: false };
   if (status === "failing") return { tone: "bad", expected: false };
   if (status === "refused") return { tone: "warn", expected: false };

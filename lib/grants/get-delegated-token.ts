@@ -80,6 +80,7 @@ export async function getDelegatedToken(input: TGetDelegatedTokenInput): Promise
   const epoch = delegatedTokenMemory.epoch();
   const grant = await db().grant.findUnique({ where: { id: input.grantId } });
   if (!grant) throw new AppError("NotFound", `Grant ${input.grantId} does not exist`);
+  if (grant.mechanism !== "offline_access") throw new AppError("BadInput", `Grant ${grant.id} is an app password, not a Keycloak token`);
   assertActive(grant);
 
   const cached = readCache(grant, minValidityMs, audience);

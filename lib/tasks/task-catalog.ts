@@ -52,3 +52,11 @@ export function taskScopesOf(scopes: readonly string[]): string[] {
 export function tasksCoveredBy(scopes: readonly string[]): TTaskType[] {
   return TASK_TYPES.filter((t) => TASK_CATALOG[t].scopes.every((s) => scopes.includes(s)));
 }
+
+/**
+ * The task types a grant can run. An OAuth grant covers what its scopes allow; a Nextcloud app password
+ * has no scopes — Nextcloud enforces none for it — so it can run every task (and reach the whole account).
+ */
+export function tasksReachableBy(grant: { mechanism: string; scopes: readonly string[] }): TTaskType[] {
+  return grant.mechanism === "app_password" ? [...TASK_TYPES] : tasksCoveredBy(grant.scopes);
+}

@@ -2,6 +2,7 @@ import "server-only";
 import type { Prisma } from "@prisma/client";
 import { db } from "../db";
 import { vaultAad } from "./aad";
+import { grantSecretAad } from "../grants/grant-secret-aad";
 import { currentKeyId, openSecret, sealSecret } from "./token-vault";
 
 export type TRotationReport = { keyId: string; grants: number; revocations: number; loginSessions: number };
@@ -50,7 +51,7 @@ async function rotateGrant(tx: TTx, id: string, keyId: string): Promise<boolean>
     where: { id },
     data: {
       keyId,
-      refreshTokenEnc: reseal(g.keyId, g.refreshTokenEnc, vaultAad.grantRefresh(id)),
+      refreshTokenEnc: reseal(g.keyId, g.refreshTokenEnc, grantSecretAad(g)),
       accessTokenEnc: g.accessTokenEnc ? reseal(g.keyId, g.accessTokenEnc, vaultAad.grantAccess(id)) : null,
     },
   });

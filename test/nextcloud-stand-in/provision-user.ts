@@ -57,6 +57,19 @@ export class UserDirectory {
     return { ok: true, user, provisionedNow: true };
   }
 
+  /**
+   * The account a person signs in to on Nextcloud's login page (the Login Flow v2 approve page). Through
+   * user_oidc that account is the one bearer provisioning would create for them; it is created here on
+   * first sign-in, without counting as bearer provisioning.
+   */
+  loginUser(uid: string): TStandInUser {
+    const existing = this.users.get(uid);
+    if (existing) return existing;
+    const user: TStandInUser = { uid, displayName: uid, email: null, backend: "user_oidc", createdAt: new Date().toISOString() };
+    this.users.set(uid, user);
+    return user;
+  }
+
   get(uid: string): TStandInUser | undefined {
     return this.users.get(uid);
   }

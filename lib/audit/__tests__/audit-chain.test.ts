@@ -124,7 +124,7 @@ describe("verifyAuditChain", () => {
     const written = [];
     for (let i = 0; i < 5; i += 1) written.push(await recordAuditEvent(event({ action: "task.run", details: { step: i } })));
     const target = written[2]!.seq.toString();
-    expect(await verifyAuditChain({ batchSize: 500 })).toMatchObject({ ok: true });
+    expect(await verifyAuditChain({ walk: { chunkBytes: 16 * 1024, threads: 2 } })).toMatchObject({ ok: true });
 
     // Tamper in one transaction so no other session ever sees the trigger disabled.
     const tamper = (outcome: string) =>
@@ -138,13 +138,13 @@ describe("verifyAuditChain", () => {
 
     await tamper("failure");
     try {
-      const broken = await verifyAuditChain({ batchSize: 500 });
+      const broken = await verifyAuditChain({ walk: { chunkBytes: 16 * 1024, threads: 2 } });
       expect(broken).toMatchObject({ ok: false, firstBrokenSeq: target });
       expect(broken.reason).toMatch(/hash does not match/);
     } finally {
       await tamper("success");
     }
-    expect(await verifyAuditChain({ batchSize: 500 })).toMatchObject({ ok: true });
+    expect(await verifyAuditChain({ walk: { chunkBytes: 16 * 1024, threads: 2 } })).toMatchObject({ ok: true });
   });
 
   it("reports a removed row at the row that follows the gap", async () => {

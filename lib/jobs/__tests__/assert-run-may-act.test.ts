@@ -8,6 +8,7 @@ import { RunHandedBack } from "../run-handed-back";
 import { revokeGrant } from "@/lib/services/grants/revoke-grant";
 import { changeTask } from "@/lib/services/tasks/change-task";
 import { createLocalGrant, createLocalPerson, createLocalTask } from "@/test/fixtures/local-grant";
+import { beginWorkerShutdown } from "../worker-shutdown";
 
 /**
  * The check the worker makes before EVERY Nextcloud request of a run, against real rows. Each case sets
@@ -30,7 +31,7 @@ async function freshTask(type: string): Promise<{ grantId: string; taskId: strin
   return { grantId, taskId: await createLocalTask(person.userSub, grantId, type) };
 }
 
-async function stopReason(attempt: { taskId: string; runId: string; leaseId: string }): Promise<string> {
+async function stopReason(attempt: { taskId: string; runId: string; leaseId: string; grantId?: string }): Promise<string> {
   const error = await assertRunMayAct(attempt).then(() => null, (e: unknown) => e);
   if (error instanceof RunStopped || error instanceof RunHandedBack) return `${error.constructor.name}: ${error.reason}`;
   return error === null ? "may act" : `unexpected: ${error instanceof Error ? error.message : typeof error}`;
@@ -64,7 +65,9 @@ describe("the worker's per-request check", () => {
     const { taskId, grantId } = await freshTask("notes-index");
     const attempt = await runningAttempt(taskId);
     // Only the grant moves (as a provider-side revocation found by a check does); the task row stays active.
-    await db().grant.update({ where: { id: grantId }, data: { status: "revoked_at_provider" } });
+    // Its tokens go as the state machine would take them: a final grant keeps no sealed secret (another file
+    // checks that of every row in the database).
+    await db().grant.update({ where: { id: grantId }, data: { status: "revoked_at_provider", refreshTokenEnc: "", accessTokenEnc: null } });
     expect((await db().task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe("active");
     expect(await stopReason(attempt)).toBe("RunStopped: stopped: access revoked");
   });
@@ -80,6 +83,33 @@ describe("the worker's per-request check", () => {
     const { taskId } = await freshTask("notes-index");
     const attempt = await runningAttempt(taskId);
     await db().taskRun.update({ where: { id: attempt.runId }, data: { leaseId: randomUUID() } });
+    expect(await stopReason(attempt)).toBe("RunHandedBack: lease lost");
+  });
+});
+
+describe("the per-request check with pushed revocations", () => {
+  it("stops a run whose grant this process heard revoked, before the database says so", async () => {
+    const { taskId, grantId } = await freshTask("notes-index");
+    const attempt = await runningAttempt(taskId);
+    expect(await stopReason({ ...attempt, grantId })).toBe("may act");
+    applyRevocationNotice({ grantIds: [grantId] });
+    // The rows still say active: only the pushed notice can stop it.
+    expect((await db().grant.findUniqueOrThrow({ where: { id: grantId } })).status).toBe("active");
+    expect(await stopReason({ ...attempt, grantId })).toBe("RunStopped: stopped: access revoked");
+  });
+
+  it("is not stopped by a notice about another grant or about a task", async () => {
+    const { taskId, grantId } = await freshTask("notes-index");
+    const attempt = await runningAttempt(taskId);
+    const other = await freshTask("notes-index");
+    applyRevocationNotice({ grantIds: [other.grantId], taskIds: [taskId] });
+    expect(await stopReason({ ...attempt, grantId })).toBe("may act");
+  });
+
+  it("hands back a run whose own lease was never recorded", async () => {
+    const { taskId } = await freshTask("notes-index");
+    const attempt = await runningAttempt(taskId);
+    await db().taskRun.update({ where: { id: attempt.runId }, data: { leaseId: null } });
     expect(await stopReason(attempt)).toBe("RunHandedBack: lease lost");
   });
 });
@@ -140,5 +170,16 @@ describe("after an answer: the notices heard while the request was in flight", (
     const since = performance.now();
     expect(await outcome(attempt, since)).toBe("may go on");
     expect(await stopReason(attempt)).toBe("RunStopped: stopped: paused");
+  });
+});
+
+// Last in this file: the shutdown flag cannot be cleared within a process (a worker stops only once).
+describe("a worker that is shutting down", () => {
+  it("hands every run back at its next check, even one that may otherwise act", async () => {
+    const { taskId } = await freshTask("notes-index");
+    const attempt = await runningAttempt(taskId);
+    expect(await stopReason(attempt)).toBe("may act");
+    beginWorkerShutdown();
+    expect(await stopReason(attempt)).toBe("RunHandedBack: worker stopping");
   });
 });

@@ -36,7 +36,7 @@ export function requestedTaskScopes(input: TStartGrantInput): string[] {
  */
 export async function startGrant(ctx: TCtx & { loginSessionId: string }, input: TStartGrantInput) {
   const asked = requestedTaskScopes(input);
-  const current = input.mode === "set" ? null : await db().grant.findFirst({ where: { userSub: ctx.userSub, status: "active" }, select: { scopes: true } });
+  const current = input.mode === "set" ? null : await db().grant.findFirst({ where: { userSub: ctx.userSub, status: "active", mechanism: "offline_access" }, select: { scopes: true } });
   const taskScopes = [...new Set([...taskScopesOf(current?.scopes ?? []), ...asked])];
   const redirectUri = new URL("/grants/callback", env().NEXTAUTH_URL).toString();
   const { url, checks } = await buildConsentRequest({ taskScopes, redirectUri });

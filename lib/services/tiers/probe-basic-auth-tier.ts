@@ -1,5 +1,6 @@
 import "server-only";
 import { env } from "../../env";
+import { probeCapabilities } from "./probe-capabilities";
 import type { TTierProbeResult } from "./tier-types";
 
 const OCS_PATH = "/ocs/v2.php/cloud/user?format=json";
@@ -46,10 +47,19 @@ export async function probeBasicAuthTier(): Promise<TTierProbeResult> {
   const meta = body.ocs?.meta;
   const response = `HTTP ${res.status}; OCS ${meta?.status ?? "?"} ${meta?.statuscode ?? ""} ${meta?.message ?? ""}`.replace(/\s+/g, " ").trim();
   if (res.ok && meta?.status === "ok") {
+    const base = NEXTCLOUD_URL.replace(/\/$/, "");
+    const capabilities = await probeCapabilities(user, (req) =>
+      fetch(base + req.path, {
+        method: req.method,
+        headers: { ...req.headers, authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` },
+        redirect: "manual",
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      }),
+    );
     return {
       mechanism,
       status: "works",
-      evidence: { request, response: `${response}; signed in as "${body.ocs?.data?.id ?? user}"`, notes: [notRecommended] },
+      evidence: { request, response: `${response}; signed in as "${body.ocs?.data?.id ?? user}"`, notes: [notRecommended], capabilities },
       fix: "Works, but remove NEXTCLOUD_ADMIN_USER/_PASSWORD once Tier 2 works: admin credentials are an identity of their own.",
     };
   }

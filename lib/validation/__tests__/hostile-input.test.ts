@@ -12,7 +12,7 @@ import * as sessionEndRoute from "@/app/api/session/end/route";
 import * as tasksRoute from "@/app/api/tasks/route";
 import { checkGrantAction, revokeAllGrantsAction, revokeGrantAction } from "@/app/(user)/access/actions";
 import { changeTaskAction, enableTaskAction, searchNotesAction } from "@/app/(user)/tasks/actions";
-import { startGrantAction } from "@/app/(user)/grants/new/actions";
+import { pollAppPasswordAction, startAppPasswordAction, startGrantAction } from "@/app/(user)/grants/new/actions";
 import { runTierProbesAction } from "@/app/(admin)/admin/tiers/actions";
 import { db } from "@/lib/db";
 import type { TActionResult } from "@/lib/actions/authed-action";
@@ -246,6 +246,8 @@ const ACTIONS: TAction[] = [
   { name: "enableTaskAction", call: (i) => enableTaskAction(i as never), session: () => user, base: () => ({ type: "notes-index", intervalMinutes: 60 }), fields: { type: "taskType", intervalMinutes: "minutes" } },
   { name: "changeTaskAction", call: (i) => changeTaskAction(i as never), session: () => user, base: () => ({ action: "interval", taskId: MISSING_ID, intervalMinutes: 60 }), fields: { action: "changeAction", taskId: "id", intervalMinutes: "minutes" } },
   { name: "searchNotesAction", call: (i) => searchNotesAction(i as never), session: () => user, base: () => ({ q: "hello" }), fields: { q: "text128" } },
+  { name: "startAppPasswordAction", call: (i) => startAppPasswordAction(i as never), session: () => user, runs: (v) => v === null || v === undefined || (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 0) },
+  { name: "pollAppPasswordAction", call: (i) => pollAppPasswordAction(i as never), session: () => user, runs: (v) => v === null || v === undefined || (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 0) },
   { name: "runTierProbesAction", call: (i) => runTierProbesAction(i as never), session: () => admin, runs: (v) => v === null || v === undefined || (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 0) },
 ];
 

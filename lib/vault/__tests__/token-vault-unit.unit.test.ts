@@ -1,7 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createDecipheriv } from "node:crypto";
 import { currentKeyId, openSecret, sealSecret } from "../token-vault";
 import { vaultAad } from "../aad";
+import { resetEnvForTests } from "@/lib/env";
 
 /** The vault's sealing alone, under the test keys t1 (older) and t2 (newest) of test/test-env.ts. */
 const T2 = Buffer.from(process.env.TOKEN_VAULT_KEYS!.split(",")[1]!.split(":")[1]!, "base64");
@@ -66,6 +67,26 @@ describe("sealSecret / openSecret", () => {
     for (const sealed of ["", "onlyone", "two.parts"]) {
       expect(() => openSecret({ keyId: "t2", sealed }, "a"), sealed).toThrow("Token vault: sealed value is malformed");
     }
+  });
+});
+
+describe("with three keys configured", () => {
+  const saved = process.env.TOKEN_VAULT_KEYS;
+  afterEach(() => {
+    process.env.TOKEN_VAULT_KEYS = saved;
+    resetEnvForTests();
+  });
+
+  it("seals with the last key, not the second, and still opens values sealed by the older ones", () => {
+    const older = sealSecret(SECRET, "a");
+    const t3 = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) % 256)).toString("base64");
+    process.env.TOKEN_VAULT_KEYS = `${saved},t3:${t3}`;
+    resetEnvForTests();
+    expect(currentKeyId()).toBe("t3");
+    const s = sealSecret(SECRET, "a");
+    expect(s.keyId).toBe("t3");
+    expect(openSecret(s, "a")).toBe(SECRET);
+    expect(openSecret(older, "a")).toBe(SECRET);
   });
 });
 

@@ -231,6 +231,18 @@ describe("observability for tests", () => {
     expect(standIn.provisioned()).toEqual([]);
   });
 
+  it("gives a cursor: after=<next> returns only the requests that arrived since", async () => {
+    await dav("PROPFIND", "/remote.php/dav/files/alice/", { ...bearer(await issuer.sign(alice)), Depth: "0" });
+    const first = (await (await fetch(`${standIn.url}/__stand-in/requests`)).json()) as { requests: unknown[]; next: number };
+    expect(first.next).toBe(first.requests.length);
+    const none = (await (await fetch(`${standIn.url}/__stand-in/requests?after=${first.next}`)).json()) as { requests: unknown[]; next: number };
+    expect(none).toEqual({ requests: [], next: first.next });
+    await dav("GET", "/remote.php/dav/files/alice/Notes/Groceries.txt", bearer(await issuer.sign(alice)));
+    const later = (await (await fetch(`${standIn.url}/__stand-in/requests?after=${first.next}`)).json()) as { requests: { method: string; path: string }[]; next: number };
+    expect(later.requests).toEqual([expect.objectContaining({ method: "GET", path: "/remote.php/dav/files/alice/Notes/Groceries.txt" })]);
+    expect(later.next).toBe(first.next + 1);
+  });
+
   it("delays WebDAV requests by the latency set on /__stand-in/latency", async () => {
     const set = await fetch(`${standIn.url}/__stand-in/latency`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ ms: 400 }) });
     expect(set.status).toBe(200);

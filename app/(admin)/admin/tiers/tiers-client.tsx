@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import type { TTierProbeList } from "@/lib/services/tiers/list-tier-probes";
+import { CapabilityMatrix } from "@/components/admin/capability-matrix";
 import { ProbeGrantStep } from "@/components/admin/probe-grant-step";
 import { TierTable } from "@/components/admin/tier-table";
 import { TierVerdict } from "@/components/admin/tier-verdict";
@@ -47,6 +48,7 @@ export function TiersClient({ justGranted }: { justGranted: boolean }) {
       </div>
       {message && <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">{message}</p>}
       {shown.length > 0 && <TierTable probes={shown} />}
+      {data && <CapabilityMatrix probes={data.probes} />}
     </div>
   );
 }

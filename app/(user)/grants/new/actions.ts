@@ -1,9 +1,14 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { authedAction } from "@/lib/actions/authed-action";
 import { requireCtx } from "@/lib/auth/current-user";
+import { startAppPasswordFlow } from "@/lib/services/grants/start-app-password-flow";
+import { pollAppPasswordFlow } from "@/lib/services/grants/poll-app-password-flow";
+import { openPendingLoginFlow, PENDING_LOGIN_FLOW_COOKIE } from "@/lib/services/grants/pending-login-flow-cookie";
 import { startGrant } from "@/lib/services/grants/start-grant";
 import { PENDING_CONSENT_COOKIE } from "@/lib/services/grants/pending-consent-cookie";
 import { AppError } from "@/lib/errors";
@@ -60,3 +65,28 @@ export async function startGrantAction(form: FormData) {
   }
   redirect(target);
 }
+
+const ZNoInputSchema = z.strictObject({});
+
+/** Starts Nextcloud's Login Flow v2: returns the Nextcloud page to open; the poll token stays in a sealed cookie. */
+export const startAppPasswordAction = authedAction(ZNoInputSchema, async (ctx) => {
+  const { loginUrl, cookie } = await startAppPasswordFlow(ctx);
+  (await cookies()).set(PENDING_LOGIN_FLOW_COOKIE, cookie.value, {
+    httpOnly: true,
+    sameSite: "strict",
+    secure: env().NEXTAUTH_URL.startsWith("https://"),
+    path: "/grants/new",
+    maxAge: cookie.maxAge,
+  });
+  return { loginUrl };
+});
+
+/** One poll of the Login Flow v2 this sign-in started: waiting, connected, or failed with the reason. */
+export const pollAppPasswordAction = authedAction(ZNoInputSchema, async (ctx) => {
+  const jar = await cookies();
+  const result = await pollAppPasswordFlow(ctx, openPendingLoginFlow(jar.get(PENDING_LOGIN_FLOW_COOKIE)?.value));
+  if (result.finished) jar.delete({ name: PENDING_LOGIN_FLOW_COOKIE, path: "/grants/new" });
+  if (result.state === "connected") revalidatePath("/access");
+  const { finished: _finished, ...state } = result;
+  return state;
+});

@@ -3,7 +3,10 @@ import { requireUserPage } from "@/lib/auth/page-guards";
 import { SCOPE_CATALOG, TASK_CATALOG, TASK_TYPES, taskScopesOf, type TTaskType } from "@/lib/tasks/task-catalog";
 import { listGrants } from "@/lib/services/grants/list-grants";
 import { Button } from "@/components/ui/button";
+import { env } from "@/lib/env";
+import { nextcloudAccountOf } from "@/lib/nextcloud/nextcloud-account-of";
 import { startGrantAction } from "./actions";
+import { AppPasswordConnect } from "./app-password-connect";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +23,14 @@ export default async function NewGrantPage({ searchParams }: { searchParams: Pro
     : taskScopesOf((sp.scopes ?? "notes.read,files.read").split(","));
   // One grant per worker: adding asks Keycloak for what the grant already has plus what is new.
   const grants = await listGrants(ctx);
-  const held = taskScopesOf(grants.find((g) => g.status === "active")?.scopes ?? []);
+  const held = taskScopesOf(grants.find((g) => g.status === "active" && g.mechanism === "offline_access")?.scopes ?? []);
+  const appPassword = (
+    <AppPasswordConnect
+      nextcloudUrl={new URL(env().NEXTCLOUD_URL).host}
+      account={nextcloudAccountOf(ctx)}
+      alreadyConnected={grants.some((g) => g.status === "active" && g.mechanism === "app_password")}
+    />
+  );
   const scopes = mode === "set" ? asked : [...new Set([...held, ...asked])];
   const alreadyGranted = mode === "add" && held.length > 0 && asked.every((s) => held.includes(s));
   const dropped = held.filter((s) => !scopes.includes(s));
@@ -33,6 +43,7 @@ export default async function NewGrantPage({ searchParams }: { searchParams: Pro
           Your access for the background worker already covers {asked.map((s) => SCOPE_CATALOG[s]!.label.toLowerCase()).join(" and ")}. There is one grant per
           worker; manage it under <Link className="text-blue-700 underline" href="/access">My access</Link>.
         </p>
+        {appPassword}
       </section>
     );
   }
@@ -91,6 +102,7 @@ export default async function NewGrantPage({ searchParams }: { searchParams: Pro
         </Button>
       </form>
       <p className="text-sm text-slate-600">Keycloak will show its own consent screen for these scopes next.</p>
+      {appPassword}
     </section>
   );
 }

@@ -4,11 +4,18 @@ import { handleBackchannelLogout, verifyLogoutToken } from "../handle-backchanne
 import { checkGrants } from "@/lib/grants/check-grants";
 import { adminFetch, listOfflineSessions, withClientAttributes } from "@/test/keycloak/admin-api";
 import { createGrantOverHttp } from "@/test/keycloak/grant-fixture";
-import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";
+import { createPerson, deletePerson, type TPerson } from "@/test/keycloak/person-fixture";
 import { startLogoutReceiver, type TLogoutReceiver } from "@/test/keycloak/logout-receiver";
 
 const WORKER = "nextcloud-mcp-server";
 let receiver: TLogoutReceiver;
+// Each case consents as a person of its own: no grant, consent or session is shared with another case or file.
+const people: TPerson[] = [];
+async function newPerson(): Promise<TPerson> {
+  const person = await createPerson("bcl");
+  people.push(person);
+  return person;
+}
 
 /**
  * Ends, through the admin API, the offline session a consent created (the newest one of the user for
@@ -28,12 +35,15 @@ beforeAll(async () => {
   receiver = await startLogoutReceiver("/api/backchannel-logout");
 });
 
-afterAll(() => receiver.close());
+afterAll(async () => {
+  await receiver.close();
+  for (const p of people) await deletePerson(p);
+});
 
 describe("OIDC back-channel logout for the worker client", () => {
   it("verifies Keycloak's logout token; revoke_offline_access asks for a re-check that finds the ended session and stops the grant", async () => {
     await withClientAttributes(WORKER, { "backchannel.logout.url": receiver.url, "backchannel.logout.revoke.offline.tokens": "true" }, async () => {
-      const { grantId, redeemed } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+      const { grantId, redeemed } = await createGrantOverHttp(await newPerson(), ["notes.read"]);
       receiver.received.length = 0;
       await endOfflineSession(redeemed.sub);
       const token = await receiver.next();
@@ -60,7 +70,7 @@ describe("OIDC back-channel logout for the worker client", () => {
 
   it("without revoke_offline_access the handler revokes nothing itself (the health check notices dead grants)", async () => {
     await withClientAttributes(WORKER, { "backchannel.logout.url": receiver.url, "backchannel.logout.revoke.offline.tokens": "false" }, async () => {
-      const { grantId, redeemed } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+      const { grantId, redeemed } = await createGrantOverHttp(await newPerson(), ["notes.read"]);
       receiver.received.length = 0;
       await endOfflineSession(redeemed.sub);
       const result = await handleBackchannelLogout(await receiver.next());
@@ -70,7 +80,7 @@ describe("OIDC back-channel logout for the worker client", () => {
   });
 
   it("rejects a tampered token and a signed token that is not a logout token", async () => {
-    const { redeemed } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+    const { redeemed } = await createGrantOverHttp(await newPerson(), ["notes.read"]);
     const [h, p, s] = redeemed.accessToken.split(".");
     await expect(handleBackchannelLogout(`${h}.${p}.${s!.slice(0, -4)}AAAA`)).rejects.toMatchObject({ code: "BadInput" });
     // A genuine Keycloak access token: valid signature, but wrong audience and no logout event.

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { WIPED_GRANT_SECRETS, assertGrantTransition, isFinalGrantStatus, type TGrantStatus } from "../grant-lifecycle";
+
+/**
+ * The grant state machine as a table, checked pair by pair without a database: every transition the
+ * README draws is allowed, every other one throws, and the final states are exactly the ones nothing leaves.
+ * (grant-lifecycle.test.ts proves the transition functions use this table against real rows.)
+ */
+const STATUSES: TGrantStatus[] = ["active", "revoking", "revoked", "revoked_at_provider"];
+const ALLOWED = new Set(["active→active", "active→revoking", "active→revoked_at_provider", "revoking→revoked"]);
+
+const outcome = (from: string, to: TGrantStatus) => {
+  try {
+    assertGrantTransition(from, to);
+    return "allowed";
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
+describe("the grant transition table", () => {
+  for (const from of STATUSES) {
+    for (const to of STATUSES) {
+      const key = `${from}→${to}`;
+      it(`${ALLOWED.has(key) ? "allows" : "refuses"} ${key}`, () => {
+        expect(outcome(from, to)).toBe(ALLOWED.has(key) ? "allowed" : `Grant transition ${from} → ${to} is not allowed`);
+      });
+    }
+  }
+
+  it("refuses any transition out of a status it does not know", () => {
+    expect(outcome("paused", "active")).toBe("Grant transition paused → active is not allowed");
+    expect(outcome("", "revoked")).toBe("Grant transition  → revoked is not allowed");
+  });
+
+  it("names exactly revoked and revoked_at_provider final", () => {
+    expect(STATUSES.filter(isFinalGrantStatus)).toEqual(["revoked", "revoked_at_provider"]);
+  });
+
+  it("wipes every sealed token column on the way into a final state", () => {
+    expect(WIPED_GRANT_SECRETS).toEqual({ refreshTokenEnc: "", accessTokenEnc: null, accessExpiresAt: null });
+  });
+});
