@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { db } from "../db";
 import { log } from "../logger";
-import { workerAuditRecorder } from "./grouped-audit-recorder";
+import { appendAuditEvents } from "../audit/record-event";
 import { TASK_JOBS } from "./task-handlers";
 import { delegatedNextcloud } from "./delegated-nextcloud";
 import { RunStopped } from "./run-stopped";
@@ -52,25 +52,35 @@ export async function runTask(runId: string, opts: { jobId?: string | null; payl
     const status = stoppedMidRun ? "stopped" : wanted;
     if (stoppedMidRun) extra = { ...extra, error: stoppedMidRun };
     const finishedAt = new Date();
-    const written = await db().taskRun.updateMany({
-      where: mine,
-      data: { status, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(), error: extra.error ?? null, summary: (extra.summary ?? undefined) as object | undefined, heartbeatAt: null },
-    });
+    // The run's end and its audit row commit together (the audit failure policy): whoever sees the run
+    // finished sees "task.run" in the trail too.
+    const written = await clock.time("audit", () =>
+      db().$transaction(async (tx) => {
+        const w = await tx.taskRun.updateMany({
+          where: mine,
+          data: { status, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(), error: extra.error ?? null, summary: (extra.summary ?? undefined) as object | undefined, heartbeatAt: null },
+        });
+        if (w.count === 0) return w;
+        await tx.task.update({ where: { id: run.taskId }, data: { lastRunAt: finishedAt } });
+        await appendAuditEvents(tx, [
+          {
+            actor: workerClient().clientId,
+            actorType: "client",
+            subject: run.userSub,
+            action: "task.run",
+            resource: `task:${run.task.type}`,
+            outcome: status === "succeeded" ? "success" : status === "stopped" ? "refused" : "failure",
+            taskId: run.taskId,
+            correlationId,
+            mechanism: "worker",
+            details: { runId, status, error: extra.error ?? null, tokenMints: nc.tokenMints() },
+          },
+        ]);
+        return w;
+      }),
+    );
     // Another attempt took the run over meanwhile: its result is the one that counts.
     if (written.count === 0) return { status: "handed-back" as const, tokenMints: nc.tokenMints() };
-    await db().task.update({ where: { id: run.taskId }, data: { lastRunAt: finishedAt } });
-    await clock.recorder(workerAuditRecorder())({
-      actor: workerClient().clientId,
-      actorType: "client",
-      subject: run.userSub,
-      action: "task.run",
-      resource: `task:${run.task.type}`,
-      outcome: status === "succeeded" ? "success" : status === "stopped" ? "refused" : "failure",
-      taskId: run.taskId,
-      correlationId,
-      mechanism: "worker",
-      details: { runId, status, error: extra.error ?? null, tokenMints: nc.tokenMints() },
-    }).catch((error) => log.error("audit failed", { error }));
     return { status, tokenMints: nc.tokenMints() };
   };
 
