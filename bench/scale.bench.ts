@@ -25,7 +25,10 @@ const BARE_SECONDS = Number(process.env.BENCH_BARE_SECONDS ?? 8);
 const PREFIX = "bench-scale-";
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-spawnSync(process.execPath, ["--import", "tsx", "scripts/reset-database.ts", process.env.DATABASE_URL!], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+spawnSync(process.execPath, ["--import", "tsx", "scripts/reset-database.ts", process.env.DATABASE_URL!], {
+  cwd: root,
+  stdio: ["ignore", "ignore", "inherit"],
+});
 const { default: migrate } = await import("../test/global-setup");
 await migrate();
 
@@ -100,7 +103,15 @@ async function seedOne(): Promise<void> {
   const password = `pw-${randomUUID()}`;
   const created = await adminFetch("/users", {
     method: "POST",
-    body: { username, enabled: true, firstName: "Bench", lastName: "Scale", email: `${username}@example.test`, emailVerified: true, credentials: [{ type: "password", value: password, temporary: false }] },
+    body: {
+      username,
+      enabled: true,
+      firstName: "Bench",
+      lastName: "Scale",
+      email: `${username}@example.test`,
+      emailVerified: true,
+      credentials: [{ type: "password", value: password, temporary: false }],
+    },
   });
   const kcId = created.headers.get("location")!.split("/").pop()!;
   createdKcIds.push(kcId);
@@ -115,7 +126,11 @@ async function seedOne(): Promise<void> {
 /** Keycloak alone: `chains` concurrent refresh → exchange chains (worker client, same audience and scopes). */
 async function bareKeycloakRate(chains: string[], seconds: number): Promise<number> {
   const tokenEndpoint = (await getOidcConfig()).serverMetadata().token_endpoint!;
-  const basic = "Basic " + Buffer.from(`${encodeURIComponent(env().KEYCLOAK_WORKER_CLIENT_ID)}:${encodeURIComponent(env().KEYCLOAK_WORKER_CLIENT_SECRET)}`).toString("base64");
+  const basic =
+    "Basic " +
+    Buffer.from(
+      `${encodeURIComponent(env().KEYCLOAK_WORKER_CLIENT_ID)}:${encodeURIComponent(env().KEYCLOAK_WORKER_CLIENT_SECRET)}`,
+    ).toString("base64");
   const post = async (form: Record<string, string>) => {
     const res = await fetch(tokenEndpoint, {
       method: "POST",
@@ -172,7 +187,12 @@ async function round(boss: Awaited<ReturnType<typeof startTaskQueue>>) {
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const phasesAfter = await phaseSeconds();
-  const runs = await db().taskRun.groupBy({ by: ["status"], where: { createdAt: { gte: since } }, _count: true, _sum: { durationMs: true } });
+  const runs = await db().taskRun.groupBy({
+    by: ["status"],
+    where: { createdAt: { gte: since } },
+    _count: true,
+    _sum: { durationMs: true },
+  });
   const count = (action: string) => db().auditEvent.count({ where: { action, outcome: "success", at: { gte: since } } });
   const succeeded = runs.find((r) => r.status === "succeeded");
   const total = runs.reduce((n, r) => n + r._count, 0);
@@ -183,7 +203,10 @@ async function round(boss: Awaited<ReturnType<typeof startTaskQueue>>) {
     seconds,
     runs: total,
     succeeded: succeeded?._count ?? 0,
-    others: runs.filter((r) => r.status !== "succeeded").map((r) => `${r._count} ${r.status}`).join(", "),
+    others: runs
+      .filter((r) => r.status !== "succeeded")
+      .map((r) => `${r._count} ${r.status}`)
+      .join(", "),
     refreshes: await count("token.refresh"),
     exchanges: await count("token.exchange"),
     nextcloudRequests: await count("nextcloud.request"),
@@ -196,7 +219,9 @@ async function round(boss: Awaited<ReturnType<typeof startTaskQueue>>) {
 }
 
 const f1 = (x: number) => x.toFixed(1);
-console.log(`== scale: ${STEPS.join(" then ")} users, worker with ${CONCURRENCY} slots, ${CONCURRENCY} bare Keycloak chains, stand-in in its own process (0 ms)`);
+console.log(
+  `== scale: ${STEPS.join(" then ")} users, worker with ${CONCURRENCY} slots, ${CONCURRENCY} bare Keycloak chains, stand-in in its own process (0 ms)`,
+);
 // Everything from here on is undone in `finally`: the stand-in process, the users created, the chains.
 const chains: string[] = [];
 const results: { users: number; r: Awaited<ReturnType<typeof round>>; bare: number }[] = [];
@@ -209,15 +234,26 @@ try {
   const refUser = { username: `${PREFIX}ref-${randomUUID().slice(0, 8)}`, password: `pw-${randomUUID()}` };
   const refCreated = await adminFetch("/users", {
     method: "POST",
-    body: { username: refUser.username, enabled: true, firstName: "Bench", lastName: "Ref", email: `${refUser.username}@example.test`, emailVerified: true, credentials: [{ type: "password", value: refUser.password, temporary: false }] },
+    body: {
+      username: refUser.username,
+      enabled: true,
+      firstName: "Bench",
+      lastName: "Ref",
+      email: `${refUser.username}@example.test`,
+      emailVerified: true,
+      credentials: [{ type: "password", value: refUser.password, temporary: false }],
+    },
   });
   createdKcIds.push(refCreated.headers.get("location")!.split("/").pop()!);
-  for (let i = 0; i < CONCURRENCY; i += 1) chains.push((await obtainOfflineConsentOverHttp(refUser, ["notes.read", "files.read"])).offlineToken);
+  for (let i = 0; i < CONCURRENCY; i += 1)
+    chains.push((await obtainOfflineConsentOverHttp(refUser, ["notes.read", "files.read"])).offlineToken);
   const memoryAtStart = process.memoryUsage().rss / 2 ** 20;
   for (const users of STEPS) {
     const seedStart = performance.now();
     await inParallel(Array.from({ length: users - seeded.length }), SEED_CONCURRENCY, () => seedOne());
-    console.log(`seeded ${seeded.length} users (Keycloak user, consent over HTTP, grant, 2 tasks) in ${f1((performance.now() - seedStart) / 1000)} s`);
+    console.log(
+      `seeded ${seeded.length} users (Keycloak user, consent over HTTP, grant, 2 tasks) in ${f1((performance.now() - seedStart) / 1000)} s`,
+    );
     const boss = await startTaskQueue();
     await workTaskRuns(boss, CONCURRENCY);
     const r = await round(boss);
@@ -250,7 +286,8 @@ try {
     );
   }
 } finally {
-  for (const chain of chains) await revokeToken(chain, "refresh_token", { recorder: async () => undefined, correlationId: "bench-scale" }).catch(() => undefined);
+  for (const chain of chains)
+    await revokeToken(chain, "refresh_token", { recorder: async () => undefined, correlationId: "bench-scale" }).catch(() => undefined);
   await inParallel(createdKcIds, SEED_CONCURRENCY, (id) => adminFetch(`/users/${id}`, { method: "DELETE" }).catch(() => undefined));
   console.log(`removed the ${createdKcIds.length} Keycloak users this run created`);
   await listener.stop();

@@ -59,10 +59,11 @@ export interface TNextcloudStandIn {
   /** Changes how long Login Flow v2 flows stay open (tests of a flow that times out). */
   setLoginFlowTtlMs(ms: number): void;
   /**
-   * Holds every WebDAV request that arrives from now on (logged, authenticated, not yet answered) until
-   * `release()`; `arrived` resolves when the first one is held. For tests that act while a request is in flight.
+   * Holds every WebDAV request (of user `uid` only, when given) that arrives from now on — logged,
+   * authenticated, not yet answered — until `release()`; `arrived` resolves when the first one is held.
+   * For tests that act while a request is in flight.
    */
-  holdWebdav(): { arrived: Promise<void>; release(): void };
+  holdWebdav(only?: { uid: string }): { arrived: Promise<void>; release(): void };
 }
 
 export const DEFAULT_SEED_DIR = fileURLToPath(new URL("./seed/", import.meta.url));
@@ -95,18 +96,19 @@ export async function startNextcloudStandIn(options: TStandInOptions): Promise<T
   });
   const seedDir = options.seedDir ?? DEFAULT_SEED_DIR;
   let baseUrl = "";
-  let hold: { gate: Promise<void>; arrived: () => void } | null = null;
-  const held = async () => {
-    if (!hold) return;
-    hold.arrived();
-    await hold.gate;
+  let hold: { gate: Promise<void>; arrived: () => void; uid?: string } | null = null;
+  const held = async (uid: string) => {
+    const current = hold;
+    if (!current || (current.uid !== undefined && current.uid !== uid)) return;
+    current.arrived();
+    await current.gate;
   };
-  const holdWebdav = () => {
+  const holdWebdav = (only?: { uid: string }) => {
     let release!: () => void;
     let arrived!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const arrival = new Promise<void>((r) => (arrived = r));
-    const mine = { gate, arrived };
+    const mine = { gate, arrived, uid: only?.uid };
     hold = mine;
     return {
       arrived: arrival,

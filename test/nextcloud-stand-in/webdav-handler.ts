@@ -54,7 +54,7 @@ export interface TWebdavHandlerOptions {
   seedDir: string;
   latencyMs: () => number;
   /** Resolves when the request may be served (a test holding requests in flight); served at once when absent. */
-  held?: () => Promise<void>;
+  held?: (uid: string) => Promise<void>;
 }
 
 /**
@@ -97,7 +97,7 @@ export function createWebdavHandler(options: TWebdavHandlerOptions) {
       }
       const delay = options.latencyMs();
       if (delay > 0) await sleep(delay);
-      await options.held?.();
+      await options.held?.(uid);
       verified.set(req, { uid, username: uid, isAdministrator: false, isDefaultUser: false });
       const query = req.url?.includes("?") ? req.url.slice(req.url.indexOf("?")) : "";
       req.url = target.rest + query;

@@ -2,14 +2,24 @@ import { describe, expect, it } from "vitest";
 import type { TAuditInput } from "@/lib/audit/types";
 import { createGroupedAuditRecorder } from "../grouped-audit-recorder";
 
-const event = (resource: string): TAuditInput => ({ actor: "worker", actorType: "client", action: "nextcloud.request", resource, outcome: "success", correlationId: "c" });
+const event = (resource: string): TAuditInput => ({
+  actor: "worker",
+  actorType: "client",
+  action: "nextcloud.request",
+  resource,
+  outcome: "success",
+  correlationId: "c",
+});
 
 /** An append whose completion the test controls, recording what each call was given. */
 function controlledAppend(fail: (events: TAuditInput[]) => boolean = () => false) {
   const calls: { resources: string[]; finish: () => void }[] = [];
   const append = (events: TAuditInput[]) =>
     new Promise<void>((resolve, reject) => {
-      calls.push({ resources: events.map((e) => e.resource!), finish: () => (fail(events) ? reject(new Error("append failed")) : resolve()) });
+      calls.push({
+        resources: events.map((e) => e.resource!),
+        finish: () => (fail(events) ? reject(new Error("append failed")) : resolve()),
+      });
     });
   return { calls, append };
 }

@@ -109,7 +109,8 @@ describe("revocations are pushed to workers (LISTEN/NOTIFY)", () => {
         const { taskId } = await m.enableTask(ctx, { type: "files-inventory" });
         boss ??= await startQueue();
         const stops = await stopCounts();
-        const hold = standIn.holdWebdav();
+        // Only this person's requests: a run another file left queued must not be the one held.
+        const hold = standIn.holdWebdav({ uid: me.username });
         try {
           await m.scheduleDueTasks(boss);
           await hold.arrived;
@@ -138,7 +139,8 @@ describe("revocations are pushed to workers (LISTEN/NOTIFY)", () => {
           const sent = standIn.requests().filter((r) => r.uid === me.username);
           expect(sent.filter((r) => r.path.includes("/remote.php/dav/"))).toHaveLength(1);
           expect(sent.filter((r) => Date.parse(r.time) > acknowledged)).toEqual([]);
-          // The held request's answer is in the feed, before the run's stop.
+          // The held request's answer is in the feed, before the run's stop (its row follows the run's status).
+          await waitFor(() => m.db().auditEvent.findFirst({ where: { taskId, action: "task.run" } }));
           const feed = await m.db().auditEvent.findMany({ where: { taskId, action: { in: ["nextcloud.request", "task.run"] } }, orderBy: { seq: "asc" } });
           expect(feed.map((e) => `${e.action} ${e.resource?.split(" ")[0]} ${e.outcome}`)).toEqual([
             "nextcloud.request GET success",
