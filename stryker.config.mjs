@@ -23,8 +23,9 @@ export default {
   reporters: ["html", "json", "clear-text", "progress"],
   htmlReporter: { fileName: `reports/mutation/${moduleName}/mutation.html` },
   jsonReporter: { fileName: `reports/mutation/${moduleName}/mutation.json` },
-  tempDirName: ".stryker-tmp",
+  // One sandbox folder per module, so two modules may run at once.
+  tempDirName: `.stryker-tmp-${moduleName}`,
   cleanTempDir: "always",
-  ignorePatterns: ["node_modules", ".next", "reports", "test-results", ".test-reports", "playwright-report", "e2e/.auth", "screenshots"],
+  ignorePatterns: ["node_modules", ".next", "reports", ".stryker-tmp*", "test-results", ".test-reports", "playwright-report", "e2e/.auth", "screenshots"],
   thresholds: { high: 90, low: 85, break: null },
 };
