@@ -53,7 +53,12 @@ const ACTIONS = [
   ["service-account.refused", 0.4],
   ["audit.export", 0.1],
 ] as const;
-const OUTCOMES = [["success", 85], ["failure", 10], ["refused", 4], ["pending", 1]] as const;
+const OUTCOMES = [
+  ["success", 85],
+  ["failure", 10],
+  ["refused", 4],
+  ["pending", 1],
+] as const;
 const ERRORS = ["invalid_grant", "access_denied", "invalid_request", "temporarily_unavailable"] as const;
 const MECHANISMS = ["offline-refresh", "token-exchange", "user-token", "basic-auth"] as const;
 
@@ -61,7 +66,12 @@ function fakeEvent(seq: bigint, at: Date, prevHash: string): TChainedContent {
   const subjectN = Math.floor(rand() * USERS);
   const action = weighted(ACTIONS);
   const outcome = action === "service-account.refused" ? "refused" : weighted(OUTCOMES);
-  const actor = weighted([["nextcloud-mcp-server", 60], ["delegation-dashboard", 20], [user(subjectN), 15], ["system", 5]] as const);
+  const actor = weighted([
+    ["nextcloud-mcp-server", 60],
+    ["delegation-dashboard", 20],
+    [user(subjectN), 15],
+    ["system", 5],
+  ] as const);
   const hasTask = action.startsWith("task.") || (action === "nextcloud.request" && rand() < 0.6);
   return {
     seq,
@@ -91,7 +101,24 @@ export async function prepareDatabase(): Promise<void> {
 export const benchOwnerUrl = resolveDatabaseUrls(url).owner;
 
 const COLUMNS = `seq, "at", actor, "actorType", subject, "actChain", action, resource, outcome, "errorCode", "taskId", "correlationId", mechanism, details, "prevHash", hash`;
-const TYPES = ["bigint", "timestamptz", "text", "text", "text", "jsonb", "text", "text", "text", "text", "text", "text", "text", "jsonb", "text", "text"];
+const TYPES = [
+  "bigint",
+  "timestamptz",
+  "text",
+  "text",
+  "text",
+  "jsonb",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "jsonb",
+  "text",
+  "text",
+];
 
 /** Tops the bench trail up to TARGET_ROWS chained rows (as the owner); a full trail is reused as it is. */
 export async function seed(): Promise<void> {
@@ -150,13 +177,30 @@ async function load(client: pg.Client): Promise<void> {
       const e = fakeEvent(seq, new Date(Math.floor(start + (done + i) * step)), prevHash);
       const hash = hashEvent(e);
       prevHash = hash;
-      const values = [e.seq.toString(), (e.at as Date).toISOString(), e.actor, e.actorType, e.subject, null, e.action, e.resource, e.outcome,
-        e.errorCode, e.taskId, e.correlationId, e.mechanism, JSON.stringify(e.details), e.prevHash, hash];
+      const values = [
+        e.seq.toString(),
+        (e.at as Date).toISOString(),
+        e.actor,
+        e.actorType,
+        e.subject,
+        null,
+        e.action,
+        e.resource,
+        e.outcome,
+        e.errorCode,
+        e.taskId,
+        e.correlationId,
+        e.mechanism,
+        JSON.stringify(e.details),
+        e.prevHash,
+        hash,
+      ];
       values.forEach((v, c) => cols[c]!.push(v));
     }
     const params = TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(", ");
     await client.query(`INSERT INTO "AuditEvent" (${COLUMNS}) SELECT * FROM unnest(${params})`, cols);
-    if ((done / SEED_BATCH) % 20 === 0) process.stdout.write(`  ${(done + n).toLocaleString()} rows, ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+    if ((done / SEED_BATCH) % 20 === 0)
+      process.stdout.write(`  ${(done + n).toLocaleString()} rows, ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
   }
   await client.query(`SELECT setval(pg_get_serial_sequence('"AuditEvent"', 'seq'), $1)`, [seq.toString()]);
   console.log(`seed: rows in ${((Date.now() - t0) / 1000).toFixed(1)} s, rebuilding ${indexes.length} indexes`);
@@ -175,4 +219,3 @@ async function load(client: pg.Client): Promise<void> {
   await client.query(`VACUUM (ANALYZE) "AuditEvent"`);
   console.log(`seed: indexes rebuilt in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
 }
-

@@ -24,12 +24,21 @@ import { benchDatabaseUrl, benchOwnerUrl, prepareDatabase, rand, seed, TASKS, us
 const RUNS_PER_KIND = 25;
 const url = benchDatabaseUrl;
 // The services read the app's validated env; local test values fill everything but the database.
-Object.assign(process.env, { ...testEnv(), ...process.env, DATABASE_URL: url, AUDIT_CHECKPOINT_DIR: process.env.AUDIT_CHECKPOINT_DIR ?? checkpointDirFor(url), LOG_LEVEL: "warn" });
+Object.assign(process.env, {
+  ...testEnv(),
+  ...process.env,
+  DATABASE_URL: url,
+  AUDIT_CHECKPOINT_DIR: process.env.AUDIT_CHECKPOINT_DIR ?? checkpointDirFor(url),
+  LOG_LEVEL: "warn",
+});
 ensureServerCondition();
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const ms = (n: number) => n.toFixed(1).padStart(6);
-const load = () => loadavg().map((n) => n.toFixed(1)).join(" / ");
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(1))
+    .join(" / ");
 
 // Every query the services send, captured at the driver (the ORM and the audit pool both use pg), so the
 // EXPLAIN below covers exactly what ran: no hand-copied SQL that drifts from the code.
@@ -44,7 +53,13 @@ pg.Client.prototype.query = function (this: pg.Client, config: unknown, values?:
     if (typeof text === "string" && /^\s*(SELECT|WITH)\b/i.test(text)) capturing.push({ text, values: vals });
     // A COPY stream (pg-copy-streams) is a submittable with its statement as `text`.
     const submittable = c as { submit?: unknown; text?: unknown } | null;
-    if (submittable && typeof submittable === "object" && typeof submittable.submit === "function" && typeof submittable.text === "string" && /^\s*COPY\b/.test(submittable.text)) {
+    if (
+      submittable &&
+      typeof submittable === "object" &&
+      typeof submittable.submit === "function" &&
+      typeof submittable.text === "string" &&
+      /^\s*COPY\b/.test(submittable.text)
+    ) {
       capturing.push({ text: submittable.text, values: [] });
     }
   }
@@ -57,18 +72,33 @@ const rawQuery = (c: pg.Client, text: string, values: unknown[]) =>
 
 type TPlanNode = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; Plans?: TPlanNode[] };
 function planNodes(n: TPlanNode, out: string[] = []): string[] {
-  out.push(n["Index Name"] ? `${n["Node Type"].replace(/ Scan$/, "")}(${n["Index Name"]})` : n["Relation Name"] ? `${n["Node Type"]} on ${n["Relation Name"]}` : n["Node Type"]);
+  out.push(
+    n["Index Name"]
+      ? `${n["Node Type"].replace(/ Scan$/, "")}(${n["Index Name"]})`
+      : n["Relation Name"]
+        ? `${n["Node Type"]} on ${n["Relation Name"]}`
+        : n["Node Type"],
+  );
   for (const c of n.Plans ?? []) planNodes(c, out);
   return out;
 }
 
-async function explain(client: pg.Client, q: TCaptured): Promise<{ ms: number; nodes: string[]; hit: number; read: number; seqScan: boolean }> {
+async function explain(
+  client: pg.Client,
+  q: TCaptured,
+): Promise<{ ms: number; nodes: string[]; hit: number; read: number; seqScan: boolean }> {
   const copy = /^\s*COPY \((.*)\) TO STDOUT/s.exec(q.text);
   const sql = copy ? copy[1]! : q.text;
   const { rows } = await rawQuery(client, `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, q.values);
   const plan = rows[0]["QUERY PLAN"][0];
   const nodes = planNodes(plan.Plan);
-  return { ms: plan["Execution Time"], nodes, hit: plan.Plan["Shared Hit Blocks"], read: plan.Plan["Shared Read Blocks"], seqScan: nodes.includes("Seq Scan on AuditEvent") };
+  return {
+    ms: plan["Execution Time"],
+    nodes,
+    hit: plan.Plan["Shared Hit Blocks"],
+    read: plan.Plan["Shared Read Blocks"],
+    seqScan: nodes.includes("Seq Scan on AuditEvent"),
+  };
 }
 
 async function drainCopy(client: pg.Client, sql: string): Promise<number> {
@@ -117,7 +147,9 @@ async function main(): Promise<void> {
     return { from: new Date(to.getTime() - 86_400_000).toISOString(), to: to.toISOString() };
   };
   const u = () => Math.floor(rand() * USERS);
-  const { rows: corrRows } = await client.query<{ c: string }>(`SELECT "correlationId" AS c FROM "AuditEvent" WHERE seq % 997 = 0 LIMIT 200`);
+  const { rows: corrRows } = await client.query<{ c: string }>(
+    `SELECT "correlationId" AS c FROM "AuditEvent" WHERE seq % 997 = 0 LIMIT 200`,
+  );
   const corr = () => corrRows[Math.floor(rand() * corrRows.length)]!.c;
   const deep = (await searchAuditEvents(adminCtx, { action: "token.refresh", limit: 200 })).nextCursor!;
   const since = (days: number) => new Date(newest - days * 86_400_000).toISOString();
@@ -137,7 +169,10 @@ async function main(): Promise<void> {
     ["admin: 1-day range, old", () => searchAuditEvents(adminCtx, day(30 + Math.floor(rand() * 140)))],
     ["admin: range + subject", () => searchAuditEvents(adminCtx, { ...day(10 + Math.floor(rand() * 30)), subject: user(u()) })],
     ["admin: range + failure", () => searchAuditEvents(adminCtx, { ...day(50 + Math.floor(rand() * 100)), outcome: "failure" })],
-    ["admin: subject+action+outcome", () => searchAuditEvents(adminCtx, { subject: user(u()), action: "nextcloud.request", outcome: "failure" })],
+    [
+      "admin: subject+action+outcome",
+      () => searchAuditEvents(adminCtx, { subject: user(u()), action: "nextcloud.request", outcome: "failure" }),
+    ],
     ["admin: deep page (cursor)", () => searchAuditEvents(adminCtx, { action: "token.refresh", cursor: deep })],
     ["admin: text, person name", () => searchAuditEvents(adminCtx, { q: username(u()) })],
     ["admin: text, display name", () => searchAuditEvents(adminCtx, { q: `Person ${u()}` })],
@@ -158,21 +193,50 @@ async function main(): Promise<void> {
   ];
   const chartKinds: [string, () => Promise<unknown>][] = [
     ["chart: admin, 90 days daily", () => countAuditEventsOverTime(adminCtx, { bucket: "day", from: since(90), to })],
-    ["chart: admin, 90 d + action", () => countAuditEventsOverTime(adminCtx, { bucket: "day", from: since(90), to, action: "token.refresh" })],
+    [
+      "chart: admin, 90 d + action",
+      () => countAuditEventsOverTime(adminCtx, { bucket: "day", from: since(90), to, action: "token.refresh" }),
+    ],
     ["chart: admin, 90 d + outcome", () => countAuditEventsOverTime(adminCtx, { bucket: "day", from: since(90), to, outcome: "failure" })],
-    ["chart: admin, 90 d + subject", () => countAuditEventsOverTime(adminCtx, { bucket: "day", from: since(90), to, subject: username(u()) })],
+    [
+      "chart: admin, 90 d + subject",
+      () => countAuditEventsOverTime(adminCtx, { bucket: "day", from: since(90), to, subject: username(u()) }),
+    ],
     ["chart: user, 90 days daily", () => countAuditEventsOverTime(userCtx(u()), { bucket: "day", from: since(90), to })],
-    ["chart: admin, 48 h hourly", () => countAuditEventsOverTime(adminCtx, { bucket: "hour", from: new Date(newest - 48 * 3_600_000).toISOString(), to })],
-    ["chart: admin, 7 d + taskId (events)", () => countAuditEventsOverTime(adminCtx, { bucket: "hour", from: since(7), to, taskId: `task-${Math.floor(rand() * TASKS)}` })],
-    ["chart: admin, 90 d + actor (events)", () => countAuditEventsOverTime(adminCtx, { bucket: "day", from: since(90), to, actor: username(u()) })],
-    ["chart: admin, 48 h + text (events)", () => countAuditEventsOverTime(adminCtx, { bucket: "hour", from: new Date(newest - 48 * 3_600_000).toISOString(), to, q: "invalid_grant" })],
-    ["chart: admin, 90 d + text (events)", () => countAuditEventsOverTime(adminCtx, { bucket: "day", from: since(90), to, q: "invalid_grant" })],
+    [
+      "chart: admin, 48 h hourly",
+      () => countAuditEventsOverTime(adminCtx, { bucket: "hour", from: new Date(newest - 48 * 3_600_000).toISOString(), to }),
+    ],
+    [
+      "chart: admin, 7 d + taskId (events)",
+      () => countAuditEventsOverTime(adminCtx, { bucket: "hour", from: since(7), to, taskId: `task-${Math.floor(rand() * TASKS)}` }),
+    ],
+    [
+      "chart: admin, 90 d + actor (events)",
+      () => countAuditEventsOverTime(adminCtx, { bucket: "day", from: since(90), to, actor: username(u()) }),
+    ],
+    [
+      "chart: admin, 48 h + text (events)",
+      () =>
+        countAuditEventsOverTime(adminCtx, {
+          bucket: "hour",
+          from: new Date(newest - 48 * 3_600_000).toISOString(),
+          to,
+          q: "invalid_grant",
+        }),
+    ],
+    [
+      "chart: admin, 90 d + text (events)",
+      () => countAuditEventsOverTime(adminCtx, { bucket: "day", from: since(90), to, q: "invalid_grant" }),
+    ],
   ];
 
   const explainer = new pg.Client({ connectionString: url });
   await explainer.connect();
   const report = async (title: string, kinds: [string, () => Promise<unknown>][]) => {
-    console.log(`\n${title} (${RUNS_PER_KIND} runs per kind, interleaved; "db" = the EXPLAIN ANALYZE time of the kind's queries, ratio = service p50 / db):`);
+    console.log(
+      `\n${title} (${RUNS_PER_KIND} runs per kind, interleaved; "db" = the EXPLAIN ANALYZE time of the kind's queries, ratio = service p50 / db):`,
+    );
     const times = new Map<string, number[]>(kinds.map(([k]) => [k, []]));
     const queries = new Map<string, TCaptured[]>();
     for (const [name, fn] of kinds) {
@@ -195,10 +259,14 @@ async function main(): Promise<void> {
       const dbMs = plans.reduce((n, p) => n + p.ms, 0);
       p95s.push(pct(s, 95));
       const flag = plans.some((p) => p.seqScan) ? "  ** SEQ SCAN of AuditEvent **" : "";
-      console.log(`  ${name.padEnd(36)} p50 ${ms(pct(s, 50))} ms  p95 ${ms(pct(s, 95))} ms  max ${ms(s[s.length - 1]!)} ms | db ${ms(dbMs)} ms in ${plans.length} queries, ratio ${(pct(s, 50) / Math.max(dbMs, 0.01)).toFixed(1)}x${flag}`);
+      console.log(
+        `  ${name.padEnd(36)} p50 ${ms(pct(s, 50))} ms  p95 ${ms(pct(s, 95))} ms  max ${ms(s[s.length - 1]!)} ms | db ${ms(dbMs)} ms in ${plans.length} queries, ratio ${(pct(s, 50) / Math.max(dbMs, 0.01)).toFixed(1)}x${flag}`,
+      );
       for (const [i, p] of plans.entries()) {
         const sql = queries.get(name)![i]!.text.replace(/\s+/g, " ").slice(0, 70);
-        console.log(`      EXPLAIN ${p.ms.toFixed(2).padStart(7)} ms hit ${String(p.hit).padStart(5)} read ${String(p.read).padStart(4)}${p.seqScan ? " SEQ" : ""}  ${p.nodes.slice(0, 4).join(" > ")}  [${sql}…]`);
+        console.log(
+          `      EXPLAIN ${p.ms.toFixed(2).padStart(7)} ms hit ${String(p.hit).padStart(5)} read ${String(p.read).padStart(4)}${p.seqScan ? " SEQ" : ""}  ${p.nodes.slice(0, 4).join(" > ")}  [${sql}…]`,
+        );
       }
     }
     console.log(`  => worst p95 ${Math.max(...p95s).toFixed(1)} ms over ${kinds.length} kinds; load average now ${load()}`);
@@ -230,7 +298,9 @@ admin actions, once each:`);
     console.log(`  ${name.padEnd(36)} ${ms(took)} ms, ${ran.length} queries`);
     for (const q of ran) {
       const p = await explain(explainer, q);
-      console.log(`      EXPLAIN ${p.ms.toFixed(2).padStart(8)} ms${p.seqScan ? " SEQ" : ""}  ${p.nodes.slice(0, 4).join(" > ")}  [${q.text.replace(/\s+/g, " ").slice(0, 60)}…]`);
+      console.log(
+        `      EXPLAIN ${p.ms.toFixed(2).padStart(8)} ms${p.seqScan ? " SEQ" : ""}  ${p.nodes.slice(0, 4).join(" > ")}  [${q.text.replace(/\s+/g, " ").slice(0, 60)}…]`,
+      );
     }
   }
 
@@ -244,22 +314,55 @@ admin actions, once each:`);
   await owner.query(`CREATE INDEX IF NOT EXISTS "bench_only_tsvector_idx" ON "AuditEvent" USING GIN (to_tsvector('simple', ${HAYSTACK}))`);
   const built = performance.now() - t0;
   await owner.end();
-  console.log(`\nword search: trigram ILIKE (product) vs tsvector @@ (bench-only index${built > 1000 ? `, built now in ${(built / 1000).toFixed(0)} s` : ""}), newest 26 rows, EXPLAIN ANALYZE:`);
-  for (const term of ["temporarily_unavailable", "temporarily_unavail", "invalid_grant", "note-42", "Notes/note-42.md", user(7), corrRows[0]!.c, corrRows[0]!.c.slice(2, 12)]) {
-    const trgm = await explain(explainer, { text: `SELECT seq FROM "AuditEvent" WHERE ${HAYSTACK} ILIKE $1 ORDER BY seq DESC LIMIT 26`, values: [`%${term}%`] });
-    const tsv = await explain(explainer, { text: `SELECT seq FROM "AuditEvent" WHERE to_tsvector('simple', ${HAYSTACK}) @@ plainto_tsquery('simple', $1) ORDER BY seq DESC LIMIT 26`, values: [term] });
+  console.log(
+    `\nword search: trigram ILIKE (product) vs tsvector @@ (bench-only index${built > 1000 ? `, built now in ${(built / 1000).toFixed(0)} s` : ""}), newest 26 rows, EXPLAIN ANALYZE:`,
+  );
+  for (const term of [
+    "temporarily_unavailable",
+    "temporarily_unavail",
+    "invalid_grant",
+    "note-42",
+    "Notes/note-42.md",
+    user(7),
+    corrRows[0]!.c,
+    corrRows[0]!.c.slice(2, 12),
+  ]) {
+    const trgm = await explain(explainer, {
+      text: `SELECT seq FROM "AuditEvent" WHERE ${HAYSTACK} ILIKE $1 ORDER BY seq DESC LIMIT 26`,
+      values: [`%${term}%`],
+    });
+    const tsv = await explain(explainer, {
+      text: `SELECT seq FROM "AuditEvent" WHERE to_tsvector('simple', ${HAYSTACK}) @@ plainto_tsquery('simple', $1) ORDER BY seq DESC LIMIT 26`,
+      values: [term],
+    });
     const [a, b] = await Promise.all([
-      rawQuery(explainer, `SELECT count(*)::int AS n FROM (SELECT 1 FROM "AuditEvent" WHERE ${HAYSTACK} ILIKE $1 LIMIT 100000) x`, [`%${term}%`]),
-      rawQuery(explainer, `SELECT count(*)::int AS n FROM (SELECT 1 FROM "AuditEvent" WHERE to_tsvector('simple', ${HAYSTACK}) @@ plainto_tsquery('simple', $1) LIMIT 100000) x`, [term]),
+      rawQuery(explainer, `SELECT count(*)::int AS n FROM (SELECT 1 FROM "AuditEvent" WHERE ${HAYSTACK} ILIKE $1 LIMIT 100000) x`, [
+        `%${term}%`,
+      ]),
+      rawQuery(
+        explainer,
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM "AuditEvent" WHERE to_tsvector('simple', ${HAYSTACK}) @@ plainto_tsquery('simple', $1) LIMIT 100000) x`,
+        [term],
+      ),
     ]);
-    console.log(`  ${JSON.stringify(term).padEnd(26)} trigram ${ms(trgm.ms)} ms (${String(a.rows[0].n).padStart(6)} rows match)   tsvector ${ms(tsv.ms)} ms (${String(b.rows[0].n).padStart(6)} rows match)`);
+    console.log(
+      `  ${JSON.stringify(term).padEnd(26)} trigram ${ms(trgm.ms)} ms (${String(a.rows[0].n).padStart(6)} rows match)   tsvector ${ms(tsv.ms)} ms (${String(b.rows[0].n).padStart(6)} rows match)`,
+    );
   }
 
   // Export: the same rows as bare COPY and as our export (CSV, NDJSON), in turn, twice; rows/s and the ratio.
   const mb = (n: number) => (n / 1_048_576).toFixed(1);
   for (const [label, filter, bareWhere] of [
-    ["outcome=failure, last 120 days", { outcome: "failure" as const, from: since(120) }, `outcome = 'failure' AND "at" >= '${since(120)}'`],
-    ["outcome=success, last 120 days", { outcome: "success" as const, from: since(120) }, `outcome = 'success' AND "at" >= '${since(120)}'`],
+    [
+      "outcome=failure, last 120 days",
+      { outcome: "failure" as const, from: since(120) },
+      `outcome = 'failure' AND "at" >= '${since(120)}'`,
+    ],
+    [
+      "outcome=success, last 120 days",
+      { outcome: "success" as const, from: since(120) },
+      `outcome = 'success' AND "at" >= '${since(120)}'`,
+    ],
   ] as const) {
     console.log(`\nexport (${label}), bare COPY vs ours, in turn:`);
     const rate: Record<string, number[]> = { bare: [], csv: [], ndjson: [] };
@@ -270,7 +373,9 @@ admin actions, once each:`);
       const bareS = (performance.now() - t) / 1000;
       if (!rows) rows = (await client.query(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE ${bareWhere}`)).rows[0].n;
       rate.bare!.push(rows / bareS);
-      console.log(`  bare COPY     ${rows.toLocaleString()} rows, ${mb(bytes)} MB in ${bareS.toFixed(2)} s = ${Math.round(rows / bareS).toLocaleString()} rows/s`);
+      console.log(
+        `  bare COPY     ${rows.toLocaleString()} rows, ${mb(bytes)} MB in ${bareS.toFixed(2)} s = ${Math.round(rows / bareS).toLocaleString()} rows/s`,
+      );
       for (const format of ["csv", "json"] as const) {
         global.gc?.();
         const base = process.memoryUsage().rss;
@@ -287,15 +392,21 @@ admin actions, once each:`);
         const n = out.lines - (format === "csv" ? 2 : 1);
         const key = format === "csv" ? "csv" : "ndjson";
         rate[key]!.push(n / s);
-        console.log(`  ours ${key.padEnd(8)} ${n.toLocaleString()} rows, ${mb(out.bytes)} MB in ${s.toFixed(2)} s = ${Math.round(n / s).toLocaleString()} rows/s, RSS growth ${mb(peak - base)} MB (peak ${mb(peak)} MB)`);
+        console.log(
+          `  ours ${key.padEnd(8)} ${n.toLocaleString()} rows, ${mb(out.bytes)} MB in ${s.toFixed(2)} s = ${Math.round(n / s).toLocaleString()} rows/s, RSS growth ${mb(peak - base)} MB (peak ${mb(peak)} MB)`,
+        );
         for (const q of ran.filter((q) => q.text.startsWith("COPY") || !q.text.includes("pg_advisory"))) {
           const p = await explain(explainer, q);
-          console.log(`      EXPLAIN ${p.ms.toFixed(1).padStart(7)} ms${p.seqScan ? " SEQ" : ""}  ${p.nodes.slice(0, 4).join(" > ")}  [${q.text.replace(/\s+/g, " ").slice(0, 60)}…]`);
+          console.log(
+            `      EXPLAIN ${p.ms.toFixed(1).padStart(7)} ms${p.seqScan ? " SEQ" : ""}  ${p.nodes.slice(0, 4).join(" > ")}  [${q.text.replace(/\s+/g, " ").slice(0, 60)}…]`,
+          );
         }
       }
     }
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    console.log(`  => ratio ours/bare rows/s: CSV ${(med(rate.csv!) / med(rate.bare!)).toFixed(2)}, NDJSON ${(med(rate.ndjson!) / med(rate.bare!)).toFixed(2)}; load average now ${load()}`);
+    console.log(
+      `  => ratio ours/bare rows/s: CSV ${(med(rate.csv!) / med(rate.bare!)).toFixed(2)}, NDJSON ${(med(rate.ndjson!) / med(rate.bare!)).toFixed(2)}; load average now ${load()}`,
+    );
   }
 
   if (process.argv.includes("--verify")) {
@@ -303,7 +414,9 @@ admin actions, once each:`);
     const t = performance.now();
     const result = await verifyAuditChain({ mode: "full" });
     const c = process.cpuUsage(cpu);
-    console.log(`\nverifyAuditChain (full): ok ${result.ok}, ${result.rows} rows in ${((performance.now() - t) / 1000).toFixed(1)} s wall, ${((c.user + c.system) / 1e6).toFixed(1)} s CPU in this process; load ${load()}`);
+    console.log(
+      `\nverifyAuditChain (full): ok ${result.ok}, ${result.rows} rows in ${((performance.now() - t) / 1000).toFixed(1)} s wall, ${((c.user + c.system) / 1e6).toFixed(1)} s CPU in this process; load ${load()}`,
+    );
   }
   await explainer.end();
   await client.end();

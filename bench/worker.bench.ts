@@ -61,13 +61,16 @@ const { createPerson, deletePerson } = await import("../test/keycloak/person-fix
 const { processMetrics } = await import("../lib/metrics/process-metrics");
 
 /** Current values of a labelled counter of this process, by its one label. */
-async function counterValues(counter?: { get(): Promise<{ values: { labels: Record<string, string | number>; value: number }[] }> }): Promise<Record<string, number>> {
+async function counterValues(counter?: {
+  get(): Promise<{ values: { labels: Record<string, string | number>; value: number }[] }>;
+}): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   if (!counter) return out;
   for (const v of (await counter.get()).values) out[String(Object.values(v.labels)[0])] = v.value;
   return out;
 }
-const diff = (a: Record<string, number>, b: Record<string, number>) => Object.fromEntries(Object.keys(a).map((k) => [k, a[k]! - (b[k] ?? 0)]));
+const diff = (a: Record<string, number>, b: Record<string, number>) =>
+  Object.fromEntries(Object.keys(a).map((k) => [k, a[k]! - (b[k] ?? 0)]));
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 6);
@@ -119,10 +122,15 @@ async function measure(concurrency: number, coldCache: boolean) {
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  const done = await db().taskRun.findMany({ where: { taskId: { in: taskIds }, status: "succeeded", finishedAt: { gte: since } }, select: { createdAt: true, startedAt: true, durationMs: true } });
+  const done = await db().taskRun.findMany({
+    where: { taskId: { in: taskIds }, status: "succeeded", finishedAt: { gte: since } },
+    select: { createdAt: true, startedAt: true, durationMs: true },
+  });
   const runs = done.length;
   const requests = standIn.requests().length - requestsBefore;
-  const mints = await db().auditEvent.count({ where: { action: { in: ["token.refresh", "token.exchange"] }, outcome: "success", at: { gte: since } } });
+  const mints = await db().auditEvent.count({
+    where: { action: { in: ["token.refresh", "token.exchange"] }, outcome: "success", at: { gte: since } },
+  });
   await boss.stop({ graceful: true, timeout: 5000 });
   const phases = diff(await counterValues(processMetrics().taskRunPhaseSeconds), phasesBefore);
   const per = (x: number) => x / Math.max(1, runs);
@@ -132,12 +140,28 @@ async function measure(concurrency: number, coldCache: boolean) {
   const waitMs = per(done.reduce((a, r) => a + ((r.startedAt?.getTime() ?? 0) - r.createdAt.getTime()), 0));
   const phaseMs = (phase: string) => per((phases[phase] ?? 0) * 1000);
   return {
-    concurrency, coldCache, runs, seconds, runsPerSecond: runs / seconds, requests, requestsPerSecond: requests / seconds, mintsPerRun: per(mints), runMs, tokenMs, ncMs, waitMs,
-    checkMs: phaseMs("check"), tokenModuleMs: phaseMs("token"), nextcloudMs: phaseMs("nextcloud"), auditMs: phaseMs("audit"),
+    concurrency,
+    coldCache,
+    runs,
+    seconds,
+    runsPerSecond: runs / seconds,
+    requests,
+    requestsPerSecond: requests / seconds,
+    mintsPerRun: per(mints),
+    runMs,
+    tokenMs,
+    ncMs,
+    waitMs,
+    checkMs: phaseMs("check"),
+    tokenModuleMs: phaseMs("token"),
+    nextcloudMs: phaseMs("nextcloud"),
+    auditMs: phaseMs("audit"),
   };
 }
 
-console.log(`== 1. throughput (${PEOPLE} people x 2 tasks, ${ROUNDS} rounds, stand-in latency 0 ms, token exchange ${process.env.WORKER_TOKEN_EXCHANGE ?? "true"})`);
+console.log(
+  `== 1. throughput (${PEOPLE} people x 2 tasks, ${ROUNDS} rounds, stand-in latency 0 ms, token exchange ${process.env.WORKER_TOKEN_EXCHANGE ?? "true"})`,
+);
 for (const coldCache of [false, true]) {
   for (const concurrency of [1, 2, 8]) {
     const r = await measure(concurrency, coldCache);
@@ -176,13 +200,21 @@ console.log("== 2. cost per delegated request (one grant, cached token), side by
   hints.setRevocationListenerLive(true);
   const task = await db().task.findFirstOrThrow({ where: { grantId, status: "active" } });
   const checkMs = await time(() => assertRunMayAct({ taskId: task.id, runId: "none", leaseId: "none", grantId }).catch(() => undefined));
-  console.log(`cached token: ${memoryMs.toFixed(3)} ms/call from memory (listener live) vs a bare fetch of the stand-in ${bareMs.toFixed(3)} ms/call (interleaved): cached path = ${(memoryMs / bareMs).toFixed(3)}x a bare fetch`);
-  console.log(`cached token from the database (listener down: read + decrypt): ${databaseMs.toFixed(3)} ms/call = ${(databaseMs / memoryMs).toFixed(1)}x memory`);
-  console.log(`per-request re-check (the backstop, one indexed read): ${checkMs.toFixed(3)} ms/call = ${(checkMs / bareMs).toFixed(2)}x a bare fetch`);
+  console.log(
+    `cached token: ${memoryMs.toFixed(3)} ms/call from memory (listener live) vs a bare fetch of the stand-in ${bareMs.toFixed(3)} ms/call (interleaved): cached path = ${(memoryMs / bareMs).toFixed(3)}x a bare fetch`,
+  );
+  console.log(
+    `cached token from the database (listener down: read + decrypt): ${databaseMs.toFixed(3)} ms/call = ${(databaseMs / memoryMs).toFixed(1)}x memory`,
+  );
+  console.log(
+    `per-request re-check (the backstop, one indexed read): ${checkMs.toFixed(3)} ms/call = ${(checkMs / bareMs).toFixed(2)}x a bare fetch`,
+  );
 }
 
 for (const latencyMs of [0, 50]) {
-  console.log(`== 3. revoke -> worker stop (${REVOCATIONS} revocations of running tasks, stand-in latency ${latencyMs} ms per WebDAV request)`);
+  console.log(
+    `== 3. revoke -> worker stop (${REVOCATIONS} revocations of running tasks, stand-in latency ${latencyMs} ms per WebDAV request)`,
+  );
   const boss = await startTaskQueue();
   await workTaskRuns(boss, 2);
   standIn.setLatencyMs(latencyMs);
@@ -262,7 +294,14 @@ for (const latencyMs of [0, 50]) {
       `(${inFlightAtAck} of ${stopMs.length}) p50 ${pct(inFlightMs, 50)} / p95 ${pct(inFlightMs, 95)} ms; from that answer to the run recorded stopped ` +
       `(its audit row, the stop decision, the run's row) p50 ${pct(afterAnswerMs, 50)} / p95 ${pct(afterAnswerMs, 95)} ms`,
   );
-  console.log(`  stops found by: ${Object.entries(stops).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ") || "(counter not available)"}`);
+  console.log(
+    `  stops found by: ${
+      Object.entries(stops)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ") || "(counter not available)"
+    }`,
+  );
 }
 
 await listener.stop();

@@ -13,7 +13,9 @@ const { rotateVaultKeys } = await import("../lib/vault/rotate-vault-keys");
 const { db } = await import("../lib/db");
 try {
   const first = await rotateVaultKeys();
-  console.log(`vault: re-encrypted to key "${first.keyId}": ${first.grants} grants, ${first.revocations} revocations, ${first.loginSessions} login sessions`);
+  console.log(
+    `vault: re-encrypted to key "${first.keyId}": ${first.grants} grants, ${first.revocations} revocations, ${first.loginSessions} login sessions`,
+  );
   const left = await rotateVaultKeys();
   console.log(`vault: rows still on older keys: ${left.grants + left.revocations + left.loginSessions}`);
 } catch (err) {

@@ -11,21 +11,30 @@ export function CapabilityMatrix({ probes }: { probes: TTierProbeView[] }) {
   const rows = probes.filter((p) => p.evidence.capabilities && p.evidence.capabilities.length > 0);
   return (
     <section aria-labelledby="capability-heading" className="space-y-2">
-      <h2 id="capability-heading" className="text-xl font-semibold">What Nextcloud accepts, per mechanism</h2>
+      <h2 id="capability-heading" className="text-xl font-semibold">
+        What Nextcloud accepts, per mechanism
+      </h2>
       <p className="text-sm text-slate-700">
-        Each cell is Nextcloud&apos;s HTTP status to one read-only request made with that mechanism&apos;s credential — your own grants, never another
-        person&apos;s. With <code>user_oidc</code>, bearer tokens reach OCS and WebDAV only; an app password reaches every API the account can.
+        Each cell is Nextcloud&apos;s HTTP status to one read-only request made with that mechanism&apos;s credential — your own grants,
+        never another person&apos;s. With <code>user_oidc</code>, bearer tokens reach OCS and WebDAV only; an app password reaches every API
+        the account can.
       </p>
       {rows.length === 0 ? (
-        <p className="text-sm text-slate-600">No mechanism has reached Nextcloud yet: run the probes (they need your own grant or app password).</p>
+        <p className="text-sm text-slate-600">
+          No mechanism has reached Nextcloud yet: run the probes (they need your own grant or app password).
+        </p>
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full border-collapse rounded border bg-white text-sm" aria-label="Capability matrix">
             <thead>
               <tr className="border-b bg-slate-100 text-left">
-                <th scope="col" className="p-2">Mechanism</th>
+                <th scope="col" className="p-2">
+                  Mechanism
+                </th>
                 {NEXTCLOUD_APIS.map((api) => (
-                  <th key={api} scope="col" className="p-2">{NEXTCLOUD_API_TITLES[api]}</th>
+                  <th key={api} scope="col" className="p-2">
+                    {NEXTCLOUD_API_TITLES[api]}
+                  </th>
                 ))}
               </tr>
             </thead>

@@ -22,12 +22,16 @@ export function RevocationReceipt({
       {mechanism === "app_password" ? (
         <p>Revoked: the worker&apos;s Nextcloud app password (deleted at Nextcloud with DELETE /ocs/v2.php/core/apppassword)</p>
       ) : (
-        <p>Revoked: offline access with scopes <span className="font-mono">{scopes.join(" ")}</span></p>
+        <p>
+          Revoked: offline access with scopes <span className="font-mono">{scopes.join(" ")}</span>
+        </p>
       )}
       <p>Stopped here at {formatTime(stoppedAt)} — the worker makes no further request with it.</p>
       {revocation.state === "confirmed" ? (
         <>
-          <p className="text-green-800">Confirmed by {provider} at {formatTime(revocation.confirmedAt)}.</p>
+          <p className="text-green-800">
+            Confirmed by {provider} at {formatTime(revocation.confirmedAt)}.
+          </p>
           <p data-testid="revocation-proof">Proof: {revocation.proof}</p>
         </>
       ) : (
@@ -37,10 +41,13 @@ export function RevocationReceipt({
         </p>
       )}
       {revocation.consent.state === "removed" ? (
-        <p data-testid="consent-proof">Consent removed at Keycloak at {formatTime(revocation.consent.at)}: {revocation.consent.proof}</p>
+        <p data-testid="consent-proof">
+          Consent removed at Keycloak at {formatTime(revocation.consent.at)}: {revocation.consent.proof}
+        </p>
       ) : revocation.consent.state === "not_removed" ? (
         <p className="text-amber-800">
-          Keycloak&apos;s consent was not removed ({revocation.consent.error}); remove “Nextcloud MCP background worker” in Keycloak&apos;s account console.
+          Keycloak&apos;s consent was not removed ({revocation.consent.error}); remove “Nextcloud MCP background worker” in Keycloak&apos;s
+          account console.
         </p>
       ) : null}
       <p>
@@ -51,8 +58,8 @@ export function RevocationReceipt({
       </p>
       {revocation.data ? (
         <p data-testid="data-disposition">
-          Deleted what the tasks collected: {revocation.data.deleted.notes} indexed notes and {revocation.data.deleted.files} inventory entries. Kept:{" "}
-          {revocation.data.kept.join("; ")}.
+          Deleted what the tasks collected: {revocation.data.deleted.notes} indexed notes and {revocation.data.deleted.files} inventory
+          entries. Kept: {revocation.data.kept.join("; ")}.
         </p>
       ) : (
         <p>What the tasks collected (notes index, files inventory) was kept; revoke with “also delete” to remove it.</p>

@@ -32,7 +32,10 @@ test.describe("a person connects the worker by Nextcloud app password", () => {
   let person: TThrowawayPerson | undefined;
   test.afterEach(async () => deleteThrowawayPerson(person));
 
-  test("connects through Nextcloud's approve page, runs a task whose requests say 'app password', revokes with Nextcloud's 401 as proof", async ({ page, request }) => {
+  test("connects through Nextcloud's approve page, runs a task whose requests say 'app password', revokes with Nextcloud's 401 as proof", async ({
+    page,
+    request,
+  }) => {
     test.setTimeout(120_000);
     await request.post(`${STAND_IN}/latency`, { data: { ms: 0 } });
     person = await createThrowawayPerson("apw");
@@ -84,16 +87,33 @@ test.describe("the admin's capability matrix", () => {
         await Promise.all(
           ["webdav-files", "ocs-user", "caldav", "carddav", "notes-api"].map(async (api) => [
             api,
-            await matrix.locator(`[data-capability-row="${mechanism}"] td[data-api="${api}"]`).getByTestId("capability-status").textContent(),
+            await matrix
+              .locator(`[data-capability-row="${mechanism}"] td[data-api="${api}"]`)
+              .getByTestId("capability-status")
+              .textContent(),
           ]),
         ),
       );
     await expect(matrix.locator('[data-capability-row="tier2-token-exchange"]')).toBeVisible();
-    expect(await statuses("tier2-token-exchange")).toEqual({ "webdav-files": "207", "ocs-user": "200", caldav: "401", carddav: "401", "notes-api": "401" });
-    expect(await statuses("app-password")).toEqual({ "webdav-files": "207", "ocs-user": "200", caldav: "207", carddav: "207", "notes-api": "200" });
+    expect(await statuses("tier2-token-exchange")).toEqual({
+      "webdav-files": "207",
+      "ocs-user": "200",
+      caldav: "401",
+      carddav: "401",
+      "notes-api": "401",
+    });
+    expect(await statuses("app-password")).toEqual({
+      "webdav-files": "207",
+      "ocs-user": "200",
+      caldav: "207",
+      carddav: "207",
+      "notes-api": "200",
+    });
 
     await expect(tierRow(page, "tier2-token-exchange").getByTestId("tier-evidence")).toContainText('resolved it to your account "admin"');
-    await expect(tierRow(page, "nextcloud-oidc-provider").getByTestId("tier-evidence")).toContainText('grant_types_supported: ["authorization_code","implicit"]');
+    await expect(tierRow(page, "nextcloud-oidc-provider").getByTestId("tier-evidence")).toContainText(
+      'grant_types_supported: ["authorization_code","implicit"]',
+    );
     await expect(tierRow(page, "nextcloud-impersonate-app").getByTestId("tier-status")).toHaveText("rejected by policy");
     await expect(page.locator("body")).not.toContainText("eyJ");
   });

@@ -22,7 +22,11 @@ export type TWalkStart = { prevHash: string; prevAt: string | null; count: bigin
 const short = (h: string) => h.slice(0, 12);
 
 // A finding at one row (built only when there is one: push runs a million times per walk).
-const findingAt = (row: TChainLink, reason: string, kind: TChainFindingKind): TChainFinding => ({ kind, firstBrokenSeq: row.seq.toString(), reason });
+const findingAt = (row: TChainLink, reason: string, kind: TChainFindingKind): TChainFinding => ({
+  kind,
+  firstBrokenSeq: row.seq.toString(),
+  reason,
+});
 
 /**
  * Checks rows fed in seq order against their own links and hashes AND against signed checkpoints
@@ -32,8 +36,13 @@ const findingAt = (row: TChainLink, reason: string, kind: TChainFindingKind): TC
  * from the first row after the last checkpoint that still matches, which brackets the first changed row
  * as closely as the checkpoints allow. Checkpoints beyond the last row mean the tail was deleted.
  */
-export function createChainWalker(checkpoints: TWalkCheckpoint[], start: TWalkStart = { prevHash: GENESIS_HASH, prevAt: null, count: 0n, lastSeq: null }) {
-  const pending = checkpoints.filter((c) => start.lastSeq === null || c.headSeq > start.lastSeq).sort((a, b) => (a.headSeq < b.headSeq ? -1 : a.headSeq > b.headSeq ? 1 : 0));
+export function createChainWalker(
+  checkpoints: TWalkCheckpoint[],
+  start: TWalkStart = { prevHash: GENESIS_HASH, prevAt: null, count: 0n, lastSeq: null },
+) {
+  const pending = checkpoints
+    .filter((c) => start.lastSeq === null || c.headSeq > start.lastSeq)
+    .sort((a, b) => (a.headSeq < b.headSeq ? -1 : a.headSeq > b.headSeq ? 1 : 0));
   let next = 0;
   let { prevHash, prevAt, count, lastSeq } = start;
   let checked = 0;
@@ -59,7 +68,12 @@ export function createChainWalker(checkpoints: TWalkCheckpoint[], start: TWalkSt
       kind,
       firstBrokenSeq: ((lastSeq ?? 0n) + 1n).toString(),
       reason: `rows are missing ${where}: the checkpoint signed ${cp.at} covers ${cp.count} rows up to seq ${cp.headSeq}, but the table has ${have} rows up to seq ${lastSeq ?? "none"}${next}${missing > 0n ? ` — ${missing} rows after seq ${lastSeq ?? 0} were deleted` : ""}`,
-      gap: { afterSeq: lastSeq === null ? null : lastSeq.toString(), missingRows: missing.toString(), throughSeq: cp.headSeq.toString(), checkpointAt: cp.at },
+      gap: {
+        afterSeq: lastSeq === null ? null : lastSeq.toString(),
+        missingRows: missing.toString(),
+        throughSeq: cp.headSeq.toString(),
+        checkpointAt: cp.at,
+      },
     };
   }
 
@@ -73,7 +87,11 @@ export function createChainWalker(checkpoints: TWalkCheckpoint[], start: TWalkSt
       count += 1n;
       firstAfterVouched ??= row.seq;
       if (row.prevHash !== prevHash) {
-        return findingAt(row, `prevHash does not match the hash of the row before it (a row was removed, inserted or altered before seq ${row.seq})`, "link");
+        return findingAt(
+          row,
+          `prevHash does not match the hash of the row before it (a row was removed, inserted or altered before seq ${row.seq})`,
+          "link",
+        );
       }
       if (altered) return findingAt(row, "stored hash does not match the row's content (the row was altered)", "altered");
       if (prevAt && row.at < prevAt) return findingAt(row, "time goes backwards along the chain", "time");

@@ -50,7 +50,11 @@ export function parseWitnessFile(text: string): TWitnessFile {
     const obj = (doc ?? {}) as Record<string, unknown>;
     if (obj.type === CHECKPOINT_TYPE) return { kind: "checkpoint", checkpoint: obj, rows: [] };
     if (Array.isArray(obj.events)) {
-      return { kind: "export-json", checkpoint: obj.checkpoint ?? null, rows: obj.events.map((r, i) => jsonRow((r ?? {}) as Record<string, unknown>, i)) };
+      return {
+        kind: "export-json",
+        checkpoint: obj.checkpoint ?? null,
+        rows: obj.events.map((r, i) => jsonRow((r ?? {}) as Record<string, unknown>, i)),
+      };
     }
     if (obj.checkpoint && typeof obj.checkpoint === "object") return { kind: "checkpoint", checkpoint: obj.checkpoint, rows: [] };
     throw new WitnessFileError("the JSON is neither an audit export nor a checkpoint");

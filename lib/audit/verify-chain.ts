@@ -42,7 +42,12 @@ export type TVerifyChainOptions = {
   now?: Date;
 };
 
-const toWalk = (cp: TCheckpoint): TWalkCheckpoint => ({ count: BigInt(cp.count), headSeq: BigInt(cp.headSeq), headHash: cp.headHash, at: cp.at });
+const toWalk = (cp: TCheckpoint): TWalkCheckpoint => ({
+  count: BigInt(cp.count),
+  headSeq: BigInt(cp.headSeq),
+  headHash: cp.headHash,
+  at: cp.at,
+});
 
 function summary(cp: TCheckpoint | null, now: Date): TCheckpointSummary | null {
   if (!cp) return null;
@@ -70,7 +75,9 @@ async function loadCheckpoints(store: TCheckpointStore, keys: TCheckpointKey[]) 
       continue;
     }
     if (prev && check.checkpoint.prev !== checkpointDigest(prev)) {
-      problems.push(`the checkpoint of ${check.checkpoint.at} does not chain to the one before it (${prev.at}): a checkpoint was removed or replaced`);
+      problems.push(
+        `the checkpoint of ${check.checkpoint.at} does not chain to the one before it (${prev.at}): a checkpoint was removed or replaced`,
+      );
     }
     valid.push(check.checkpoint);
     prev = check.checkpoint;
@@ -102,7 +109,10 @@ export async function verifyAuditChain(options: TVerifyChainOptions = {}): Promi
     if (check.ok) witnesses.push(check.checkpoint);
     else problems.push(`the witness checkpoint is invalid: ${check.reason}`);
   }
-  if (keys.length === 0) problems.push("no checkpoint key is configured (AUDIT_CHECKPOINT_KEYS or AUDIT_CHECKPOINT_PUBLIC_KEYS): tail deletion and rehashing cannot be detected");
+  if (keys.length === 0)
+    problems.push(
+      "no checkpoint key is configured (AUDIT_CHECKPOINT_KEYS or AUDIT_CHECKPOINT_PUBLIC_KEYS): tail deletion and rehashing cannot be detected",
+    );
 
   if ((options.mode ?? "full") === "incremental" && witnesses.length === 0 && problems.length === 0) {
     const latest = await store.latest();
@@ -158,11 +168,12 @@ function result(
     checked: state.checked,
     rows: state.count.toString(),
     ...(state.lastSeq === null ? {} : { lastSeq: state.lastSeq.toString() }),
-    ...(finding ? { firstBrokenSeq: finding.firstBrokenSeq, reason: finding.reason, kind: finding.kind, ...(finding.gap ? { gap: finding.gap } : {}) } : {}),
+    ...(finding
+      ? { firstBrokenSeq: finding.firstBrokenSeq, reason: finding.reason, kind: finding.kind, ...(finding.gap ? { gap: finding.gap } : {}) }
+      : {}),
     checkpoint,
     ...(checkpointProblem ? { checkpointProblem } : {}),
     checkpointsChecked,
     ms: Date.now() - started,
   };
 }
-

@@ -40,7 +40,8 @@ function parseLinks(text: string): { links: TChainLink[]; seqs: string[] } {
 // A connection for the COPY: the caller's own client (its transaction included), or one from a pool,
 // which is discarded rather than returned when the walk stops before the COPY ends.
 async function copyConnection(db: TAuditDb): Promise<{ client: pg.ClientBase; owned: boolean; done(discard: boolean): void }> {
-  if ("connection" in db || typeof (db as Partial<pg.Pool>).connect !== "function") return { client: db as pg.ClientBase, owned: false, done: () => undefined };
+  if ("connection" in db || typeof (db as Partial<pg.Pool>).connect !== "function")
+    return { client: db as pg.ClientBase, owned: false, done: () => undefined };
   const client = await (db as pg.Pool).connect();
   return { client, owned: true, done: (discard) => client.release(discard ? new Error("chain walk stopped early") : undefined) };
 }
@@ -59,14 +60,19 @@ export async function walkChain(db: TAuditDb, checkpoints: TWalkCheckpoint[], st
   if (threads === undefined) {
     const fromStart = (start?.lastSeq ?? null) === null;
     const estimate = fromStart
-      ? Number((await conn.client.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = '"AuditEvent"'::regclass`)).rows[0]?.n ?? 0)
+      ? Number(
+          (await conn.client.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = '"AuditEvent"'::regclass`))
+            .rows[0]?.n ?? 0,
+        )
       : 0;
     threads = estimate >= THREADED_FROM_ROWS ? Math.min(4, availableParallelism()) : 0;
   }
   const hasher = createChainHasher(threads);
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
   const after = (start?.lastSeq ?? -1n).toString();
-  const stream = conn.client.query(copyTo(`COPY (SELECT ${CHAIN_COPY_SELECT} FROM "AuditEvent" e WHERE e.seq > ${after}::bigint ORDER BY e.seq) TO STDOUT`)) as Readable;
+  const stream = conn.client.query(
+    copyTo(`COPY (SELECT ${CHAIN_COPY_SELECT} FROM "AuditEvent" e WHERE e.seq > ${after}::bigint ORDER BY e.seq) TO STDOUT`),
+  ) as Readable;
   const inFlight: { links: TChainLink[]; seqs: string[]; altered: Promise<string | null> }[] = [];
   const depth = Math.max(2, hasher.threads * 2);
   let finding: TChainFinding | null = null;

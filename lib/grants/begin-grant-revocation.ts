@@ -50,7 +50,14 @@ export async function beginGrantRevocation(input: {
     await tx.revocation.update({ where: { id: revocation.id }, data: { keyId: sealed.keyId, tokenEnc: sealed.sealed } });
     await tx.grant.update({
       where: { id: grant.id },
-      data: { status: "revoking", revokedAt: now, revokeReason: input.reason, recheckAt: null, version: { increment: 1 }, ...WIPED_GRANT_SECRETS },
+      data: {
+        status: "revoking",
+        revokedAt: now,
+        revokeReason: input.reason,
+        recheckAt: null,
+        version: { increment: 1 },
+        ...WIPED_GRANT_SECRETS,
+      },
     });
     const stoppedTasks = await stopGrantTasks(tx, grant.id, "access revoked");
     await publishRevocation(tx, { grantIds: [grant.id] });

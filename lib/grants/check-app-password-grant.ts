@@ -19,16 +19,32 @@ export async function checkAppPasswordGrant(grantId: string, correlationId: stri
   const now = new Date();
   let answer: { status: number; id: string | null };
   try {
-    answer = await readAppPasswordAccount(credential, { recorder: auditRecorder, correlationId, subject: userSub, actor: workerClient().clientId, expectedLoginName, action: "grant.health_check" });
+    answer = await readAppPasswordAccount(credential, {
+      recorder: auditRecorder,
+      correlationId,
+      subject: userSub,
+      actor: workerClient().clientId,
+      expectedLoginName,
+      action: "grant.health_check",
+    });
   } catch (error) {
-    await db().grant.updateMany({ where: { id: grantId, status: "active" }, data: { lastRefreshAt: now, lastRefreshOk: false, lastError: error instanceof Error ? error.message : "health check failed" } });
+    await db().grant.updateMany({
+      where: { id: grantId, status: "active" },
+      data: { lastRefreshAt: now, lastRefreshOk: false, lastError: error instanceof Error ? error.message : "health check failed" },
+    });
     return "unknown";
   }
   if (answer.status === 401) {
     const revoked = await db().$transaction(async (tx) => {
       const locked = await lockGrant(tx, grantId);
       if (!locked || locked.status !== "active") return false;
-      await markRevokedAtProvider(tx, locked, `HTTP 401 to GET /ocs/v2.php/cloud/user with the app password at ${now.toISOString()}`, correlationId, "nextcloud");
+      await markRevokedAtProvider(
+        tx,
+        locked,
+        `HTTP 401 to GET /ocs/v2.php/cloud/user with the app password at ${now.toISOString()}`,
+        correlationId,
+        "nextcloud",
+      );
       return true;
     });
     return revoked ? "revoked" : "unknown";
@@ -36,7 +52,12 @@ export async function checkAppPasswordGrant(grantId: string, correlationId: stri
   const ok = answer.status === 200 && answer.id === expectedLoginName;
   await db().grant.updateMany({
     where: { id: grantId, status: "active" },
-    data: { lastRefreshAt: now, lastRefreshOk: ok, lastError: ok ? null : `Nextcloud answered HTTP ${answer.status}${answer.id ? ` as "${answer.id}"` : ""}`, recheckAt: null },
+    data: {
+      lastRefreshAt: now,
+      lastRefreshOk: ok,
+      lastError: ok ? null : `Nextcloud answered HTTP ${answer.status}${answer.id ? ` as "${answer.id}"` : ""}`,
+      recheckAt: null,
+    },
   });
   return ok ? "active" : "unknown";
 }

@@ -61,11 +61,20 @@ export async function attemptRevocation(revocationId: string, correlationId: str
       const retry = async (lastError: string, data: Record<string, unknown> = {}) => {
         await tx.revocation.update({
           where: { id: row.id },
-          data: { attempts: row.attempts + 1, nextAttemptAt: new Date(now.getTime() + revocationBackoffMs(row.attempts + 1)), lastError, ...data },
+          data: {
+            attempts: row.attempts + 1,
+            nextAttemptAt: new Date(now.getTime() + revocationBackoffMs(row.attempts + 1)),
+            lastError,
+            ...data,
+          },
         });
         return "waiting" as const;
       };
-      const confirm = async (proof: string, provider: "keycloak" | "nextcloud", mechanism: "rfc7009" | "nextcloud-apppassword"): Promise<"confirmed"> => {
+      const confirm = async (
+        proof: string,
+        provider: "keycloak" | "nextcloud",
+        mechanism: "rfc7009" | "nextcloud-apppassword",
+      ): Promise<"confirmed"> => {
         await tx.revocation.update({
           where: { id: row.id },
           data: { status: "confirmed", confirmedAt: now, proof, tokenEnc: "", lastError: null, attempts: row.attempts + 1 },

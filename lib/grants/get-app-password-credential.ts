@@ -23,7 +23,9 @@ export async function grantMechanismOf(grantId: string): Promise<TGrantMechanism
  * Nextcloud account (what the Nextcloud client checks the login name against). The app-password
  * counterpart of getDelegatedToken: refuses grants that are not active (ConsentRevoked).
  */
-export async function getAppPasswordCredential(grantId: string): Promise<{ credential: TAppPasswordCredential; expectedLoginName: string; userSub: string }> {
+export async function getAppPasswordCredential(
+  grantId: string,
+): Promise<{ credential: TAppPasswordCredential; expectedLoginName: string; userSub: string }> {
   const grant = await db().grant.findUnique({ where: { id: grantId }, include: { user: { select: { username: true } } } });
   if (!grant) throw new AppError("NotFound", `Grant ${grantId} does not exist`);
   if (grant.mechanism !== "app_password") throw new AppError("BadInput", `Grant ${grantId} is not an app-password grant`);
@@ -34,5 +36,9 @@ export async function getAppPasswordCredential(grantId: string): Promise<{ crede
   if (Date.now() - (grant.lastUsedAt?.getTime() ?? 0) > LAST_USED_GRANULARITY_MS) {
     await db().grant.updateMany({ where: { id: grant.id, status: "active" }, data: { lastUsedAt: new Date() } });
   }
-  return { credential: { loginName: grant.nextcloudLoginName, appPassword }, expectedLoginName: nextcloudAccountOf(grant.user), userSub: grant.userSub };
+  return {
+    credential: { loginName: grant.nextcloudLoginName, appPassword },
+    expectedLoginName: nextcloudAccountOf(grant.user),
+    userSub: grant.userSub,
+  };
 }

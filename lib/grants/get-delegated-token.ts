@@ -43,7 +43,10 @@ export type TDelegatedToken = {
   source: "cache" | "refresh" | "exchange";
 };
 
-type TGrantRow = Pick<TLockedGrant, "id" | "userSub" | "status" | "keyId" | "refreshTokenEnc" | "accessTokenEnc" | "accessExpiresAt" | "lastUsedAt">;
+type TGrantRow = Pick<
+  TLockedGrant,
+  "id" | "userSub" | "status" | "keyId" | "refreshTokenEnc" | "accessTokenEnc" | "accessExpiresAt" | "lastUsedAt"
+>;
 
 type TTxOutcome = { ok: TDelegatedToken } | { fail: Error };
 
@@ -94,7 +97,12 @@ export async function getDelegatedToken(input: TGetDelegatedTokenInput): Promise
     return cached;
   }
 
-  const ctx: TOAuthCallContext = { recorder: input.recorder, correlationId: input.correlationId, subject: grant.userSub, taskId: input.taskId };
+  const ctx: TOAuthCallContext = {
+    recorder: input.recorder,
+    correlationId: input.correlationId,
+    subject: grant.userSub,
+    taskId: input.taskId,
+  };
   const outcome = await db().$transaction(async (tx): Promise<TTxOutcome> => {
     const locked = await lockGrant(tx, input.grantId);
     if (!locked) return { fail: new AppError("NotFound", `Grant ${input.grantId} does not exist`) };
@@ -160,7 +168,10 @@ async function refreshLocked(
     try {
       const opts = typeof input.exchange === "object" ? input.exchange : {};
       const scope = opts.scope ?? grantTaskScopes(refreshed.scopes);
-      const ex = await exchangeToken({ subjectToken: refreshed.accessToken, audience: opts.audience ?? env().NEXTCLOUD_AUDIENCE, scope }, ctx);
+      const ex = await exchangeToken(
+        { subjectToken: refreshed.accessToken, audience: opts.audience ?? env().NEXTCLOUD_AUDIENCE, scope },
+        ctx,
+      );
       token = ex.accessToken;
       expiresAt = ex.accessExpiresAt;
       source = "exchange";
@@ -212,12 +223,28 @@ async function exchangeLocked(
     }
     // Both sealed columns share one key id: re-seal the offline token with the key the access token gets.
     const sealed = sealSecret(ex.accessToken, vaultAad.grantAccess(grant.id));
-    const refresh = sealSecret(openSecret({ keyId: grant.keyId, sealed: grant.refreshTokenEnc }, vaultAad.grantRefresh(grant.id)), vaultAad.grantRefresh(grant.id));
+    const refresh = sealSecret(
+      openSecret({ keyId: grant.keyId, sealed: grant.refreshTokenEnc }, vaultAad.grantRefresh(grant.id)),
+      vaultAad.grantRefresh(grant.id),
+    );
     await tx.grant.update({
       where: { id: grant.id },
-      data: { keyId: sealed.keyId, refreshTokenEnc: refresh.sealed, accessTokenEnc: sealed.sealed, accessExpiresAt: ex.accessExpiresAt, lastUsedAt: new Date() },
+      data: {
+        keyId: sealed.keyId,
+        refreshTokenEnc: refresh.sealed,
+        accessTokenEnc: sealed.sealed,
+        accessExpiresAt: ex.accessExpiresAt,
+        lastUsedAt: new Date(),
+      },
     });
-    return { ok: { token: ex.accessToken, expiresAt: ex.accessExpiresAt, subject: tokenSubject(ex.accessToken) ?? grant.userSub, source: "exchange" } };
+    return {
+      ok: {
+        token: ex.accessToken,
+        expiresAt: ex.accessExpiresAt,
+        subject: tokenSubject(ex.accessToken) ?? grant.userSub,
+        source: "exchange",
+      },
+    };
   } catch (err) {
     return { fail: toOAuthError("token.exchange", err) };
   }
@@ -256,7 +283,6 @@ function readCache(
   if (audience && !isAudienceOnly(token, audience)) return null;
   return { token, expiresAt: grant.accessExpiresAt, subject: tokenSubject(token) ?? grant.userSub, source: "cache" };
 }
-
 
 function audiencesOf(token: string): string[] {
   try {

@@ -40,7 +40,11 @@ export async function markRevokedAtProvider(
       ...WIPED_GRANT_SECRETS,
     },
   });
-  const stopped = await stopGrantTasks(tx, grant.id, `access revoked at ${provider === "nextcloud" ? "Nextcloud" : "Keycloak"}: ${providerWords}`);
+  const stopped = await stopGrantTasks(
+    tx,
+    grant.id,
+    `access revoked at ${provider === "nextcloud" ? "Nextcloud" : "Keycloak"}: ${providerWords}`,
+  );
   await publishRevocation(tx, { grantIds: [grant.id] });
   await appendAuditEvents(tx, [
     {

@@ -17,7 +17,11 @@ import { lockActiveGrantOf } from "./lock-grant";
  * person's own Nextcloud account. A person who already holds an active app-password grant gets Conflict
  * and nothing is stored (the caller deletes the new app password at Nextcloud).
  */
-export async function storeAppPasswordGrant(input: { userSub: string; credential: TAppPasswordCredential; correlationId: string }): Promise<{ grantId: string }> {
+export async function storeAppPasswordGrant(input: {
+  userSub: string;
+  credential: TAppPasswordCredential;
+  correlationId: string;
+}): Promise<{ grantId: string }> {
   const clientId = workerClient().clientId;
   try {
     return await db().$transaction(async (tx) => {

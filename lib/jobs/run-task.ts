@@ -32,7 +32,10 @@ export type TRunOutcome = "succeeded" | "stopped" | "failed" | "handed-back";
  * check without writing. Ends as succeeded, failed (error kept, thrown so the queue retries), stopped
  * (revoked or paused, not retried) or handed back (worker stopping: thrown so another worker retries).
  */
-export async function runTask(runId: string, opts: { jobId?: string | null; payload?: unknown } = {}): Promise<{ status: TRunOutcome; tokenMints: number }> {
+export async function runTask(
+  runId: string,
+  opts: { jobId?: string | null; payload?: unknown } = {},
+): Promise<{ status: TRunOutcome; tokenMints: number }> {
   const run = await db().taskRun.findUnique({ where: { id: runId }, include: { task: true } });
   if (!run) return { status: "stopped", tokenMints: 0 };
   const claim = await claimTaskRun(runId, opts.jobId ?? null);
@@ -42,7 +45,15 @@ export async function runTask(runId: string, opts: { jobId?: string | null; payl
   const stopRenewing = renewRunLease(runId, leaseId);
   const correlationId = randomUUID();
   const clock = createRunPhaseClock();
-  const nc = delegatedNextcloud({ taskId: run.taskId, runId, leaseId, grantId: run.task.grantId, userSub: run.userSub, correlationId, clock });
+  const nc = delegatedNextcloud({
+    taskId: run.taskId,
+    runId,
+    leaseId,
+    grantId: run.task.grantId,
+    userSub: run.userSub,
+    correlationId,
+    clock,
+  });
   const mine = { id: runId, leaseId };
 
   const finish = async (wanted: "succeeded" | "stopped" | "failed", extra: { error?: string; summary?: Record<string, unknown> }) => {
@@ -58,7 +69,14 @@ export async function runTask(runId: string, opts: { jobId?: string | null; payl
       db().$transaction(async (tx) => {
         const w = await tx.taskRun.updateMany({
           where: mine,
-          data: { status, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(), error: extra.error ?? null, summary: (extra.summary ?? undefined) as object | undefined, heartbeatAt: null },
+          data: {
+            status,
+            finishedAt,
+            durationMs: finishedAt.getTime() - startedAt.getTime(),
+            error: extra.error ?? null,
+            summary: (extra.summary ?? undefined) as object | undefined,
+            heartbeatAt: null,
+          },
         });
         if (w.count === 0) return w;
         await tx.task.update({ where: { id: run.taskId }, data: { lastRunAt: finishedAt } });
@@ -95,7 +113,9 @@ export async function runTask(runId: string, opts: { jobId?: string | null; payl
       runId,
       progress: async (done, total) => {
         // A revocation heard since this attempt began ends the run here, before more of its local work.
-        await clock.time("check", () => assertNoStopHeardSince({ taskId: run.taskId, runId, leaseId, grantId: run.task.grantId }, attemptBegan));
+        await clock.time("check", () =>
+          assertNoStopHeardSince({ taskId: run.taskId, runId, leaseId, grantId: run.task.grantId }, attemptBegan),
+        );
         await db().taskRun.updateMany({ where: mine, data: { itemsDone: done, itemsTotal: total } });
       },
     });
@@ -107,7 +127,10 @@ export async function runTask(runId: string, opts: { jobId?: string | null; payl
     }
     if (error instanceof RunHandedBack) {
       if (error.reason === "lease lost") return { status: "handed-back", tokenMints: nc.tokenMints() };
-      await db().taskRun.updateMany({ where: mine, data: { status: "queued", leaseId: null, heartbeatAt: null, error: "worker stopped; retrying" } });
+      await db().taskRun.updateMany({
+        where: mine,
+        data: { status: "queued", leaseId: null, heartbeatAt: null, error: "worker stopped; retrying" },
+      });
       throw error;
     }
     const message = error instanceof Error ? error.message : "task failed";

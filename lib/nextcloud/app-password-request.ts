@@ -26,7 +26,11 @@ export type TAppPasswordCallContext = TOAuthCallContext & {
  * (`service-account-…`, what bearer provisioning makes of a client_credentials token). Every request and
  * refusal is audited with the person as subject and mechanism "app-password".
  */
-export async function nextcloudAppPasswordRequest(credential: TAppPasswordCredential, req: TNextcloudRequest, ctx: TAppPasswordCallContext): Promise<Response> {
+export async function nextcloudAppPasswordRequest(
+  credential: TAppPasswordCredential,
+  req: TNextcloudRequest,
+  ctx: TAppPasswordCallContext,
+): Promise<Response> {
   if (!req.path.startsWith("/") || req.path.startsWith("//")) throw new AppError("BadInput", "Nextcloud path must start with a single '/'");
   const url = nextcloudPath(req.path);
   const resource = `${req.method} ${req.path}`;
@@ -35,21 +39,37 @@ export async function nextcloudAppPasswordRequest(credential: TAppPasswordCreden
 
   const refusal =
     credential.loginName !== ctx.expectedLoginName
-      ? { code: "not_own_account", reason: `the app password belongs to Nextcloud account "${credential.loginName}", not to the person's own account` }
+      ? {
+          code: "not_own_account",
+          reason: `the app password belongs to Nextcloud account "${credential.loginName}", not to the person's own account`,
+        }
       : /^service-account-/i.test(credential.loginName)
         ? { code: "service_account", reason: "the app password belongs to a service account, not a person" }
         : null;
   if (refusal) {
     recordNextcloudRequestMetric(req.method, "refused");
-    await reportOAuthEvent(ctx, { ...base, action: refusal.code === "service_account" ? "service_account.refused" : action, outcome: "refused", errorCode: refusal.code, details: { reason: refusal.reason } });
-    throw new AppError(refusal.code === "service_account" ? "ServiceAccountRefused" : "Forbidden", `Refused to call Nextcloud: ${refusal.reason}`, { reason: refusal.code });
+    await reportOAuthEvent(ctx, {
+      ...base,
+      action: refusal.code === "service_account" ? "service_account.refused" : action,
+      outcome: "refused",
+      errorCode: refusal.code,
+      details: { reason: refusal.reason },
+    });
+    throw new AppError(
+      refusal.code === "service_account" ? "ServiceAccountRefused" : "Forbidden",
+      `Refused to call Nextcloud: ${refusal.reason}`,
+      { reason: refusal.code },
+    );
   }
 
   let res: Response;
   try {
     res = await fetch(url, {
       method: req.method,
-      headers: { ...req.headers, authorization: `Basic ${Buffer.from(`${credential.loginName}:${credential.appPassword}`).toString("base64")}` },
+      headers: {
+        ...req.headers,
+        authorization: `Basic ${Buffer.from(`${credential.loginName}:${credential.appPassword}`).toString("base64")}`,
+      },
       body: req.body ?? undefined,
       redirect: "manual",
     });
@@ -59,6 +79,11 @@ export async function nextcloudAppPasswordRequest(credential: TAppPasswordCreden
     throw new AppError("ProviderError", `Nextcloud unreachable: ${err instanceof Error ? err.message : "network error"}`);
   }
   recordNextcloudRequestMetric(req.method, res.status);
-  await reportOAuthEvent(ctx, { ...base, outcome: res.ok ? "success" : "failure", errorCode: res.ok ? null : String(res.status), details: { status: res.status } });
+  await reportOAuthEvent(ctx, {
+    ...base,
+    outcome: res.ok ? "success" : "failure",
+    errorCode: res.ok ? null : String(res.status),
+    details: { status: res.status },
+  });
   return res;
 }

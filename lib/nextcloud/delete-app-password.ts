@@ -34,8 +34,16 @@ export async function deleteAppPassword(credential: TAppPasswordCredential, ctx:
 }
 
 /** The proof step alone: one request with the app password; 401 means Nextcloud no longer accepts it. */
-export async function proveAppPasswordRefused(credential: TAppPasswordCredential, ctx: TAppPasswordCallContext, deleteStatus = 0): Promise<TAppPasswordDeletion> {
-  const res = await nextcloudAppPasswordRequest(credential, { method: "GET", path: OCS_USER_PATH, headers: OCS_HEADERS }, { ...ctx, action: "nextcloud.app_password_proof" });
+export async function proveAppPasswordRefused(
+  credential: TAppPasswordCredential,
+  ctx: TAppPasswordCallContext,
+  deleteStatus = 0,
+): Promise<TAppPasswordDeletion> {
+  const res = await nextcloudAppPasswordRequest(
+    credential,
+    { method: "GET", path: OCS_USER_PATH, headers: OCS_HEADERS },
+    { ...ctx, action: "nextcloud.app_password_proof" },
+  );
   await discardBody(res);
   const provedAt = new Date();
   const proof =
@@ -46,7 +54,10 @@ export async function proveAppPasswordRefused(credential: TAppPasswordCredential
 }
 
 /** Who an app password signs in as, by Nextcloud's own answer (OCS user id); null when refused. */
-export async function readAppPasswordAccount(credential: TAppPasswordCredential, ctx: TAppPasswordCallContext): Promise<{ status: number; id: string | null }> {
+export async function readAppPasswordAccount(
+  credential: TAppPasswordCredential,
+  ctx: TAppPasswordCallContext,
+): Promise<{ status: number; id: string | null }> {
   const res = await nextcloudAppPasswordRequest(credential, { method: "GET", path: OCS_USER_PATH, headers: OCS_HEADERS }, ctx);
   if (!res.ok) {
     await discardBody(res);

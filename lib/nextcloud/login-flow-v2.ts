@@ -28,12 +28,17 @@ export type TLoginFlowPoll = { state: "waiting" } | { state: "done"; server: str
  * gets the app password.
  */
 export async function startLoginFlowV2(clientName: string): Promise<TStartedLoginFlow> {
-  const res = await send(nextcloudPath("/index.php/login/v2"), { method: "POST", headers: { "user-agent": clientName, accept: "application/json" } }, "start");
+  const res = await send(
+    nextcloudPath("/index.php/login/v2"),
+    { method: "POST", headers: { "user-agent": clientName, accept: "application/json" } },
+    "start",
+  );
   if (res.status !== 200) throw new AppError("ProviderError", `Nextcloud's Login Flow v2 start answered HTTP ${res.status}`);
   const parsed = ZStartAnswerSchema.safeParse(await res.json().catch(() => undefined));
   if (!parsed.success) throw garbage("start", parsed.error);
   const loginUrl = publicLoginUrl(new URL(parsed.data.login));
-  if (loginUrl.protocol !== "https:" && loginUrl.protocol !== "http:") throw new AppError("ProviderError", "Nextcloud's Login Flow v2 login link is not a web address");
+  if (loginUrl.protocol !== "https:" && loginUrl.protocol !== "http:")
+    throw new AppError("ProviderError", "Nextcloud's Login Flow v2 login link is not a web address");
   return { pollToken: parsed.data.poll.token, pollPath: new URL(parsed.data.poll.endpoint).pathname, loginUrl: loginUrl.toString() };
 }
 
@@ -50,14 +55,22 @@ export async function pollLoginFlowV2(flow: { pollToken: string; pollPath: strin
   }
   const res = await send(
     nextcloudPath(flow.pollPath),
-    { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, body: new URLSearchParams({ token: flow.pollToken }).toString() },
+    {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body: new URLSearchParams({ token: flow.pollToken }).toString(),
+    },
     "poll",
   );
   if (res.status === 404) return { state: "waiting" };
   if (res.status !== 200) throw new AppError("ProviderError", `Nextcloud's Login Flow v2 poll answered HTTP ${res.status}`);
   const parsed = ZPollAnswerSchema.safeParse(await res.json().catch(() => undefined));
   if (!parsed.success) throw garbage("poll", parsed.error);
-  return { state: "done", server: parsed.data.server, credential: { loginName: parsed.data.loginName, appPassword: asAppPassword(parsed.data.appPassword) } };
+  return {
+    state: "done",
+    server: parsed.data.server,
+    credential: { loginName: parsed.data.loginName, appPassword: asAppPassword(parsed.data.appPassword) },
+  };
 }
 
 /**
@@ -86,11 +99,17 @@ async function send(url: URL, init: RequestInit, step: string): Promise<Response
   try {
     return await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (err) {
-    throw new AppError("ProviderError", `Nextcloud unreachable during Login Flow v2 ${step}: ${err instanceof Error ? err.message : "network error"}`);
+    throw new AppError(
+      "ProviderError",
+      `Nextcloud unreachable during Login Flow v2 ${step}: ${err instanceof Error ? err.message : "network error"}`,
+    );
   }
 }
 
 function garbage(step: string, error: z.ZodError): AppError {
   const fields = [...new Set(error.issues.map((i) => i.path.join(".") || "body"))].join(", ");
-  return new AppError("ProviderError", `Nextcloud's Login Flow v2 ${step} answered 200 with something that is not a Login Flow v2 answer (wrong or missing: ${fields})`);
+  return new AppError(
+    "ProviderError",
+    `Nextcloud's Login Flow v2 ${step} answered 200 with something that is not a Login Flow v2 answer (wrong or missing: ${fields})`,
+  );
 }

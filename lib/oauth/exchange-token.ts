@@ -6,11 +6,7 @@ import type { TOAuthCallContext } from "./report-oauth-event";
 import { reportedOAuthCall } from "./reported-oauth-call";
 import type { TAuditMechanism } from "../audit/audit-kinds";
 import { accessExpiry, scopesOf } from "./token-response-fields";
-import {
-  asServiceAccountToken,
-  asUserAccessToken,
-  type TExchangeSubjectToken,
-} from "./token-types";
+import { asServiceAccountToken, asUserAccessToken, type TExchangeSubjectToken } from "./token-types";
 
 export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
 export const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
@@ -39,7 +35,10 @@ export type TExchanged<T extends TExchangeSubjectToken> = {
  * refused by the Nextcloud client). There is deliberately no `requested_subject` here: impersonation is
  * only ever attempted by probeImpersonationExchange.
  */
-export async function exchangeToken<T extends TExchangeSubjectToken>(input: TExchangeInput<T>, ctx: TOAuthCallContext): Promise<TExchanged<T>> {
+export async function exchangeToken<T extends TExchangeSubjectToken>(
+  input: TExchangeInput<T>,
+  ctx: TOAuthCallContext,
+): Promise<TExchanged<T>> {
   const params: Record<string, string> = {
     subject_token: input.subjectToken,
     subject_token_type: ACCESS_TOKEN_TYPE,
@@ -52,7 +51,9 @@ export async function exchangeToken<T extends TExchangeSubjectToken>(input: TExc
     params.actor_token_type = input.actorTokenType ?? ACCESS_TOKEN_TYPE;
   }
   const res = await postExchange(params, ctx, { audience: input.audience, mechanism: "token-exchange" });
-  const minted = isServiceAccountClaims(decodeJwt(input.subjectToken)) ? asServiceAccountToken(res.access_token) : asUserAccessToken(res.access_token);
+  const minted = isServiceAccountClaims(decodeJwt(input.subjectToken))
+    ? asServiceAccountToken(res.access_token)
+    : asUserAccessToken(res.access_token);
   return {
     accessToken: minted as T,
     accessExpiresAt: accessExpiry(res),
@@ -67,7 +68,12 @@ export async function postExchange(
   ctx: TOAuthCallContext,
   meta: { audience?: string; mechanism: TAuditMechanism },
 ): Promise<Awaited<ReturnType<typeof oidc.genericGrantRequest>>> {
-  const event = { actor: workerClient().clientId, action: "token.exchange", mechanism: meta.mechanism, details: { audience: meta.audience ?? null } } as const;
+  const event = {
+    actor: workerClient().clientId,
+    action: "token.exchange",
+    mechanism: meta.mechanism,
+    details: { audience: meta.audience ?? null },
+  } as const;
   return reportedOAuthCall(
     ctx,
     event,
@@ -88,4 +94,3 @@ export function isServiceAccountClaims(claims: Record<string, unknown>): boolean
   const username = claims.preferred_username;
   return (typeof username === "string" && username.startsWith("service-account-")) || typeof claims.client_id === "string";
 }
-

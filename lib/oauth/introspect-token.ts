@@ -22,19 +22,24 @@ export type TIntrospection = {
  */
 export async function introspectToken(token: string, ctx: TOAuthCallContext): Promise<TIntrospection> {
   const event = { actor: workerClient().clientId, action: "token.introspect", mechanism: "rfc7662" } as const;
-  return reportedOAuthCall(ctx, event, () => readIntrospection(token), (r) => ({ subject: r.sub, details: { active: r.active } }));
+  return reportedOAuthCall(
+    ctx,
+    event,
+    () => readIntrospection(token),
+    (r) => ({ subject: r.sub, details: { active: r.active } }),
+  );
 }
 
 async function readIntrospection(token: string): Promise<TIntrospection> {
   const r = await oidc.tokenIntrospection(await getOidcConfig(), token);
   return {
-      active: r.active === true,
-      sub: typeof r.sub === "string" ? r.sub : null,
-      clientId: typeof r.client_id === "string" ? r.client_id : null,
-      username: typeof r.username === "string" ? r.username : null,
-      aud: audienceOf(r.aud),
-      scope: scopesOf(r.scope),
-      expiresAt: typeof r.exp === "number" ? new Date(r.exp * 1000) : null,
-      tokenType: typeof r.token_type === "string" ? r.token_type : null,
+    active: r.active === true,
+    sub: typeof r.sub === "string" ? r.sub : null,
+    clientId: typeof r.client_id === "string" ? r.client_id : null,
+    username: typeof r.username === "string" ? r.username : null,
+    aud: audienceOf(r.aud),
+    scope: scopesOf(r.scope),
+    expiresAt: typeof r.exp === "number" ? new Date(r.exp * 1000) : null,
+    tokenType: typeof r.token_type === "string" ? r.token_type : null,
   };
 }

@@ -67,7 +67,15 @@ export async function nextcloudRequest(token: TUserAccessToken, req: TNextcloudR
     });
   } catch (err) {
     recordNextcloudRequestMetric(req.method, "network");
-    await reportOAuthEvent(ctx, { actor, action: "nextcloud.request", resource, outcome: "failure", errorCode: "network", mechanism, subject });
+    await reportOAuthEvent(ctx, {
+      actor,
+      action: "nextcloud.request",
+      resource,
+      outcome: "failure",
+      errorCode: "network",
+      mechanism,
+      subject,
+    });
     throw new AppError("ProviderError", `Nextcloud unreachable: ${err instanceof Error ? err.message : "network error"}`);
   }
   recordNextcloudRequestMetric(req.method, res.status);

@@ -40,9 +40,13 @@ export async function redeemConsentCode(callbackUrl: URL, checks: TConsentChecks
     throw toOAuthError("code.redeem", err);
   }
   const claims = tokens.claims();
-  if (!claims?.sub) throw toOAuthError("code.redeem", Object.assign(new Error("id_token has no subject"), { code: "OAUTH_INVALID_RESPONSE" }));
+  if (!claims?.sub)
+    throw toOAuthError("code.redeem", Object.assign(new Error("id_token has no subject"), { code: "OAUTH_INVALID_RESPONSE" }));
   if (!tokens.refresh_token) {
-    throw toOAuthError("code.redeem", Object.assign(new Error("no refresh token was issued; was offline_access granted?"), { code: "OAUTH_INVALID_RESPONSE" }));
+    throw toOAuthError(
+      "code.redeem",
+      Object.assign(new Error("no refresh token was issued; was offline_access granted?"), { code: "OAUTH_INVALID_RESPONSE" }),
+    );
   }
   const grantedScopes = scopesOf(tokens.scope);
   const now = Date.now();

@@ -5,7 +5,13 @@ import { getOidcConfig } from "./get-oidc-config";
 import { toOAuthError } from "./oauth-errors";
 import { accessExpiry } from "./token-response-fields";
 
-export type TRefreshedLogin = { accessToken: string; accessExpiresAt: Date; refreshToken: string; idToken: string | null; roles: string[] | null };
+export type TRefreshedLogin = {
+  accessToken: string;
+  accessExpiresAt: Date;
+  refreshToken: string;
+  idToken: string | null;
+  roles: string[] | null;
+};
 
 /**
  * Refreshes a person's dashboard sign-in at Keycloak (dashboard client). Keycloak re-reads the user on

@@ -26,7 +26,12 @@ export type TRefreshedTokens = {
  */
 export async function refreshOfflineToken(offlineToken: string, ctx: TOAuthCallContext): Promise<TRefreshedTokens> {
   const event = { actor: workerClient().clientId, action: "token.refresh", mechanism: "offline-refresh" } as const;
-  const res = await reportedOAuthCall(ctx, event, async () => oidc.refreshTokenGrant(await getOidcConfig(), offlineToken), (r) => ({ subject: tokenSubject(r.access_token) }));
+  const res = await reportedOAuthCall(
+    ctx,
+    event,
+    async () => oidc.refreshTokenGrant(await getOidcConfig(), offlineToken),
+    (r) => ({ subject: tokenSubject(r.access_token) }),
+  );
   const now = Date.now();
   return {
     accessToken: asUserAccessToken(res.access_token),
@@ -37,4 +42,3 @@ export async function refreshOfflineToken(offlineToken: string, ctx: TOAuthCallC
     subject: tokenSubject(res.access_token),
   };
 }
-

@@ -28,7 +28,8 @@ export const TASK_TYPES = Object.keys(TASK_CATALOG) as TTaskType[];
 export const SCOPE_CATALOG: Record<string, { label: string; detail: string; consentText: string }> = {
   offline_access: {
     label: "Keep working while you are away (offline access)",
-    detail: "Keycloak issues the worker a long-lived refresh token for you; it ends when you revoke it, or after the realm's idle/max lifetime.",
+    detail:
+      "Keycloak issues the worker a long-lived refresh token for you; it ends when you revoke it, or after the realm's idle/max lifetime.",
     consentText: "${offlineAccessScopeConsentText}",
   },
   "notes.read": {

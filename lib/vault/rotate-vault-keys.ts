@@ -10,7 +10,8 @@ export type TRotationReport = { keyId: string; grants: number; revocations: numb
 type TTx = Prisma.TransactionClient;
 
 // Rows in a final state keep no token (empty column): there is nothing to re-seal.
-const reseal = (keyId: string, sealed: string, aad: string) => (sealed ? sealSecret(openSecret({ keyId, sealed }, aad), aad).sealed : sealed);
+const reseal = (keyId: string, sealed: string, aad: string) =>
+  sealed ? sealSecret(openSecret({ keyId, sealed }, aad), aad).sealed : sealed;
 
 /**
  * Re-encrypts every sealed column (Grant refresh/access, Revocation token, LoginSession id/access/
@@ -36,7 +37,11 @@ export async function rotateVaultKeys(): Promise<TRotationReport> {
   return report;
 }
 
-async function inRowLock(table: '"Grant"' | '"Revocation"' | '"LoginSession"', id: string, fn: (tx: TTx) => Promise<boolean>): Promise<boolean> {
+async function inRowLock(
+  table: '"Grant"' | '"Revocation"' | '"LoginSession"',
+  id: string,
+  fn: (tx: TTx) => Promise<boolean>,
+): Promise<boolean> {
   return db().$transaction(async (tx) => {
     // Table names are constants above; only the id is a parameter.
     await tx.$executeRawUnsafe(`SELECT 1 FROM ${table} WHERE "id" = $1 FOR UPDATE`, id);

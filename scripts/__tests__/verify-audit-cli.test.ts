@@ -30,7 +30,13 @@ async function cli(args: string[], env: Record<string, string>) {
 
 // The file's own row: signing needs a trail with something in it, whichever test files ran before.
 beforeAll(async () => {
-  await recordAuditEvent({ actor: "verify-cli-test", actorType: "system", action: testAuditAction("verify-cli.row"), outcome: "success", correlationId: "verify-cli" });
+  await recordAuditEvent({
+    actor: "verify-cli-test",
+    actorType: "system",
+    action: testAuditAction("verify-cli.row"),
+    outcome: "success",
+    correlationId: "verify-cli",
+  });
 });
 
 afterAll(async () => {

@@ -29,7 +29,9 @@ export function handleAppApi(
   seedDir: string,
 ): number {
   if (!auth.ok || auth.identity.auth === "bearer") {
-    const description = auth.ok ? "bearer tokens are not accepted by this API (user_oidc validates them for OCS and WebDAV only)" : auth.description;
+    const description = auth.ok
+      ? "bearer tokens are not accepted by this API (user_oidc validates them for OCS and WebDAV only)"
+      : auth.description;
     if (target.api === "notes") {
       res.writeHead(401, { "Content-Type": "application/json; charset=utf-8", "WWW-Authenticate": unauthorizedChallenges(description) });
       res.end(JSON.stringify({ message: "Current user is not logged in" }));
@@ -75,7 +77,13 @@ function seedNotes(seedDir: string, uid: string): { id: number; title: string; c
   return readdirSync(dir)
     .filter((f) => statSync(path.join(dir, f)).isFile())
     .sort()
-    .map((f, i) => ({ id: i + 1, title: f.replace(/\.(md|txt)$/, ""), category: "", modified: Math.floor(statSync(path.join(dir, f)).mtimeMs / 1000), favorite: false }));
+    .map((f, i) => ({
+      id: i + 1,
+      title: f.replace(/\.(md|txt)$/, ""),
+      category: "",
+      modified: Math.floor(statSync(path.join(dir, f)).mtimeMs / 1000),
+      favorite: false,
+    }));
 }
 
 /**

@@ -65,7 +65,15 @@ export class AppPasswordStore {
     for (const flow of this.flows.values()) {
       if (flow.loginToken !== loginToken || flow.result || this.expired(flow)) continue;
       const password = newAppPassword();
-      const device: TStoredDevice = { id: randomUUID(), uid, loginName: uid, name: flow.clientName, createdAt: new Date().toISOString(), lastActivity: null, password };
+      const device: TStoredDevice = {
+        id: randomUUID(),
+        uid,
+        loginName: uid,
+        name: flow.clientName,
+        createdAt: new Date().toISOString(),
+        lastActivity: null,
+        password,
+      };
       this.devices.set(device.id, device);
       flow.result = { loginName: uid, appPassword: password };
       return true;

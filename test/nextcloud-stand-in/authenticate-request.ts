@@ -53,12 +53,22 @@ export function createAuthenticator(options: TAuthenticatorOptions): (req: Incom
       const sep = decoded.indexOf(":");
       const admin = options.admin;
       const adminUser = admin ? options.users.get(admin.user) : undefined;
-      if (sep > 0 && admin && adminUser && sameSecret(decoded.slice(0, sep), admin.user) && sameSecret(decoded.slice(sep + 1), admin.password)) {
+      if (
+        sep > 0 &&
+        admin &&
+        adminUser &&
+        sameSecret(decoded.slice(0, sep), admin.user) &&
+        sameSecret(decoded.slice(sep + 1), admin.password)
+      ) {
         return { ok: true, identity: { user: adminUser, auth: "basic", sub: null, azp: null } };
       }
       if (sep > 0) {
         const device = options.appPasswords.authenticate(decoded.slice(0, sep), decoded.slice(sep + 1));
-        if (device) return { ok: true, identity: { user: options.users.loginUser(device.uid), auth: "app-password", sub: null, azp: null, deviceId: device.id } };
+        if (device)
+          return {
+            ok: true,
+            identity: { user: options.users.loginUser(device.uid), auth: "app-password", sub: null, azp: null, deviceId: device.id },
+          };
       }
       return { ok: false, description: "invalid Basic credentials" };
     }

@@ -27,7 +27,8 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
   if (!isLoopback(req.socket.remoteAddress)) return json(res, 403, { error: "control endpoints answer 127.0.0.1 only" });
   const route = `${req.method} ${url.pathname.slice(CONTROL_PREFIX.length).replace(/\/+$/, "")}`;
   const device = /^DELETE devices\/([A-Za-z0-9-]{1,64})$/.exec(route);
-  if (device?.[1]) return deps.removeDevice(device[1]) ? json(res, 200, { removed: device[1] }) : json(res, 404, { error: "no such device" });
+  if (device?.[1])
+    return deps.removeDevice(device[1]) ? json(res, 200, { removed: device[1] }) : json(res, 404, { error: "no such device" });
   switch (route) {
     case "GET health":
       return json(res, 200, { standIn: true, notice: STAND_IN_NOTICE });

@@ -8,7 +8,9 @@ import { STAND_IN_NOTICE } from "./stand-in-notice";
 const UID = /^[A-Za-z0-9_.@-]{1,64}$/;
 
 /** Which Login Flow v2 / Devices & sessions route a path is, with or without `/index.php`. */
-export function matchLoginFlowRoute(pathname: string):
+export function matchLoginFlowRoute(
+  pathname: string,
+):
   | { kind: "start" }
   | { kind: "poll" }
   | { kind: "login-page"; loginToken: string }
@@ -67,7 +69,8 @@ export async function handleLoginFlow(
     }
     case "login-page": {
       const flow = appPasswords.openFlowByLoginToken(route.loginToken);
-      if (!flow) return html(res, 404, "Token expired", "<p>The login flow is unknown, already used or expired. Start again from the app.</p>");
+      if (!flow)
+        return html(res, 404, "Token expired", "<p>The login flow is unknown, already used or expired. Start again from the app.</p>");
       if (req.method === "GET") {
         return html(
           res,
@@ -86,19 +89,37 @@ export async function handleLoginFlow(
       if (!UID.test(uid)) return html(res, 400, "Account access", "<p>Enter a Nextcloud account name.</p>");
       deps.loginUser(uid);
       if (!appPasswords.approve(route.loginToken, uid)) return html(res, 404, "Token expired", "<p>The login flow expired meanwhile.</p>");
-      return html(res, 200, "Account connected", `<p>Account <strong>${escapeHtml(uid)}</strong> connected. You can close this window and return to the app.</p>`);
+      return html(
+        res,
+        200,
+        "Account connected",
+        `<p>Account <strong>${escapeHtml(uid)}</strong> connected. You can close this window and return to the app.</p>`,
+      );
     }
     case "devices-page": {
       const uid = new URL(req.url ?? "/", "http://stand-in.invalid").searchParams.get("user") ?? "";
-      if (!UID.test(uid)) return html(res, 400, "Devices & sessions", '<form><label for="user">Account</label><input id="user" name="user"><button>Show</button></form>');
+      if (!UID.test(uid))
+        return html(
+          res,
+          400,
+          "Devices & sessions",
+          '<form><label for="user">Account</label><input id="user" name="user"><button>Show</button></form>',
+        );
       const rows = appPasswords
         .listDevices(uid)
         .map(
-          (d) => `<li data-device-id="${escapeHtml(d.id)}">${escapeHtml(d.name)} — created ${escapeHtml(d.createdAt)}, last activity ${escapeHtml(d.lastActivity ?? "never")}
+          (
+            d,
+          ) => `<li data-device-id="${escapeHtml(d.id)}">${escapeHtml(d.name)} — created ${escapeHtml(d.createdAt)}, last activity ${escapeHtml(d.lastActivity ?? "never")}
   <form method="post" action="/index.php/settings/user/security/revoke"><input type="hidden" name="user" value="${escapeHtml(uid)}"><input type="hidden" name="id" value="${escapeHtml(d.id)}"><button type="submit">Revoke</button></form></li>`,
         )
         .join("\n");
-      return html(res, 200, "Devices & sessions", `<p>Account ${escapeHtml(uid)}</p><ul aria-label="Devices">${rows || "<li>No app passwords.</li>"}</ul>`);
+      return html(
+        res,
+        200,
+        "Devices & sessions",
+        `<p>Account ${escapeHtml(uid)}</p><ul aria-label="Devices">${rows || "<li>No app passwords.</li>"}</ul>`,
+      );
     }
     case "devices-revoke": {
       if (req.method !== "POST") return text(res, 405, "Method not allowed");
@@ -116,14 +137,28 @@ export async function handleLoginFlow(
  * `DELETE /ocs/v2.php/core/apppassword`: deletes the app password the request authenticated with (200);
  * any other credential is refused with 403, as Nextcloud does for a session that is not an app token.
  */
-export function handleDeleteAppPassword(req: IncomingMessage, res: ServerResponse, url: URL, version: 1 | 2, identity: TIdentity, appPasswords: AppPasswordStore): number {
+export function handleDeleteAppPassword(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  version: 1 | 2,
+  identity: TIdentity,
+  appPasswords: AppPasswordStore,
+): number {
   const format = ocsFormat(req, url);
   if (req.method !== "DELETE") {
     sendOcs(res, { format, httpStatus: 405, ok: false, statusCode: 405, message: "Method not allowed", data: [] });
     return 405;
   }
   if (identity.auth !== "app-password" || !identity.deviceId) {
-    sendOcs(res, { format, httpStatus: 403, ok: false, statusCode: 403, message: "The request was not authenticated with an app password", data: [] });
+    sendOcs(res, {
+      format,
+      httpStatus: 403,
+      ok: false,
+      statusCode: 403,
+      message: "The request was not authenticated with an app password",
+      data: [],
+    });
     return 403;
   }
   appPasswords.deleteDevice(identity.deviceId);

@@ -24,9 +24,14 @@ async function main(): Promise<void> {
     impersonateApp: env.STANDIN_IMPERSONATE_APP === "1",
   });
   console.log(`WARNING: ${STAND_IN_NOTICE}`);
-  console.log(`Nextcloud stand-in listening on ${standIn.url} (control endpoints: ${standIn.url}/__stand-in/requests, /provisioned, /devices, /reset, /latency)`);
+  console.log(
+    `Nextcloud stand-in listening on ${standIn.url} (control endpoints: ${standIn.url}/__stand-in/requests, /provisioned, /devices, /reset, /latency)`,
+  );
   const stop = () => {
-    standIn.close().then(() => process.exit(0), () => process.exit(1));
+    standIn.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

@@ -16,9 +16,7 @@ export interface TProvisionedUser {
   provisionedAt: string;
 }
 
-export type TBearerUserResult =
-  | { ok: true; user: TStandInUser; provisionedNow: boolean }
-  | { ok: false; description: string };
+export type TBearerUserResult = { ok: true; user: TStandInUser; provisionedNow: boolean } | { ok: false; description: string };
 
 /**
  * The stand-in's user table. Reproduces user_oidc with bearer provisioning ON: the Nextcloud user id is the

@@ -154,7 +154,16 @@ export async function startNextcloudStandIn(options: TStandInOptions): Promise<T
 
     if (rawPath === "/status.php") {
       res.writeHead(200, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ installed: true, maintenance: false, needsDbUpgrade: false, version: "0.0.0.0", versionstring: "stand-in", productname: STAND_IN_NOTICE }));
+      res.end(
+        JSON.stringify({
+          installed: true,
+          maintenance: false,
+          needsDbUpgrade: false,
+          version: "0.0.0.0",
+          versionstring: "stand-in",
+          productname: STAND_IN_NOTICE,
+        }),
+      );
       return;
     }
     const flowRoute = matchLoginFlowRoute(rawPath);

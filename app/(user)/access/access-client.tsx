@@ -25,7 +25,11 @@ export function revokeConsequences(deleteData: boolean, mechanism: TGrantView["m
       ) : (
         <p>Keycloak ends the worker&apos;s offline access and forgets your consent (its account console will no longer list the worker).</p>
       )}
-      <p>{deleteData ? "What the tasks collected (notes index, files inventory) is deleted." : "What the tasks collected is kept; tick “Also delete” to remove it."}</p>
+      <p>
+        {deleteData
+          ? "What the tasks collected (notes index, files inventory) is deleted."
+          : "What the tasks collected is kept; tick “Also delete” to remove it."}
+      </p>
       <p>You get a receipt with {mechanism === "app_password" ? "Nextcloud" : "Keycloak"}&apos;s proof.</p>
     </>
   );

@@ -107,14 +107,10 @@ describe("append-only table", () => {
       await expect(c.query(`UPDATE "AuditEvent" SET outcome = 'failure' WHERE seq = $1`, [seq.toString()])).rejects.toThrow(
         /append-only: UPDATE refused/,
       );
-      await expect(c.query(`DELETE FROM "AuditEvent" WHERE seq = $1`, [seq.toString()])).rejects.toThrow(
-        /append-only: DELETE refused/,
-      );
+      await expect(c.query(`DELETE FROM "AuditEvent" WHERE seq = $1`, [seq.toString()])).rejects.toThrow(/append-only: DELETE refused/);
       await expect(c.query(`TRUNCATE "AuditEvent"`)).rejects.toThrow(/append-only: TRUNCATE refused/);
     });
-    await expect(
-      db().auditEvent.update({ where: { seq }, data: { outcome: "failure" } }),
-    ).rejects.toThrow();
+    await expect(db().auditEvent.update({ where: { seq }, data: { outcome: "failure" } })).rejects.toThrow();
     expect((await db().auditEvent.findUniqueOrThrow({ where: { seq } })).outcome).toBe("success");
   });
 });

@@ -36,11 +36,7 @@ beforeAll(async () => {
   );
 });
 
-const walks = [
-  { threads: 0 },
-  { threads: 2, chunkBytes: 2 * 1024 },
-  { threads: 3, chunkBytes: 700 },
-];
+const walks = [{ threads: 0 }, { threads: 2, chunkBytes: 2 * 1024 }, { threads: 3, chunkBytes: 700 }];
 
 function verifyWithin(c: pg.Client, walk: (typeof walks)[number]) {
   return verifyAuditChain({ db: c, store: fileCheckpointStore(mkdtempSync(path.join(tmpdir(), "ncdd-walk-"))), keys: [], walk });
@@ -69,7 +65,8 @@ describe("the chain walk through COPY and worker threads", () => {
     await withTamperSession(async (c) => {
       await c.query(`DELETE FROM "AuditEvent" WHERE seq = $1`, [removed.toString()]);
       await c.query(`UPDATE "AuditEvent" SET resource = $2 WHERE seq = $1`, [edited, "line\nbreak\r"]);
-      for (const walk of walks) expect(await verifyWithin(c, walk)).toMatchObject({ ok: false, kind: "link", firstBrokenSeq: rows[10]!.seq.toString() });
+      for (const walk of walks)
+        expect(await verifyWithin(c, walk)).toMatchObject({ ok: false, kind: "link", firstBrokenSeq: rows[10]!.seq.toString() });
     });
     await withTamperSession(async (c) => {
       await c.query(`UPDATE "AuditEvent" SET resource = $2 WHERE seq = $1`, [edited, "line\nbreak\r"]);

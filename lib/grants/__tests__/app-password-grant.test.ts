@@ -40,7 +40,11 @@ async function person(): Promise<TCtx> {
 
 /** What the person does on Nextcloud's login page: sign in as `uid` and press "Grant access". */
 async function approveAs(loginUrl: string, uid: string): Promise<void> {
-  const res = await fetch(loginUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ user: uid }) });
+  const res = await fetch(loginUrl, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ user: uid }),
+  });
   expect(res.status).toBe(200);
 }
 
@@ -143,7 +147,11 @@ describe("Login Flow v2 → app-password grant", () => {
 
     await approveAs(loginUrl, ctx.username);
     expect(standIn.devices(ctx.username)).toHaveLength(1);
-    expect(await m.pollAppPasswordFlow(ctx, pending, late)).toMatchObject({ state: "failed", reason: "timed_out", appPasswordDeleted: true });
+    expect(await m.pollAppPasswordFlow(ctx, pending, late)).toMatchObject({
+      state: "failed",
+      reason: "timed_out",
+      appPasswordDeleted: true,
+    });
     expect(standIn.devices(ctx.username)).toEqual([]);
     expect(await appPasswordGrants(ctx.userSub)).toEqual([]);
   });
@@ -151,7 +159,10 @@ describe("Login Flow v2 → app-password grant", () => {
   it("refuses a flow started by another person or sign-in", async () => {
     const ctx = await person();
     const { pending } = await start(ctx);
-    expect(await m.pollAppPasswordFlow({ ...ctx, loginSessionId: "another-sign-in" }, pending)).toMatchObject({ state: "failed", reason: "no_flow" });
+    expect(await m.pollAppPasswordFlow({ ...ctx, loginSessionId: "another-sign-in" }, pending)).toMatchObject({
+      state: "failed",
+      reason: "no_flow",
+    });
     expect(await m.pollAppPasswordFlow(ctx, null)).toMatchObject({ state: "failed", reason: "no_flow" });
   });
 });
@@ -185,7 +196,14 @@ describe("a Nextcloud whose poll answers garbage", () => {
     process.env.NEXTCLOUD_URL = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
     resetEnvForTests();
     answer = { status, body };
-    const pending = { pollToken: "f".repeat(64), pollPath: "/index.php/login/v2/poll", loginUrl: "http://127.0.0.1/login", userSub: ctx.userSub, loginSessionId: ctx.loginSessionId, startedAt: Date.now() };
+    const pending = {
+      pollToken: "f".repeat(64),
+      pollPath: "/index.php/login/v2/poll",
+      loginUrl: "http://127.0.0.1/login",
+      userSub: ctx.userSub,
+      loginSessionId: ctx.loginSessionId,
+      startedAt: Date.now(),
+    };
     const done = await m.pollAppPasswordFlow(ctx, pending);
     expect(done).toMatchObject({ state: "failed", reason: "provider_error", finished: true });
     if (done.state === "failed") {
@@ -205,13 +223,18 @@ describe("revocation and removal at Nextcloud", () => {
     const { taskId } = await m.enableTask(ctx, { type: "files-inventory" });
     const receipt = await m.revokeGrant(ctx, { grantId });
     expect(receipt).toMatchObject({ mechanism: "app_password", provider: "nextcloud", keycloak: "confirmed" });
-    expect(receipt.proof).toMatch(/Nextcloud answered HTTP 401 to GET \/ocs\/v2\.php\/cloud\/user made with the deleted app password \(the delete itself answered HTTP 200\)/);
+    expect(receipt.proof).toMatch(
+      /Nextcloud answered HTTP 401 to GET \/ocs\/v2\.php\/cloud\/user made with the deleted app password \(the delete itself answered HTTP 200\)/,
+    );
     expect(receipt.consent.state).toBe("unknown");
     expect(standIn.devices(ctx.username)).toEqual([]);
     const grant = await m.db().grant.findUniqueOrThrow({ where: { id: grantId } });
     expect(grant).toMatchObject({ status: "revoked", refreshTokenEnc: "" });
     expect(await m.db().task.findUniqueOrThrow({ where: { id: taskId } })).toMatchObject({ status: "revoked" });
-    const last = standIn.requests().filter((r) => r.path.startsWith("/ocs/v2.php/cloud/user")).at(-1);
+    const last = standIn
+      .requests()
+      .filter((r) => r.path.startsWith("/ocs/v2.php/cloud/user"))
+      .at(-1);
     expect(last?.status).toBe(401);
   });
 
@@ -263,14 +286,26 @@ describe("the app-password client's guard", () => {
       m.nextcloudAppPasswordRequest(
         { loginName: "admin", appPassword: m.asAppPassword("x".repeat(72)) },
         { method: "GET", path: "/ocs/v2.php/cloud/user?format=json" },
-        { recorder: async (e) => void recorded.push(e), correlationId: randomUUID(), subject: ctx.userSub, actor: "nextcloud-mcp-server", expectedLoginName: ctx.username },
+        {
+          recorder: async (e) => void recorded.push(e),
+          correlationId: randomUUID(),
+          subject: ctx.userSub,
+          actor: "nextcloud-mcp-server",
+          expectedLoginName: ctx.username,
+        },
       ),
     ).rejects.toMatchObject({ code: "Forbidden" });
     await expect(
       m.nextcloudAppPasswordRequest(
         { loginName: "service-account-nextcloud-mcp-server", appPassword: m.asAppPassword("x".repeat(72)) },
         { method: "GET", path: "/ocs/v2.php/cloud/user?format=json" },
-        { recorder: async (e) => void recorded.push(e), correlationId: randomUUID(), subject: ctx.userSub, actor: "nextcloud-mcp-server", expectedLoginName: "service-account-nextcloud-mcp-server" },
+        {
+          recorder: async (e) => void recorded.push(e),
+          correlationId: randomUUID(),
+          subject: ctx.userSub,
+          actor: "nextcloud-mcp-server",
+          expectedLoginName: "service-account-nextcloud-mcp-server",
+        },
       ),
     ).rejects.toMatchObject({ code: "ServiceAccountRefused" });
     expect(standIn.requests().length).toBe(before);

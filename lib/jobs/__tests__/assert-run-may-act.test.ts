@@ -21,7 +21,9 @@ let person: TPersonCtx;
 async function runningAttempt(taskId: string): Promise<{ taskId: string; runId: string; leaseId: string }> {
   const leaseId = randomUUID();
   const { userSub } = await db().task.findUniqueOrThrow({ where: { id: taskId } });
-  const run = await db().taskRun.create({ data: { taskId, userSub, status: "running", leaseId, startedAt: new Date(), heartbeatAt: new Date() } });
+  const run = await db().taskRun.create({
+    data: { taskId, userSub, status: "running", leaseId, startedAt: new Date(), heartbeatAt: new Date() },
+  });
   return { taskId, runId: run.id, leaseId };
 }
 
@@ -32,7 +34,10 @@ async function freshTask(type: string): Promise<{ grantId: string; taskId: strin
 }
 
 async function stopReason(attempt: { taskId: string; runId: string; leaseId: string; grantId?: string }): Promise<string> {
-  const error = await assertRunMayAct(attempt).then(() => null, (e: unknown) => e);
+  const error = await assertRunMayAct(attempt).then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (error instanceof RunStopped || error instanceof RunHandedBack) return `${error.constructor.name}: ${error.reason}`;
   return error === null ? "may act" : `unexpected: ${error instanceof Error ? error.message : typeof error}`;
 }
@@ -123,7 +128,11 @@ describe("revokeGrant", () => {
     const elsewhere = await freshTask("notes-index");
     await revokeGrant(owner, { grantId });
     for (const id of [taskId, second]) {
-      expect(await db().task.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "revoked", nextRunAt: null, stoppedReason: "access revoked" });
+      expect(await db().task.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        status: "revoked",
+        nextRunAt: null,
+        stoppedReason: "access revoked",
+      });
     }
     expect(await stopReason(attempt)).toBe("RunStopped: stopped: access revoked");
     expect((await db().task.findUniqueOrThrow({ where: { id: elsewhere.taskId } })).status).toBe("active");
@@ -132,7 +141,10 @@ describe("revokeGrant", () => {
 
 describe("after an answer: the notices heard while the request was in flight", () => {
   async function outcome(attempt: { taskId: string; runId: string; leaseId: string; grantId: string }, since: number): Promise<string> {
-    const error = await assertNoStopHeardSince(attempt, since).then(() => null, (e: unknown) => e);
+    const error = await assertNoStopHeardSince(attempt, since).then(
+      () => null,
+      (e: unknown) => e,
+    );
     if (error instanceof RunStopped) return `RunStopped: ${error.reason} (${error.detectedBy})`;
     return error === null ? "may go on" : `unexpected: ${error instanceof Error ? error.message : typeof error}`;
   }

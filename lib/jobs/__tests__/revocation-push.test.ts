@@ -35,7 +35,11 @@ async function stopCounts(): Promise<{ notice: number; check: number }> {
   return { notice: count("notice"), check: count("check") };
 }
 
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 20_000, stepMs = 5): Promise<T> {
+async function waitFor<T>(
+  fn: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs = 20_000,
+  stepMs = 5,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     const v = await fn();
@@ -141,7 +145,9 @@ describe("revocations are pushed to workers (LISTEN/NOTIFY)", () => {
           expect(sent.filter((r) => Date.parse(r.time) > acknowledged)).toEqual([]);
           // The held request's answer is in the feed, before the run's stop (its row follows the run's status).
           await waitFor(() => m.db().auditEvent.findFirst({ where: { taskId, action: "task.run" } }));
-          const feed = await m.db().auditEvent.findMany({ where: { taskId, action: { in: ["nextcloud.request", "task.run"] } }, orderBy: { seq: "asc" } });
+          const feed = await m
+            .db()
+            .auditEvent.findMany({ where: { taskId, action: { in: ["nextcloud.request", "task.run"] } }, orderBy: { seq: "asc" } });
           expect(feed.map((e) => `${e.action} ${e.resource?.split(" ")[0]} ${e.outcome}`)).toEqual([
             "nextcloud.request GET success",
             "nextcloud.request PROPFIND success",

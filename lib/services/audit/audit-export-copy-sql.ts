@@ -7,7 +7,8 @@ const ISO_AT = `to_char("at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'
 
 // A spreadsheet would run a cell starting with = + - @ tab or CR as a formula (OWASP "CSV injection"): a
 // leading apostrophe keeps it text, as escapeCsvCell does for the trailer.
-const safeCell = (expr: string) => `CASE WHEN left(${expr}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${expr} ELSE ${expr} END`;
+const safeCell = (expr: string) =>
+  `CASE WHEN left(${expr}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${expr} ELSE ${expr} END`;
 
 /** CSV columns (PostgreSQL's CSV quoting; JSON columns as their JSON text). */
 export const CSV_EXPORT_SELECT = [

@@ -55,7 +55,8 @@ const FORMATS: Record<
     contentType: "text/csv; charset=utf-8",
     extension: "csv",
     // "AuditEvent".seq: the output column named seq is text, and ORDER BY would take it first.
-    copy: (where) => `COPY (SELECT ${CSV_EXPORT_SELECT} FROM "AuditEvent" WHERE ${where} ORDER BY "AuditEvent".seq DESC) TO STDOUT WITH ${COPY_OPTIONS.csv}`,
+    copy: (where) =>
+      `COPY (SELECT ${CSV_EXPORT_SELECT} FROM "AuditEvent" WHERE ${where} ORDER BY "AuditEvent".seq DESC) TO STDOUT WITH ${COPY_OPTIONS.csv}`,
     head: () => formatCsvHeader(),
     tail: (w) => formatCsvCheckpointTrailer(w.checkpoint),
   },
@@ -112,8 +113,17 @@ export async function exportAuditEvents(ctx: TCtx, input: TExportAuditEventsInpu
   const fmt = FORMATS[format];
   const sql = where === null ? null : fmt.copy(`(${inlineSqlLiterals(where)}) AND seq <= ${snapshotSeq.toString()}::bigint`);
   const stream = copyExportStream(sql, fmt.head(witness), fmt.tail(witness), ctx.correlationId);
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  return { stream, contentType: fmt.contentType, filename: `audit-${stamp}.${fmt.extension}`, snapshotSeq: snapshotSeq.toString(), checkpoint: witness.checkpoint };
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+  return {
+    stream,
+    contentType: fmt.contentType,
+    filename: `audit-${stamp}.${fmt.extension}`,
+    snapshotSeq: snapshotSeq.toString(),
+    checkpoint: witness.checkpoint,
+  };
 }
 
 /**

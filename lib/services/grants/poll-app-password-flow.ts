@@ -14,7 +14,12 @@ import { LOGIN_FLOW_TIMEOUT_MS, type TPendingLoginFlow } from "./pending-login-f
 export type TAppPasswordFlowState =
   | { state: "waiting"; loginUrl: string }
   | { state: "connected"; grantId: string; loginName: string }
-  | { state: "failed"; reason: "no_flow" | "timed_out" | "other_account" | "already_connected" | "provider_error"; detail: string; appPasswordDeleted: boolean | null };
+  | {
+      state: "failed";
+      reason: "no_flow" | "timed_out" | "other_account" | "already_connected" | "provider_error";
+      detail: string;
+      appPasswordDeleted: boolean | null;
+    };
 
 /**
  * One poll of the person's Login Flow v2. Stores an app-password grant only when: the flow was started by
@@ -43,8 +48,11 @@ export async function pollAppPasswordFlow(
       mechanism: "app-password",
       details,
     }).catch((error) => log.error("audit failed", { error, correlationId: ctx.correlationId }));
-  const failed = (reason: Extract<TAppPasswordFlowState, { state: "failed" }>["reason"], detail: string, appPasswordDeleted: boolean | null = null) =>
-    ({ state: "failed", reason, detail, appPasswordDeleted, finished: true }) as const;
+  const failed = (
+    reason: Extract<TAppPasswordFlowState, { state: "failed" }>["reason"],
+    detail: string,
+    appPasswordDeleted: boolean | null = null,
+  ) => ({ state: "failed", reason, detail, appPasswordDeleted, finished: true }) as const;
 
   if (!pending || pending.userSub !== ctx.userSub || pending.loginSessionId !== ctx.loginSessionId) {
     return failed("no_flow", "No Nextcloud login flow was started from this sign-in. Nothing was stored.");
@@ -69,7 +77,11 @@ export async function pollAppPasswordFlow(
   const refuse = async (reason: "timed_out" | "other_account" | "already_connected", detail: string) => {
     const deleted = await discard(credential, ctx);
     await audit("refused", { reason: detail, loginName: credential.loginName, appPasswordDeleted: deleted }, reason);
-    return failed(reason, `${detail} Nothing was stored${deleted ? ", and the app password Nextcloud issued was deleted there" : "; the app password Nextcloud issued could not be deleted — remove it under Devices & sessions in Nextcloud"}.`, deleted);
+    return failed(
+      reason,
+      `${detail} Nothing was stored${deleted ? ", and the app password Nextcloud issued was deleted there" : "; the app password Nextcloud issued could not be deleted — remove it under Devices & sessions in Nextcloud"}.`,
+      deleted,
+    );
   };
   if (timedOut) return refuse("timed_out", "Access was granted in Nextcloud after the flow timed out.");
   if (credential.loginName !== expected) {
@@ -77,7 +89,15 @@ export async function pollAppPasswordFlow(
   }
   let account;
   try {
-    account = await readAppPasswordAccount(credential, { recorder: auditRecorder, correlationId: ctx.correlationId, subject: ctx.userSub, actor: ctx.userSub, actorType: "user", expectedLoginName: expected, action: "grant.app_password_verified" });
+    account = await readAppPasswordAccount(credential, {
+      recorder: auditRecorder,
+      correlationId: ctx.correlationId,
+      subject: ctx.userSub,
+      actor: ctx.userSub,
+      actorType: "user",
+      expectedLoginName: expected,
+      action: "grant.app_password_verified",
+    });
   } catch (error) {
     const detail = error instanceof AppError ? error.message : "Nextcloud could not be asked";
     const deleted = await discard(credential, ctx);
@@ -85,14 +105,18 @@ export async function pollAppPasswordFlow(
     return failed("provider_error", `${detail}. Nothing was stored.`, deleted);
   }
   if (account.id !== expected) {
-    return refuse("other_account", `The app password signs in to Nextcloud as "${account.id ?? `nobody (HTTP ${account.status})`}", not as your account "${expected}".`);
+    return refuse(
+      "other_account",
+      `The app password signs in to Nextcloud as "${account.id ?? `nobody (HTTP ${account.status})`}", not as your account "${expected}".`,
+    );
   }
   try {
     const { grantId } = await storeAppPasswordGrant({ userSub: ctx.userSub, credential, correlationId: ctx.correlationId });
     await audit("success", { grantId, loginName: credential.loginName });
     return { state: "connected", grantId, loginName: credential.loginName, finished: true };
   } catch (error) {
-    if (error instanceof AppError && error.code === "Conflict") return refuse("already_connected", "You already had an app password connected.");
+    if (error instanceof AppError && error.code === "Conflict")
+      return refuse("already_connected", "You already had an app password connected.");
     await discard(credential, ctx);
     throw error;
   }

@@ -62,11 +62,12 @@ export async function revokeGrant(
     await attemptRevocation(begun.revocationId, ctx.correlationId).catch((error) =>
       log.warn("revocation deferred to the outbox", { error, revocationId: begun.revocationId }),
     );
-    const consent = begun.mechanism === "app_password"
-      ? undefined
-      : ctx.loginSessionId
-        ? await removeWorkerConsent(ctx as TCtx & { loginSessionId: string })
-        : { error: "no sign-in to act in your name" };
+    const consent =
+      begun.mechanism === "app_password"
+        ? undefined
+        : ctx.loginSessionId
+          ? await removeWorkerConsent(ctx as TCtx & { loginSessionId: string })
+          : { error: "no sign-in to act in your name" };
     const dataDisposition = input.deleteData ? await deleteCollectedData(ctx) : undefined;
     // Signed after every part was audited, so a saved receipt proves the trail held all of them.
     const checkpoint = await latestCheckpointForReceipt();
@@ -76,7 +77,9 @@ export async function revokeGrant(
 }
 
 /** Removes the worker's consent at Keycloak in the person's name and proves it by reading it back. */
-async function removeWorkerConsent(ctx: TCtx & { loginSessionId: string }): Promise<{ removedAt: Date; proof: string } | { error: string }> {
+async function removeWorkerConsent(
+  ctx: TCtx & { loginSessionId: string },
+): Promise<{ removedAt: Date; proof: string } | { error: string }> {
   const clientId = workerClient().clientId;
   try {
     const token = await loginAccessToken(ctx.loginSessionId, ctx.userSub);

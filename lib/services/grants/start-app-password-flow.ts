@@ -16,8 +16,13 @@ export const APP_PASSWORD_CLIENT_NAME = "Nextcloud Delegation Dashboard (backgro
  * the poll token to this person and sign-in. One app-password grant per person: Conflict while one is
  * active. Nothing is stored until pollAppPasswordFlow verified the answer.
  */
-export async function startAppPasswordFlow(ctx: TCtx & { loginSessionId: string }): Promise<{ loginUrl: string; cookie: { value: string; maxAge: number } }> {
-  const active = await db().grant.findFirst({ where: { userSub: ctx.userSub, status: "active", mechanism: "app_password" }, select: { id: true } });
+export async function startAppPasswordFlow(
+  ctx: TCtx & { loginSessionId: string },
+): Promise<{ loginUrl: string; cookie: { value: string; maxAge: number } }> {
+  const active = await db().grant.findFirst({
+    where: { userSub: ctx.userSub, status: "active", mechanism: "app_password" },
+    select: { id: true },
+  });
   if (active) throw new AppError("Conflict", "You already connected an app password; revoke it under My access first");
   const flow = await startLoginFlowV2(APP_PASSWORD_CLIENT_NAME);
   await auditRecorder({

@@ -10,7 +10,12 @@ import type { TCtx } from "../context";
 export const ZTaskTypeSchema = z.enum(TASK_TYPES as [TTaskType, ...TTaskType[]]);
 export const ZEnableTaskSchema = z.strictObject({
   type: ZTaskTypeSchema,
-  intervalMinutes: z.number().int().min(5).max(7 * 24 * 60).optional(),
+  intervalMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .optional(),
   /** Run through this kind of grant; default: the newest active grant that can run the task. */
   mechanism: z.enum(["offline_access", "app_password"]).optional(),
 });
@@ -45,7 +50,14 @@ export async function enableTask(ctx: TCtx, { type, intervalMinutes = 60, mechan
   return { taskId: task.id };
 }
 
-function enabledEvent(ctx: TCtx, type: TTaskType, taskId: string, grantId: string, intervalMinutes: number, grantMechanism: string): TAuditInput {
+function enabledEvent(
+  ctx: TCtx,
+  type: TTaskType,
+  taskId: string,
+  grantId: string,
+  intervalMinutes: number,
+  grantMechanism: string,
+): TAuditInput {
   return {
     actor: ctx.userSub,
     actorType: "user",

@@ -17,7 +17,10 @@ const WHY =
  * person's): every API of the capability matrix is asked once with it and Nextcloud's statuses are kept
  * verbatim. Without such a grant it says how to connect one.
  */
-export async function probeAppPasswordTier(ctx: TCtx, call: { recorder: TAuditRecorder; correlationId: string }): Promise<TTierProbeResult> {
+export async function probeAppPasswordTier(
+  ctx: TCtx,
+  call: { recorder: TAuditRecorder; correlationId: string },
+): Promise<TTierProbeResult> {
   const mechanism = "app-password" as const;
   const grant = await db().grant.findFirst({
     where: { userSub: ctx.userSub, status: "active", mechanism: "app_password" },
@@ -48,9 +51,16 @@ export async function probeAppPasswordTier(ctx: TCtx, call: { recorder: TAuditRe
         capabilities,
         notes: [WHY],
       },
-      fix: works ? null : "Nextcloud refused your app password: it may have been removed under Devices & sessions; revoke it under My access and connect again.",
+      fix: works
+        ? null
+        : "Nextcloud refused your app password: it may have been removed under Devices & sessions; revoke it under My access and connect again.",
     };
   } catch (err) {
-    return { mechanism, status: "failing", evidence: { request: "app password from your grant", response: describeProviderError(err).response, notes: [WHY] }, fix: null };
+    return {
+      mechanism,
+      status: "failing",
+      evidence: { request: "app password from your grant", response: describeProviderError(err).response, notes: [WHY] },
+      fix: null,
+    };
   }
 }

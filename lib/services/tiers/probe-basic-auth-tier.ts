@@ -22,7 +22,11 @@ export async function probeBasicAuthTier(): Promise<TTierProbeResult> {
     return {
       mechanism,
       status: "not_configured",
-      evidence: { request: "NEXTCLOUD_ADMIN_USER / NEXTCLOUD_ADMIN_PASSWORD", response: "not set: no admin BasicAuth is configured", notes: [notRecommended] },
+      evidence: {
+        request: "NEXTCLOUD_ADMIN_USER / NEXTCLOUD_ADMIN_PASSWORD",
+        response: "not set: no admin BasicAuth is configured",
+        notes: [notRecommended],
+      },
       fix: null,
     };
   }
@@ -31,7 +35,11 @@ export async function probeBasicAuthTier(): Promise<TTierProbeResult> {
   let res: Response;
   try {
     res = await fetch(url, {
-      headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`, "ocs-apirequest": "true", accept: "application/json" },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`,
+        "ocs-apirequest": "true",
+        accept: "application/json",
+      },
       redirect: "manual",
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
@@ -39,13 +47,19 @@ export async function probeBasicAuthTier(): Promise<TTierProbeResult> {
     return {
       mechanism,
       status: "failing",
-      evidence: { request, response: `Nextcloud unreachable: ${err instanceof Error ? err.message : "network error"}`, notes: [notRecommended] },
+      evidence: {
+        request,
+        response: `Nextcloud unreachable: ${err instanceof Error ? err.message : "network error"}`,
+        notes: [notRecommended],
+      },
       fix: `Check NEXTCLOUD_URL (${NEXTCLOUD_URL}) — or unset NEXTCLOUD_ADMIN_USER/_PASSWORD, since Tier 0 is not recommended.`,
     };
   }
   const body = (await res.json().catch(() => ({}))) as TOcsAnswer;
   const meta = body.ocs?.meta;
-  const response = `HTTP ${res.status}; OCS ${meta?.status ?? "?"} ${meta?.statuscode ?? ""} ${meta?.message ?? ""}`.replace(/\s+/g, " ").trim();
+  const response = `HTTP ${res.status}; OCS ${meta?.status ?? "?"} ${meta?.statuscode ?? ""} ${meta?.message ?? ""}`
+    .replace(/\s+/g, " ")
+    .trim();
   if (res.ok && meta?.status === "ok") {
     const base = NEXTCLOUD_URL.replace(/\/$/, "");
     const capabilities = await probeCapabilities(user, (req) =>

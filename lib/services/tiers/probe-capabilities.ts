@@ -6,12 +6,20 @@ import { discardBody } from "../../nextcloud/discard-body";
 /** The request the matrix makes to each API for the account `uid` (read-only, Depth 0 where DAV). */
 export function capabilityRequest(api: TNextcloudApi, uid: string): TNextcloudRequest {
   const u = encodeURIComponent(uid);
-  const dav = (path: string): TNextcloudRequest => ({ method: "PROPFIND", path, headers: { depth: "0", "content-type": "application/xml; charset=utf-8" } });
+  const dav = (path: string): TNextcloudRequest => ({
+    method: "PROPFIND",
+    path,
+    headers: { depth: "0", "content-type": "application/xml; charset=utf-8" },
+  });
   switch (api) {
     case "webdav-files":
       return dav(`/remote.php/dav/files/${u}/`);
     case "ocs-user":
-      return { method: "GET", path: "/ocs/v2.php/cloud/user?format=json", headers: { "ocs-apirequest": "true", accept: "application/json" } };
+      return {
+        method: "GET",
+        path: "/ocs/v2.php/cloud/user?format=json",
+        headers: { "ocs-apirequest": "true", accept: "application/json" },
+      };
     case "caldav":
       return dav(`/remote.php/dav/calendars/${u}/`);
     case "carddav":

@@ -28,10 +28,21 @@ export async function probeNextcloudOidcProvider(): Promise<TTierProbeResult> {
   const mechanism = "nextcloud-oidc-provider" as const;
   const { url, res, error } = await ask("/index.php/.well-known/openid-configuration", { headers: { accept: "application/json" } });
   const request = `GET ${url}`;
-  if (!res) return { mechanism, status: "failing", evidence: { request, response: `Nextcloud unreachable: ${error}` }, fix: `Check NEXTCLOUD_URL (${env().NEXTCLOUD_URL}).` };
+  if (!res)
+    return {
+      mechanism,
+      status: "failing",
+      evidence: { request, response: `Nextcloud unreachable: ${error}` },
+      fix: `Check NEXTCLOUD_URL (${env().NEXTCLOUD_URL}).`,
+    };
   if (res.status === 404) {
     await discardBody(res);
-    return { mechanism, status: "not_detected", evidence: { request, response: "HTTP 404: the OIDC provider app is not installed" }, fix: null };
+    return {
+      mechanism,
+      status: "not_detected",
+      evidence: { request, response: "HTTP 404: the OIDC provider app is not installed" },
+      fix: null,
+    };
   }
   const parsed = ZDiscoverySchema.safeParse(await res.json().catch(() => undefined));
   if (!res.ok || !parsed.success) {
@@ -40,7 +51,10 @@ export async function probeNextcloudOidcProvider(): Promise<TTierProbeResult> {
   const grants = parsed.data.grant_types_supported ?? ["authorization_code", "implicit"];
   const refresh = grants.includes("refresh_token");
   const exchange = grants.includes(TOKEN_EXCHANGE);
-  const missing = [refresh ? null : "refresh_token (no offline access: a background worker cannot keep acting)", exchange ? null : "token exchange (no delegation to an audience)"].filter(Boolean);
+  const missing = [
+    refresh ? null : "refresh_token (no offline access: a background worker cannot keep acting)",
+    exchange ? null : "token exchange (no delegation to an audience)",
+  ].filter(Boolean);
   return {
     mechanism,
     status: missing.length ? "refused" : "works",
@@ -48,7 +62,9 @@ export async function probeNextcloudOidcProvider(): Promise<TTierProbeResult> {
       request,
       response: `HTTP ${res.status}; grant_types_supported: ${JSON.stringify(grants)}`,
       notes: missing.length
-        ? [`Not an acceptable way to act on a user's behalf in the background: it lacks ${missing.join(" and ")}. Keycloak stays the identity provider.`]
+        ? [
+            `Not an acceptable way to act on a user's behalf in the background: it lacks ${missing.join(" and ")}. Keycloak stays the identity provider.`,
+          ]
         : ["It offers refresh and token exchange: it could serve as the identity provider for delegation."],
     },
     fix: null,
@@ -79,6 +95,9 @@ export async function probeNextcloudImpersonateApp(): Promise<TTierProbeResult> 
         "Rejected by policy: it is session-based (an admin's browser session with cookies and a CSRF token, not a token a worker can hold), it needs admin credentials on the worker's side, and Nextcloud then logs every action as the target user — nobody can tell the worker acted.",
       ],
     },
-    fix: res && res.status !== 404 ? "Not needed by this product; consider disabling the Impersonate app (occ app:disable impersonate)." : null,
+    fix:
+      res && res.status !== 404
+        ? "Not needed by this product; consider disabling the Impersonate app (occ app:disable impersonate)."
+        : null,
   };
 }

@@ -25,7 +25,8 @@ function fixFor(response: string, clientId: string, audience: string): string {
   if (/audience/i.test(response)) {
     return `Keycloak only offers audience "${audience}" through a scope that maps it: grant ${NEXTCLOUD_SCOPES.join(" or ")} (their client scopes carry an audience mapper for "${audience}"), and check that client ${clientId} has that scope as an optional client scope.`;
   }
-  if (/not.*(confidential|public)/i.test(response)) return `Client ${clientId} must be confidential (Client authentication ON) for token exchange.`;
+  if (/not.*(confidential|public)/i.test(response))
+    return `Client ${clientId} must be confidential (Client authentication ON) for token exchange.`;
   return `Read Keycloak's answer above; Standard Token Exchange needs client ${clientId} to be confidential, in the subject token's aud, and to have standard.token.exchange.enabled=true.`;
 }
 
@@ -45,7 +46,15 @@ export async function probeTokenExchangeTier(
 ): Promise<TExchangeProbe> {
   const mechanism = "tier2-token-exchange" as const;
   if (!token || !grant) {
-    return { claims: null, result: { mechanism, status: "needs_probe_grant", evidence: { request: "not sent", response: "no probe token (see Offline access)" }, fix: PROBE_GRANT_FIX } };
+    return {
+      claims: null,
+      result: {
+        mechanism,
+        status: "needs_probe_grant",
+        evidence: { request: "not sent", response: "no probe token (see Offline access)" },
+        fix: PROBE_GRANT_FIX,
+      },
+    };
   }
   const audience = env().NEXTCLOUD_AUDIENCE;
   const clientId = workerClient().clientId;
@@ -60,13 +69,17 @@ export async function probeTokenExchangeTier(
       ...(aud.includes(audience) ? [] : [`aud does not include "${audience}"`]),
       ...(c.sub === call.subject ? [] : ["sub is not the grant's user"]),
     ];
-    const send = (req: Parameters<typeof nextcloudRequest>[1]) => nextcloudRequest(exchanged.accessToken, req, { ...call, mechanism: "token-exchange" });
+    const send = (req: Parameters<typeof nextcloudRequest>[1]) =>
+      nextcloudRequest(exchanged.accessToken, req, { ...call, mechanism: "token-exchange" });
     let nextcloudUser: string | null = null;
     let capabilities: Awaited<ReturnType<typeof probeCapabilities>> = [];
     if (problems.length === 0) {
       const who = await resolveNextcloudUser(send);
       nextcloudUser = who.id;
-      if (who.id !== account) problems.push(`Nextcloud (OCS user) resolved it to ${who.id ? `"${who.id}"` : `nobody (${who.answer})`}, not to your account "${account}"`);
+      if (who.id !== account)
+        problems.push(
+          `Nextcloud (OCS user) resolved it to ${who.id ? `"${who.id}"` : `nobody (${who.answer})`}, not to your account "${account}"`,
+        );
       capabilities = await probeCapabilities(account, send);
     }
     return {
@@ -91,14 +104,23 @@ export async function probeTokenExchangeTier(
     };
   } catch (err) {
     const { response } = describeProviderError(err);
-    return { claims: null, result: { mechanism, status: "failing", evidence: { request, response }, fix: fixFor(response, clientId, audience) } };
+    return {
+      claims: null,
+      result: { mechanism, status: "failing", evidence: { request, response }, fix: fixFor(response, clientId, audience) },
+    };
   }
 }
 
 /** Who Nextcloud says the token is (OCS `cloud/user`): the account id, or why there is none. */
-async function resolveNextcloudUser(send: (req: Parameters<typeof nextcloudRequest>[1]) => Promise<Response>): Promise<{ id: string | null; answer: string }> {
+async function resolveNextcloudUser(
+  send: (req: Parameters<typeof nextcloudRequest>[1]) => Promise<Response>,
+): Promise<{ id: string | null; answer: string }> {
   try {
-    const res = await send({ method: "GET", path: "/ocs/v2.php/cloud/user?format=json", headers: { "ocs-apirequest": "true", accept: "application/json" } });
+    const res = await send({
+      method: "GET",
+      path: "/ocs/v2.php/cloud/user?format=json",
+      headers: { "ocs-apirequest": "true", accept: "application/json" },
+    });
     if (!res.ok) {
       await discardBody(res);
       return { id: null, answer: `HTTP ${res.status}` };

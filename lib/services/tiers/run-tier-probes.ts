@@ -43,7 +43,12 @@ async function guard(mechanism: TTierMechanism, run: () => Promise<TTierProbeRes
   try {
     return await run();
   } catch (err) {
-    return { mechanism, status: "failing", evidence: { request: "probe", response: describeProviderError(err).response }, fix: "The probe itself failed; see the answer above." };
+    return {
+      mechanism,
+      status: "failing",
+      evidence: { request: "probe", response: describeProviderError(err).response },
+      fix: "The probe itself failed; see the answer above.",
+    };
   }
 }
 
@@ -106,7 +111,14 @@ async function runAll(ctx: TCtx): Promise<TTierProbeView[]> {
 export async function runTierProbes(ctx: TCtx, options: TRunTierProbesOptions = {}): Promise<TTierProbeView[]> {
   if (!ctx.isAdmin) {
     await recordAuditEvents([
-      { actor: ctx.userSub, actorType: "user", action: "tier.probe", resource: "tier:*", outcome: "refused", correlationId: ctx.correlationId },
+      {
+        actor: ctx.userSub,
+        actorType: "user",
+        action: "tier.probe",
+        resource: "tier:*",
+        outcome: "refused",
+        correlationId: ctx.correlationId,
+      },
     ]);
     throw new AppError("Forbidden", "Only admins can run the tier probes.");
   }

@@ -30,11 +30,19 @@ async function startFlow(userAgent = "Delegation dashboard (test)"): Promise<TSt
 }
 
 function poll(start: TStart) {
-  return fetch(start.poll.endpoint, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token: start.poll.token }) });
+  return fetch(start.poll.endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ token: start.poll.token }),
+  });
 }
 
 async function approve(start: TStart, uid: string) {
-  return fetch(start.login, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ user: uid }) });
+  return fetch(start.login, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ user: uid }),
+  });
 }
 
 async function connect(uid: string): Promise<{ loginName: string; appPassword: string }> {
@@ -90,16 +98,25 @@ describe("app passwords and bearer tokens per API", () => {
 
   it.each(apis)("an app password is accepted on %s", async (_name, method, path, expected) => {
     const { loginName, appPassword } = await connect("alice");
-    const res = await fetch(`${standIn.url}${path}`, { method, headers: { ...basic(loginName, appPassword), depth: "0", "ocs-apirequest": "true" } });
+    const res = await fetch(`${standIn.url}${path}`, {
+      method,
+      headers: { ...basic(loginName, appPassword), depth: "0", "ocs-apirequest": "true" },
+    });
     expect(res.status).toBe(expected);
     expect(standIn.requests().at(-1)).toMatchObject({ uid: "alice", auth: "app-password" });
   });
 
-  it.each(apis)("a user_oidc bearer token on %s answers like the real server (OCS and WebDAV only)", async (_name, method, path, withApp) => {
-    const res = await fetch(`${standIn.url}${path}`, { method, headers: { ...bearer(await issuer.sign(alice)), depth: "0", "ocs-apirequest": "true" } });
-    const bearerWorks = path.startsWith("/ocs/") || path.startsWith("/remote.php/dav/files/");
-    expect(res.status).toBe(bearerWorks ? withApp : 401);
-  });
+  it.each(apis)(
+    "a user_oidc bearer token on %s answers like the real server (OCS and WebDAV only)",
+    async (_name, method, path, withApp) => {
+      const res = await fetch(`${standIn.url}${path}`, {
+        method,
+        headers: { ...bearer(await issuer.sign(alice)), depth: "0", "ocs-apirequest": "true" },
+      });
+      const bearerWorks = path.startsWith("/ocs/") || path.startsWith("/remote.php/dav/files/");
+      expect(res.status).toBe(bearerWorks ? withApp : 401);
+    },
+  );
 
   it("deleting the app password makes it answer 401 from then on", async () => {
     const { loginName, appPassword } = await connect("alice");
@@ -122,18 +139,30 @@ describe("app passwords and bearer tokens per API", () => {
       redirect: "manual",
     });
     expect(removed.status).toBe(303);
-    expect((await fetch(`${standIn.url}/remote.php/dav/files/alice/`, { method: "PROPFIND", headers: { ...basic(loginName, appPassword), depth: "0" } })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${standIn.url}/remote.php/dav/files/alice/`, {
+          method: "PROPFIND",
+          headers: { ...basic(loginName, appPassword), depth: "0" },
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it("refuses the app-password delete for a credential that is not an app password", async () => {
-    const res = await fetch(`${standIn.url}/ocs/v2.php/core/apppassword?format=json`, { method: "DELETE", headers: { ...bearer(await issuer.sign(alice)), "ocs-apirequest": "true" } });
+    const res = await fetch(`${standIn.url}/ocs/v2.php/core/apppassword?format=json`, {
+      method: "DELETE",
+      headers: { ...bearer(await issuer.sign(alice)), "ocs-apirequest": "true" },
+    });
     expect(res.status).toBe(403);
   });
 });
 
 describe("apps the tier page asks about", () => {
   it("serves the OIDC provider app's discovery without refresh_token or token exchange", async () => {
-    const doc = (await (await fetch(`${standIn.url}/index.php/.well-known/openid-configuration`)).json()) as { grant_types_supported: string[] };
+    const doc = (await (await fetch(`${standIn.url}/index.php/.well-known/openid-configuration`)).json()) as {
+      grant_types_supported: string[];
+    };
     expect(doc.grant_types_supported).toEqual(["authorization_code", "implicit"]);
   });
 

@@ -18,7 +18,11 @@ export function TiersClient({ justGranted }: { justGranted: boolean }) {
   const qc = useQueryClient();
   const toast = useToast();
   const [message, setMessage] = useState<string | null>(null);
-  const { data } = useQuery({ queryKey: TIERS_QUERY_KEY, queryFn: () => fetchJson<TTierProbeList>("/api/admin/tiers"), refetchInterval: 5_000 });
+  const { data } = useQuery({
+    queryKey: TIERS_QUERY_KEY,
+    queryFn: () => fetchJson<TTierProbeList>("/api/admin/tiers"),
+    refetchInterval: 5_000,
+  });
   const run = useMutation({
     mutationFn: () => runTierProbesAction({}),
     onSuccess: (r) => {
@@ -44,9 +48,17 @@ export function TiersClient({ justGranted }: { justGranted: boolean }) {
         <Button variant="primary" onClick={() => run.mutate()} disabled={run.isPending}>
           {run.isPending ? "Running probes…" : "Run probes now"}
         </Button>
-        {run.isSuccess && run.data.ok && <span role="status" className="text-sm text-slate-600">Probes finished.</span>}
+        {run.isSuccess && run.data.ok && (
+          <span role="status" className="text-sm text-slate-600">
+            Probes finished.
+          </span>
+        )}
       </div>
-      {message && <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">{message}</p>}
+      {message && (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">
+          {message}
+        </p>
+      )}
       {shown.length > 0 && <TierTable probes={shown} />}
       {data && <CapabilityMatrix probes={data.probes} />}
     </div>

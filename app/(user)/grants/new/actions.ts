@@ -20,10 +20,15 @@ import { ZIdSchema } from "@/lib/validation/z-id-schema";
 
 // The consent form: a task type, or a comma-separated list of scope names (the service checks each is known).
 const ZStartGrantFormSchema = z.object({
-  task: z.preprocess((v) => (v === "" || v === null ? null : v), z.enum(TASK_TYPES as [TTaskType, ...TTaskType[]], { error: "task must be a known task type" }).nullable()),
+  task: z.preprocess(
+    (v) => (v === "" || v === null ? null : v),
+    z.enum(TASK_TYPES as [TTaskType, ...TTaskType[]], { error: "task must be a known task type" }).nullable(),
+  ),
   scopes: z.preprocess(
     (v) => (v === null ? [] : typeof v === "string" ? v.split(",").filter(Boolean) : v),
-    z.array(ZIdSchema, { error: "scopes must be a comma-separated list of scope names" }).max(16, { error: "scopes must list at most 16 scopes" }),
+    z
+      .array(ZIdSchema, { error: "scopes must be a comma-separated list of scope names" })
+      .max(16, { error: "scopes must list at most 16 scopes" }),
   ),
   mode: z.preprocess((v) => (v === null || v === "" ? "add" : v), z.enum(["add", "set"], { error: "mode must be add or set" })),
 });
@@ -60,7 +65,8 @@ export async function startGrantAction(form: FormData) {
     target = authorizationUrl;
   } catch (error) {
     const code = error instanceof AppError ? error.code : "Internal";
-    const field = error instanceof AppError && typeof error.details?.field === "string" ? `&field=${encodeURIComponent(error.details.field)}` : "";
+    const field =
+      error instanceof AppError && typeof error.details?.field === "string" ? `&field=${encodeURIComponent(error.details.field)}` : "";
     target = `/access?error=${encodeURIComponent(code)}${field}`;
   }
   redirect(target);

@@ -18,7 +18,15 @@ const POLL_MS = 2_000;
  * "Connect by app password": starts Nextcloud's Login Flow v2, shows the Nextcloud page to open, polls
  * until Nextcloud hands the app password over (or the flow fails or times out), then says what happened.
  */
-export function AppPasswordConnect({ nextcloudUrl, account, alreadyConnected }: { nextcloudUrl: string; account: string; alreadyConnected: boolean }) {
+export function AppPasswordConnect({
+  nextcloudUrl,
+  account,
+  alreadyConnected,
+}: {
+  nextcloudUrl: string;
+  account: string;
+  alreadyConnected: boolean;
+}) {
   const [state, setState] = useState<TState>({ step: "idle" });
 
   useEffect(() => {
@@ -48,15 +56,22 @@ export function AppPasswordConnect({ nextcloudUrl, account, alreadyConnected }: 
 
   return (
     <section aria-labelledby="app-password-heading" className="space-y-3 rounded border bg-white p-4">
-      <h2 id="app-password-heading" className="text-lg font-semibold">Or connect by Nextcloud app password</h2>
+      <h2 id="app-password-heading" className="text-lg font-semibold">
+        Or connect by Nextcloud app password
+      </h2>
       <p className="text-sm text-slate-700">
-        Nextcloud creates an app password for the worker after you sign in at {nextcloudUrl} as <strong>{account}</strong> and press “Grant access”. Unlike the
-        OAuth grant above it has <strong>no scopes</strong>: it reaches everything your Nextcloud account can (files, calendars, contacts, notes), and Nextcloud
-        lists it under Settings → Security → Devices &amp; sessions. Revoking it here deletes it at Nextcloud.
+        Nextcloud creates an app password for the worker after you sign in at {nextcloudUrl} as <strong>{account}</strong> and press “Grant
+        access”. Unlike the OAuth grant above it has <strong>no scopes</strong>: it reaches everything your Nextcloud account can (files,
+        calendars, contacts, notes), and Nextcloud lists it under Settings → Security → Devices &amp; sessions. Revoking it here deletes it
+        at Nextcloud.
       </p>
       {alreadyConnected && state.step !== "connected" ? (
         <p className="text-sm">
-          You already connected an app password; see <Link className="text-blue-700 underline" href="/access">My access</Link>.
+          You already connected an app password; see{" "}
+          <Link className="text-blue-700 underline" href="/access">
+            My access
+          </Link>
+          .
         </p>
       ) : state.step === "idle" || state.step === "starting" ? (
         <Button variant="primary" size="md" onClick={start} disabled={state.step === "starting"}>
@@ -69,16 +84,27 @@ export function AppPasswordConnect({ nextcloudUrl, account, alreadyConnected }: 
               Open Nextcloud to grant access
             </a>
           </p>
-          <p className="text-sm text-slate-600">Waiting for Nextcloud… This page notices by itself when you have granted access (the link stays valid for 20 minutes).</p>
+          <p className="text-sm text-slate-600">
+            Waiting for Nextcloud… This page notices by itself when you have granted access (the link stays valid for 20 minutes).
+          </p>
         </div>
       ) : state.step === "connected" ? (
         <p role="status" className="rounded border border-green-300 bg-green-50 p-3 text-green-800">
-          Connected by app password as {state.loginName}. Manage it under <Link className="underline" href="/access">My access</Link>; enable tasks under{" "}
-          <Link className="underline" href="/tasks">Tasks</Link>.
+          Connected by app password as {state.loginName}. Manage it under{" "}
+          <Link className="underline" href="/access">
+            My access
+          </Link>
+          ; enable tasks under{" "}
+          <Link className="underline" href="/tasks">
+            Tasks
+          </Link>
+          .
         </p>
       ) : (
         <div className="space-y-2">
-          <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">{state.message}</p>
+          <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">
+            {state.message}
+          </p>
           <Button onClick={() => setState({ step: "idle" })}>Try again</Button>
         </div>
       )}

@@ -13,7 +13,13 @@ beforeAll(async () => {
   await db().user.create({ data: { sub: carolSub, username: carolName, name: "Carol Example" } });
   await db().user.create({ data: { sub: run.alice, username: `alice-${run.id}`, name: null } });
   await run.record({ subject: carolSub, action: "token.refresh", correlationId: `people-${run.id}` });
-  await run.record({ subject: run.alice, action: "consent.granted", actor: run.alice, actorType: "user", correlationId: `people-${run.id}` });
+  await run.record({
+    subject: run.alice,
+    action: "consent.granted",
+    actor: run.alice,
+    actorType: "user",
+    correlationId: `people-${run.id}`,
+  });
 });
 
 afterAll(async () => {
@@ -53,8 +59,14 @@ describe("audit trail names people", () => {
     expect(asActor.rows.map((r) => r.action)).toEqual(["consent.granted"]);
     // The export takes the same filter: its rows are the page's rows.
     const exp = await exportAuditEvents(run.admin, { q: carolName, correlationId: `people-${run.id}`, format: "json" });
-    const events = (await readStream(exp.stream)).text.trim().split("\n").slice(1).map((l) => JSON.parse(l) as { seq: string });
-    expect(events.map((e) => e.seq)).toEqual((await searchAuditEvents(run.admin, { q: carolName, correlationId: `people-${run.id}` })).rows.map((r) => r.seq));
+    const events = (await readStream(exp.stream)).text
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => JSON.parse(l) as { seq: string });
+    expect(events.map((e) => e.seq)).toEqual(
+      (await searchAuditEvents(run.admin, { q: carolName, correlationId: `people-${run.id}` })).rows.map((r) => r.seq),
+    );
   });
 
   it("still refuses a non-admin who names someone else by username", async () => {

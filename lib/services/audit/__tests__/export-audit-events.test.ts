@@ -15,7 +15,11 @@ const bulkCorr = `bulk-${run.id}`;
 const BULK = 2_050;
 
 beforeAll(async () => {
-  await run.record({ action: "nextcloud.request", resource: '=HYPERLINK("http://evil","click")', details: { a: "x,y", b: 'say "hi"\nnext' } });
+  await run.record({
+    action: "nextcloud.request",
+    resource: '=HYPERLINK("http://evil","click")',
+    details: { a: "x,y", b: 'say "hi"\nnext' },
+  });
   await run.record({ action: "token.refresh", outcome: "failure", errorCode: "-1+2", actor: "@worker" });
   await run.record({ subject: run.bob, action: "token.exchange" });
   // Enough rows for several keyset batches (1,000 each).
@@ -38,7 +42,10 @@ async function storedRows(correlationId: string) {
 // An NDJSON export: the head line, then one event per line.
 function readNdjson(text: string) {
   expect(text.endsWith("\n")).toBe(true);
-  const [head, ...events] = text.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  const [head, ...events] = text
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { head: head!, events };
 }
 
@@ -114,7 +121,9 @@ describe("exportAuditEvents", () => {
     expect(checkCheckpoint(head.checkpoint, auditConfig().verifyKeys)).toMatchObject({ ok: true });
     expect(events).toHaveLength(BULK);
     expect(events).toEqual(await storedRows(bulkCorr));
-    const tricky = readNdjson((await readStream((await exportAuditEvents(run.admin, { correlationId: corr, format: "json" })).stream)).text);
+    const tricky = readNdjson(
+      (await readStream((await exportAuditEvents(run.admin, { correlationId: corr, format: "json" })).stream)).text,
+    );
     expect(tricky.events).toEqual(await storedRows(corr));
   });
 
@@ -123,9 +132,13 @@ describe("exportAuditEvents", () => {
     await run.record({ correlationId: textCorr, details: { note: "100%_done 'quoted' back\\slash" } });
     await run.record({ correlationId: textCorr, details: { note: "100xydone 'quoted' back\\slash" } });
     const q = "0%_done 'quoted' back\\";
-    const json = readNdjson((await readStream((await exportAuditEvents(run.admin, { correlationId: textCorr, q, format: "json" })).stream)).text);
+    const json = readNdjson(
+      (await readStream((await exportAuditEvents(run.admin, { correlationId: textCorr, q, format: "json" })).stream)).text,
+    );
     expect(json.events.map((e) => (e.details as { note: string }).note)).toEqual(["100%_done 'quoted' back\\slash"]);
-    const csv = parseCsv((await readStream((await exportAuditEvents(run.admin, { correlationId: textCorr, q, format: "csv" })).stream)).text);
+    const csv = parseCsv(
+      (await readStream((await exportAuditEvents(run.admin, { correlationId: textCorr, q, format: "csv" })).stream)).text,
+    );
     expect(csv.slice(1, -1).map((r) => r[0])).toEqual(json.events.map((e) => e.seq));
   });
 
@@ -159,7 +172,9 @@ describe("exportAuditEvents", () => {
 
   it("rejects bad input before recording anything", async () => {
     await expect(exportAuditEvents(run.admin, { format: "xlsx" as "csv" })).rejects.toMatchObject({ code: "BadInput" });
-    const count = await db().auditEvent.count({ where: { action: "audit.export", correlationId: run.admin.correlationId, details: { path: ["format"], equals: "xlsx" } } });
+    const count = await db().auditEvent.count({
+      where: { action: "audit.export", correlationId: run.admin.correlationId, details: { path: ["format"], equals: "xlsx" } },
+    });
     expect(count).toBe(0);
   });
 });

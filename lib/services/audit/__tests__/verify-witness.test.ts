@@ -22,19 +22,32 @@ type TExportEvent = { seq: string; outcome: string };
 type TExportHead = { type: string; snapshotSeq: string; checkpoint: { count: string } };
 // An NDJSON export: the head line, then one event per line.
 const readNdjson = (text: string) => {
-  const [head, ...events] = text.trim().split("\n").map((l) => JSON.parse(l) as unknown);
+  const [head, ...events] = text
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as unknown);
   return { head: head as TExportHead, events: events as TExportEvent[] };
 };
-const writeNdjson = (doc: { head: unknown; events: unknown[] }) => [doc.head, ...doc.events].map((l) => JSON.stringify(l)).join("\n") + "\n";
+const writeNdjson = (doc: { head: unknown; events: unknown[] }) =>
+  [doc.head, ...doc.events].map((l) => JSON.stringify(l)).join("\n") + "\n";
 
 beforeAll(async () => {
-  seqs = (await recordAuditEvents(Array.from({ length: 6 }, (_, n) => ({ ...run.base, correlationId: corr, action: testAuditAction("witness.row"), details: { n } })))).map((r) => r.seq);
+  seqs = (
+    await recordAuditEvents(
+      Array.from({ length: 6 }, (_, n) => ({ ...run.base, correlationId: corr, action: testAuditAction("witness.row"), details: { n } })),
+    )
+  ).map((r) => r.seq);
   json = (await readStream((await exportAuditEvents(run.admin, { correlationId: corr, format: "json" })).stream)).text;
   csv = (await readStream((await exportAuditEvents(run.admin, { correlationId: corr, format: "csv" })).stream)).text;
   const doc = readNdjson(json);
   checkpointOnly = JSON.stringify(doc.head.checkpoint);
   // Files saved before exports were NDJSON: one JSON document, and CSV with CRLF line ends.
-  legacyJson = JSON.stringify({ type: "ncdd-audit-export/v1", snapshotSeq: doc.head.snapshotSeq, checkpoint: doc.head.checkpoint, events: doc.events });
+  legacyJson = JSON.stringify({
+    type: "ncdd-audit-export/v1",
+    snapshotSeq: doc.head.snapshotSeq,
+    checkpoint: doc.head.checkpoint,
+    events: doc.events,
+  });
   legacyCsv = csv.replace(/\n/g, "\r\n");
 });
 
@@ -45,7 +58,10 @@ afterAll(async () => {
 
 describe("a saved export or checkpoint as a witness", () => {
   it("verifies while nothing was touched (NDJSON, CSV, the older JSON and CSV forms, and a bare checkpoint)", async () => {
-    expect(parseWitnessFile(json)).toMatchObject({ kind: "export-json", rows: expect.arrayContaining([expect.objectContaining({ seq: seqs[0] })]) });
+    expect(parseWitnessFile(json)).toMatchObject({
+      kind: "export-json",
+      rows: expect.arrayContaining([expect.objectContaining({ seq: seqs[0] })]),
+    });
     expect(parseWitnessFile(legacyJson).rows).toEqual(parseWitnessFile(json).rows);
     expect(parseWitnessFile(legacyCsv).rows).toEqual(parseWitnessFile(csv).rows);
     for (const text of [json, csv, legacyJson, legacyCsv, checkpointOnly]) {
@@ -101,7 +117,7 @@ describe("a saved export or checkpoint as a witness", () => {
     expect(forged.ok).toBe(false);
     expect(forged.checkpointProblem).toMatch(/signature does not verify/);
     expect(() => parseWitnessFile("hello")).toThrow(WitnessFileError);
-    expect(() => parseWitnessFile("{\"x\":1}")).toThrow(WitnessFileError);
+    expect(() => parseWitnessFile('{"x":1}')).toThrow(WitnessFileError);
     expect(() => parseWitnessFile("{")).toThrow(/not valid JSON/);
     expect(() => parseWitnessFile(`${JSON.stringify(doc.head)}\n{"seq":`)).toThrow(/line 2 is not valid JSON/);
   });

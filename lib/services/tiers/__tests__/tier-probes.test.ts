@@ -43,7 +43,13 @@ afterAll(async () => {
   // Through the state machine (tokens move to the outbox and are wiped), never by writing the status.
   const { beginGrantRevocation } = await import("@/lib/grants/begin-grant-revocation");
   const grant = await db().grant.findUniqueOrThrow({ where: { id: adminGrantId } });
-  await beginGrantRevocation({ userSub: grant.userSub, grantId: adminGrantId, reason: "test cleanup", actor: { id: "test", type: "system" }, correlationId: "cleanup" });
+  await beginGrantRevocation({
+    userSub: grant.userSub,
+    grantId: adminGrantId,
+    reason: "test cleanup",
+    actor: { id: "test", type: "system" },
+    correlationId: "cleanup",
+  });
   await standIn?.close();
 });
 
@@ -96,14 +102,20 @@ describe("tier probes (live Keycloak)", () => {
 
     const t1 = pick(probes, "tier1-impersonation");
     expect(t1.status).toBe("refused");
-    expect(t1.evidence.response).toBe("invalid_request: Parameter 'requested_subject' is not supported for standard token exchange (HTTP 400)");
+    expect(t1.evidence.response).toBe(
+      "invalid_request: Parameter 'requested_subject' is not supported for standard token exchange (HTTP 400)",
+    );
     expect(t1.evidence.notes?.join(" ")).toMatch(/Legacy V1 token exchange \(a preview feature.*not for production/);
 
     expect(pick(probes, "delegation-act").status).toBe("not_detected");
     expect(pick(probes, "tier0-basic-auth").status).toBe("not_configured");
 
     // One audited tier.probe per mechanism, by this admin, for this run.
-    const audited = await db().auditEvent.findMany({ where: { action: "tier.probe", correlationId: { not: "" }, actor: admin.userSub }, orderBy: { seq: "desc" }, take: probes.length });
+    const audited = await db().auditEvent.findMany({
+      where: { action: "tier.probe", correlationId: { not: "" }, actor: admin.userSub },
+      orderBy: { seq: "desc" },
+      take: probes.length,
+    });
     expect(audited.map((e) => e.mechanism).sort()).toEqual([...probes.map((p) => p.mechanism)].sort());
   });
 
@@ -168,7 +180,9 @@ describe("tier probes (live Keycloak)", () => {
     const rows = await db().tierProbe.findMany();
     expect(rows).toHaveLength(9);
     expect(JSON.stringify(rows)).not.toContain("eyJ");
-    const audited = await db().auditEvent.findMany({ where: { action: { in: ["tier.probe", "token.exchange", "token.refresh", "token.client_credentials"] } } });
+    const audited = await db().auditEvent.findMany({
+      where: { action: { in: ["tier.probe", "token.exchange", "token.refresh", "token.client_credentials"] } },
+    });
     expect(audited.length).toBeGreaterThan(0);
     expect(JSON.stringify(audited, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))).not.toContain("eyJ");
   });
