@@ -358,7 +358,11 @@ describe("handleDashboardLogout (dashboard client)", () => {
     const a = await signIn(person.userSub, `sid-${randomUUID()}`);
     const b = await signIn(person.userSub, null);
     const already = await signIn(person.userSub, null);
-    await db().loginSession.update({ where: { id: already }, data: { endedAt: new Date(), endReason: "signed out" } });
+    // Ended as the product ends a sign-in: its sealed tokens go with it (grant-lifecycle.test.ts checks every row).
+    await db().loginSession.update({
+      where: { id: already },
+      data: { endedAt: new Date(), endReason: "signed out", idTokenEnc: "", accessTokenEnc: "", refreshTokenEnc: null },
+    });
     const stranger = await createLocalPerson("dbl-stranger");
     const theirs = await signIn(stranger.userSub, null);
     expect(await handleDashboardLogout(await logoutToken({ aud: DASHBOARD, claims: { sub: person.userSub, sid: undefined } }))).toEqual({
