@@ -12,7 +12,18 @@ const brandPattern = (group) => ({
 });
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", ".next/**", "test-results/**", "playwright-report/**", ".test-reports/**", "reports/**", ".stryker-tmp/**", "next-env.d.ts"] },
+  {
+    ignores: [
+      "node_modules/**",
+      ".next/**",
+      "test-results/**",
+      "playwright-report/**",
+      ".test-reports/**",
+      "reports/**",
+      ".stryker-tmp/**",
+      "next-env.d.ts",
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
@@ -41,7 +52,13 @@ export default tseslint.config(
           message: "Token brands are minted only in lib/oauth (asUserAccessToken / asServiceAccountToken).",
         },
       ],
-      "no-restricted-imports": ["error", { paths: [BRAND_MINTERS].map((p) => ({ ...p, message: "Only lib/oauth mints token brands." })), patterns: [brandPattern(["**/oauth/token-types"])] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [BRAND_MINTERS].map((p) => ({ ...p, message: "Only lib/oauth mints token brands." })),
+          patterns: [brandPattern(["**/oauth/token-types"])],
+        },
+      ],
     },
   },
   {
@@ -51,9 +68,15 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
-          paths: DB.filter((p) => !p.includes("*")).map((name) => ({ name, message: "app/ and components/ never touch the database: call a service in lib/services." })),
+          paths: DB.filter((p) => !p.includes("*")).map((name) => ({
+            name,
+            message: "app/ and components/ never touch the database: call a service in lib/services.",
+          })),
           patterns: [
-            { group: ["**/lib/db", "**/lib/grants/*", "**/lib/vault/*", "**/lib/oauth/*"], message: "app/ and components/ go through lib/services (the grant module, vault and OAuth client are below it)." },
+            {
+              group: ["**/lib/db", "**/lib/grants/*", "**/lib/vault/*", "**/lib/oauth/*"],
+              message: "app/ and components/ go through lib/services (the grant module, vault and OAuth client are below it).",
+            },
             brandPattern(["**/oauth/token-types"]),
           ],
         },
@@ -91,7 +114,12 @@ export default tseslint.config(
   {
     // Tests and fixtures build whatever tokens and rows they need.
     files: ["**/__tests__/**", "test/**", "e2e/**", "bench/**", "scripts/**"],
-    rules: { "no-restricted-imports": "off", "no-restricted-syntax": "off", "no-console": "off", "@typescript-eslint/unbound-method": "off" },
+    rules: {
+      "no-restricted-imports": "off",
+      "no-restricted-syntax": "off",
+      "no-console": "off",
+      "@typescript-eslint/unbound-method": "off",
+    },
   },
   { files: ["**/*.mjs", "**/*.js", "**/*.cjs"], ...tseslint.configs.disableTypeChecked },
   prettier,

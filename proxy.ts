@@ -27,7 +27,13 @@ export function proxy(request: NextRequest) {
   const keycloak = origin(process.env.KEYCLOAK_ISSUER);
   const path = request.nextUrl.pathname;
   const kind = path === "/api" || path.startsWith("/api/") ? "api" : "page";
-  const headers = buildSecurityHeaders({ kind, nonce, https, formTargets: keycloak ? [keycloak] : [], dev: process.env.NODE_ENV === "development" });
+  const headers = buildSecurityHeaders({
+    kind,
+    nonce,
+    https,
+    formTargets: keycloak ? [keycloak] : [],
+    dev: process.env.NODE_ENV === "development",
+  });
 
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);

@@ -26,6 +26,16 @@ export default {
   // One sandbox folder per module, so two modules may run at once.
   tempDirName: `.stryker-tmp-${moduleName}`,
   cleanTempDir: "always",
-  ignorePatterns: ["node_modules", ".next", "reports", ".stryker-tmp*", "test-results", ".test-reports", "playwright-report", "e2e/.auth", "screenshots"],
+  ignorePatterns: [
+    "node_modules",
+    ".next",
+    "reports",
+    ".stryker-tmp*",
+    "test-results",
+    ".test-reports",
+    "playwright-report",
+    "e2e/.auth",
+    "screenshots",
+  ],
   thresholds: { high: 90, low: 85, break: null },
 };

@@ -6,7 +6,9 @@ export default function Forbidden() {
     <Card className="space-y-3">
       <h1 className="text-2xl font-semibold">403 — Forbidden</h1>
       <p className="text-slate-700">This area is for dashboard administrators only.</p>
-      <Link className="text-blue-700 underline" href="/">Back to the start page</Link>
+      <Link className="text-blue-700 underline" href="/">
+        Back to the start page
+      </Link>
     </Card>
   );
 }

@@ -6,7 +6,9 @@ export default function NotFound() {
     <Card className="space-y-3">
       <h1 className="text-2xl font-semibold">404 — Not found</h1>
       <p className="text-slate-700">That page does not exist, or it is not yours.</p>
-      <Link className="text-blue-700 underline" href="/">Back to the start page</Link>
+      <Link className="text-blue-700 underline" href="/">
+        Back to the start page
+      </Link>
     </Card>
   );
 }

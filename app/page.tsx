@@ -19,8 +19,8 @@ export default async function HomePage() {
       <section className="space-y-4">
         <h1 className="text-2xl font-semibold sm:text-3xl">Nextcloud Delegation Dashboard</h1>
         <p className="max-w-2xl text-slate-700">
-          Background workers act in your Nextcloud <strong>on your behalf</strong> — with your consent, never as an
-          identity of their own. Grant access, watch every task that runs for you, and revoke it at any time.
+          Background workers act in your Nextcloud <strong>on your behalf</strong> — with your consent, never as an identity of their own.
+          Grant access, watch every task that runs for you, and revoke it at any time.
         </p>
         <SignInButton />
       </section>

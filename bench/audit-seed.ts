@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { GENESIS_HASH, hashEvent, type TChainedContent } from "../lib/audit/canonical-event";
+import { resolveDatabaseUrls } from "../scripts/lib/database-urls";
 
 export const TARGET_ROWS = 1_000_000;
 const SEED_BATCH = 10_000;
@@ -14,7 +15,9 @@ const SPAN_MS = 180 * 86_400_000;
 export const USERS = 2_000;
 export const TASKS = 5_000;
 
-export const benchDatabaseUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/ncdd_audit_bench";
+// The services connect as the app role (audit table: SELECT, INSERT only), as in production; the seeder
+// loads rows as the owner (it drops and rebuilds indexes around the bulk load).
+export const benchDatabaseUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://ncdd_app@127.0.0.1:5432/ncdd_audit_bench";
 if (!["127.0.0.1", "localhost", "[::1]"].includes(new URL(benchDatabaseUrl).hostname)) {
   throw new Error("The benchmark only runs against a local database.");
 }
@@ -50,7 +53,12 @@ const ACTIONS = [
   ["service-account.refused", 0.4],
   ["audit.export", 0.1],
 ] as const;
-const OUTCOMES = [["success", 85], ["failure", 10], ["refused", 4], ["pending", 1]] as const;
+const OUTCOMES = [
+  ["success", 85],
+  ["failure", 10],
+  ["refused", 4],
+  ["pending", 1],
+] as const;
 const ERRORS = ["invalid_grant", "access_denied", "invalid_request", "temporarily_unavailable"] as const;
 const MECHANISMS = ["offline-refresh", "token-exchange", "user-token", "basic-auth"] as const;
 
@@ -58,7 +66,12 @@ function fakeEvent(seq: bigint, at: Date, prevHash: string): TChainedContent {
   const subjectN = Math.floor(rand() * USERS);
   const action = weighted(ACTIONS);
   const outcome = action === "service-account.refused" ? "refused" : weighted(OUTCOMES);
-  const actor = weighted([["nextcloud-mcp-server", 60], ["delegation-dashboard", 20], [user(subjectN), 15], ["system", 5]] as const);
+  const actor = weighted([
+    ["nextcloud-mcp-server", 60],
+    ["delegation-dashboard", 20],
+    [user(subjectN), 15],
+    ["system", 5],
+  ] as const);
   const hasTask = action.startsWith("task.") || (action === "nextcloud.request" && rand() < 0.6);
   return {
     seq,
@@ -79,22 +92,60 @@ function fakeEvent(seq: bigint, at: Date, prevHash: string): TChainedContent {
   };
 }
 
+/** Creates the database and both roles if needed and migrates it the product's way (scripts/migrate-database.ts). */
 export async function prepareDatabase(): Promise<void> {
-  const admin = new URL(url);
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  const name = new URL(url).pathname.slice(1);
-  const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-  if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, "")}"`);
-  await client.end();
-  execFileSync("npx", ["prisma", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync("npx", ["tsx", "scripts/migrate-database.ts", url], { env: process.env, stdio: ["ignore", "ignore", "inherit"] });
 }
 
-const COLUMNS = `seq, "at", actor, "actorType", subject, "actChain", action, resource, outcome, "errorCode", "taskId", "correlationId", mechanism, details, "prevHash", hash`;
-const TYPES = ["bigint", "timestamptz", "text", "text", "text", "jsonb", "text", "text", "text", "text", "text", "text", "text", "jsonb", "text", "text"];
+/** The owner's connection to the bench database (for seeding and EXPLAIN of the owner's view). */
+export const benchOwnerUrl = resolveDatabaseUrls(url).owner;
 
-export async function seed(client: pg.Client): Promise<void> {
+const COLUMNS = `seq, "at", actor, "actorType", subject, "actChain", action, resource, outcome, "errorCode", "taskId", "correlationId", mechanism, details, "prevHash", hash`;
+const TYPES = [
+  "bigint",
+  "timestamptz",
+  "text",
+  "text",
+  "text",
+  "jsonb",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "jsonb",
+  "text",
+  "text",
+];
+
+/** Tops the bench trail up to TARGET_ROWS chained rows (as the owner); a full trail is reused as it is. */
+export async function seed(): Promise<void> {
+  const client = new pg.Client({ connectionString: benchOwnerUrl });
+  await client.connect();
+  try {
+    await load(client);
+    await addPeople(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The username people type for user(n) (the trail holds the sub, user(n), never this name). */
+export const username = (n: number) => `person-${String(n).padStart(4, "0")}`;
+
+// Everyone in the trail has signed in once: the User table knows their username and display name.
+async function addPeople(client: pg.Client): Promise<void> {
+  await client.query(
+    `INSERT INTO "User" ("sub", "username", "name")
+     SELECT 'user-' || lpad(n::text, 4, '0'), 'person-' || lpad(n::text, 4, '0'), 'Person ' || n FROM generate_series(0, $1::int - 1) n
+     ON CONFLICT ("sub") DO NOTHING`,
+    [USERS],
+  );
+}
+
+async function load(client: pg.Client): Promise<void> {
   const { rows } = await client.query(`SELECT count(*)::int AS n FROM "AuditEvent"`);
   const have = rows[0].n as number;
   if (have >= TARGET_ROWS) {
@@ -114,6 +165,8 @@ export async function seed(client: pg.Client): Promise<void> {
     await client.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'AuditEvent' AND indexname <> 'AuditEvent_pkey'`)
   ).rows as { indexname: string; indexdef: string }[];
   for (const ix of indexes) await client.query(`DROP INDEX "${ix.indexname}"`);
+  // Same for the hourly rollup trigger: the rollups are rebuilt from the events once, after the load.
+  await client.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_hourly_count"`);
 
   const t0 = Date.now();
   for (let done = 0; done < todo; done += SEED_BATCH) {
@@ -124,21 +177,45 @@ export async function seed(client: pg.Client): Promise<void> {
       const e = fakeEvent(seq, new Date(Math.floor(start + (done + i) * step)), prevHash);
       const hash = hashEvent(e);
       prevHash = hash;
-      const values = [e.seq.toString(), (e.at as Date).toISOString(), e.actor, e.actorType, e.subject, null, e.action, e.resource, e.outcome,
-        e.errorCode, e.taskId, e.correlationId, e.mechanism, JSON.stringify(e.details), e.prevHash, hash];
+      const values = [
+        e.seq.toString(),
+        (e.at as Date).toISOString(),
+        e.actor,
+        e.actorType,
+        e.subject,
+        null,
+        e.action,
+        e.resource,
+        e.outcome,
+        e.errorCode,
+        e.taskId,
+        e.correlationId,
+        e.mechanism,
+        JSON.stringify(e.details),
+        e.prevHash,
+        hash,
+      ];
       values.forEach((v, c) => cols[c]!.push(v));
     }
     const params = TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(", ");
     await client.query(`INSERT INTO "AuditEvent" (${COLUMNS}) SELECT * FROM unnest(${params})`, cols);
-    if ((done / SEED_BATCH) % 20 === 0) process.stdout.write(`  ${(done + n).toLocaleString()} rows, ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+    if ((done / SEED_BATCH) % 20 === 0)
+      process.stdout.write(`  ${(done + n).toLocaleString()} rows, ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
   }
   await client.query(`SELECT setval(pg_get_serial_sequence('"AuditEvent"', 'seq'), $1)`, [seq.toString()]);
   console.log(`seed: rows in ${((Date.now() - t0) / 1000).toFixed(1)} s, rebuilding ${indexes.length} indexes`);
   const t1 = Date.now();
   await client.query("SET maintenance_work_mem = '512MB'");
   for (const ix of indexes) await client.query(ix.indexdef);
+  await client.query(`TRUNCATE "AuditHourlyCount", "AuditHourlyTotal"`);
+  await client.query(`INSERT INTO "AuditHourlyCount" ("hour", "subject", "action", "outcome", "n")
+    SELECT date_trunc('hour', "at", 'UTC'), coalesce("subject", ''), "action", "outcome", count(*) FROM "AuditEvent" GROUP BY 1, 2, 3, 4`);
+  await client.query(`INSERT INTO "AuditHourlyTotal" ("hour", "action", "outcome", "n")
+    SELECT h, coalesce(a, '*'), coalesce(o, '*'), count(*)
+    FROM (SELECT date_trunc('hour', "at", 'UTC') AS h, "action" AS a, "outcome" AS o FROM "AuditEvent") e
+    GROUP BY GROUPING SETS ((h, a, o), (h, a), (h, o), (h))`);
+  await client.query(`ALTER TABLE "AuditEvent" ENABLE TRIGGER "AuditEvent_hourly_count"`);
   // VACUUM also sets the visibility map, as autovacuum would by now on a live append-only table.
   await client.query(`VACUUM (ANALYZE) "AuditEvent"`);
   console.log(`seed: indexes rebuilt in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
 }
-

@@ -38,7 +38,11 @@ const fmt = (x: number) => x.toFixed(2).padStart(7);
 await migrate();
 await ensureOfflineAccessScopeMapping();
 const tokenEndpoint = (await getOidcConfig()).serverMetadata().token_endpoint!;
-const basic = "Basic " + Buffer.from(`${encodeURIComponent(env().KEYCLOAK_WORKER_CLIENT_ID)}:${encodeURIComponent(env().KEYCLOAK_WORKER_CLIENT_SECRET)}`).toString("base64");
+const basic =
+  "Basic " +
+  Buffer.from(`${encodeURIComponent(env().KEYCLOAK_WORKER_CLIENT_ID)}:${encodeURIComponent(env().KEYCLOAK_WORKER_CLIENT_SECRET)}`).toString(
+    "base64",
+  );
 
 async function bareRefresh(token: string): Promise<string> {
   const res = await fetch(tokenEndpoint, {
@@ -113,7 +117,10 @@ const c = stats(cachedMs);
 console.log(`\nCached path, ${CALLS} calls (ms per call): mean ${fmt(c.mean)}  p50 ${fmt(c.p50)}  p95 ${fmt(c.p95)}`);
 
 // 3. Tokens minted per 1,000 delegated calls, with and without the cache.
-for (const [label, minValiditySeconds] of [["with cache (reuse until 30 s before expiry)", 30], ["without cache (refresh every call)", 1e9]] as const) {
+for (const [label, minValiditySeconds] of [
+  ["with cache (reuse until 30 s before expiry)", 30],
+  ["without cache (refresh every call)", 1e9],
+] as const) {
   const recorder = createMemoryRecorder();
   // Start cold: the consent's own access token does not count as a saving.
   await db().grant.update({ where: { id: grantId }, data: { accessExpiresAt: new Date(0) } });
@@ -121,7 +128,9 @@ for (const [label, minValiditySeconds] of [["with cache (reuse until 30 s before
   for (let i = 0; i < CALLS; i++) await getDelegatedToken({ grantId, recorder, correlationId: `bench-${i}`, minValiditySeconds });
   const ms = performance.now() - t0;
   console.log(`\nDelegated calls ${label}`);
-  console.log(`  ${CALLS} calls: ${recorder.count("token.refresh", "success")} tokens minted, ${(ms / CALLS).toFixed(2)} ms per call, ${(ms / 1000).toFixed(1)} s total`);
+  console.log(
+    `  ${CALLS} calls: ${recorder.count("token.refresh", "success")} tokens minted, ${(ms / CALLS).toFixed(2)} ms per call, ${(ms / 1000).toFixed(1)} s total`,
+  );
 }
 await revokeToken(await currentOfflineToken(grantId), "refresh_token", noopCtx);
 await revokeToken(bareChain, "refresh_token", noopCtx).catch(() => undefined);

@@ -13,7 +13,10 @@ const ZVaultKeysSchema = z
   .string({ error: "is not set: give one or more keys as kid:base64(32 bytes), newest last" })
   .transform((raw, ctx) => {
     const keys: { kid: string; key: Buffer }[] = [];
-    for (const part of raw.split(",").map((p) => p.trim()).filter(Boolean)) {
+    for (const part of raw
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const [kid, b64] = part.split(":");
       const key = b64 ? Buffer.from(b64, "base64") : Buffer.alloc(0);
       if (!kid || !/^[A-Za-z0-9_-]{1,32}$/.test(kid)) {
@@ -25,7 +28,10 @@ const ZVaultKeysSchema = z
         return z.NEVER;
       }
       if (new Set(key).size < 8) {
-        ctx.addIssue({ code: "custom", message: `key "${kid}" is too weak (too few distinct bytes); generate it with: openssl rand -base64 32` });
+        ctx.addIssue({
+          code: "custom",
+          message: `key "${kid}" is too weak (too few distinct bytes); generate it with: openssl rand -base64 32`,
+        });
         return z.NEVER;
       }
       keys.push({ kid, key });
@@ -41,8 +47,7 @@ const ZVaultKeysSchema = z
     return keys;
   });
 
-const secret = (what: string) =>
-  z.string({ error: `is not set: ${what}` }).min(8, { error: `is too short to be ${what}` });
+const secret = (what: string) => z.string({ error: `is not set: ${what}` }).min(8, { error: `is too short to be ${what}` });
 
 const ZEnvSchema = z.object({
   DATABASE_URL: z
@@ -52,7 +57,9 @@ const ZEnvSchema = z.object({
   NEXTAUTH_SECRET: z
     .string({ error: "is not set: 32+ random characters (openssl rand -base64 32) that sign sessions" })
     .min(32, { error: "is too short: use 32+ random characters (openssl rand -base64 32)" }),
-  KEYCLOAK_ISSUER: z.url({ error: "must be the realm URL, e.g. http://localhost:8180/realms/nextcloud-mcp" }).default("http://localhost:8180/realms/nextcloud-mcp"),
+  KEYCLOAK_ISSUER: z
+    .url({ error: "must be the realm URL, e.g. http://localhost:8180/realms/nextcloud-mcp" })
+    .default("http://localhost:8180/realms/nextcloud-mcp"),
   KEYCLOAK_DASHBOARD_CLIENT_ID: z.string().min(1).default("delegation-dashboard"),
   KEYCLOAK_DASHBOARD_CLIENT_SECRET: secret("the dashboard client's secret from Keycloak"),
   KEYCLOAK_WORKER_CLIENT_ID: z.string().min(1).default("nextcloud-mcp-server"),
@@ -60,11 +67,16 @@ const ZEnvSchema = z.object({
   KEYCLOAK_ADMIN_ROLE: z.string().min(1).default("dashboard-admin"),
   NEXTCLOUD_URL: z.url({ error: "must be Nextcloud's base URL" }).default("http://localhost:8280"),
   NEXTCLOUD_AUDIENCE: z.string().min(1).default("nextcloud"),
+  /** Where browsers reach Nextcloud, when not at NEXTCLOUD_URL (containers): Login Flow v2 links are sent there. */
+  NEXTCLOUD_PUBLIC_URL: z.url({ error: "must be the Nextcloud address people's browsers use" }).optional(),
   NEXTCLOUD_ADMIN_USER: z.string().optional(),
   NEXTCLOUD_ADMIN_PASSWORD: z.string().optional(),
   TOKEN_VAULT_KEYS: ZVaultKeysSchema,
   /** Worker: exchange each refreshed token for one whose only audience is Nextcloud (RFC 8693). */
-  WORKER_TOKEN_EXCHANGE: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  WORKER_TOKEN_EXCHANGE: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   /** A run whose worker died is retried after this long (pg-boss job expiry). */
   WORKER_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(5).max(3600).default(900),

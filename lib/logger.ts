@@ -15,10 +15,15 @@ export function redact(value: unknown, depth = 0): unknown {
   if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1) };
   if (value && typeof value === "object") {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, REDACT_KEY.test(k) ? "[redacted]" : redact(v, depth + 1)]),
+      Object.entries(value).map(([k, v]) => [k, REDACT_KEY.test(k) && mayHoldSecret(v) ? "[redacted]" : redact(v, depth + 1)]),
     );
   }
   return value;
+}
+
+/** A flag or a count under a credential-like name (`tokenExchange: true`, `tokenMints: 3`) is no secret. */
+function mayHoldSecret(value: unknown): boolean {
+  return typeof value !== "boolean" && typeof value !== "number" && value !== null && value !== undefined;
 }
 
 function write(level: TLevel, msg: string, fields?: Record<string, unknown>) {

@@ -18,7 +18,9 @@ try {
   for (const w of warnings) console.error(`warning: ${w}`);
 } catch (error) {
   if (!(error instanceof DatabaseUnreachable)) throw error;
-  console.error(`${error.message}.\nSet DATABASE_ADMIN_URL to a superuser of that server, or create the roles yourself (README: Database roles).`);
+  console.error(
+    `${error.message}.\nSet DATABASE_ADMIN_URL to a superuser of that server, or create the roles yourself (README: Database roles).`,
+  );
   process.exit(1);
 }
 const migrate = spawnSync("npx", ["prisma", "migrate", "deploy"], {

@@ -9,23 +9,39 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, existsSync } from "node:fs";
 
 export const MODULES = {
-  logger: { mutate: ["lib/logger.ts"], tests: ["lib/__tests__/logger-output.test.ts"], lock: false },
-  vault: { mutate: ["lib/vault/token-vault.ts", "lib/vault/aad.ts"], tests: ["lib/vault/__tests__/token-vault-unit.test.ts"], lock: false },
-  "audit-hash": { mutate: ["lib/audit/canonical-event.ts"], tests: ["lib/audit/__tests__/canonical-event.test.ts"], lock: false },
+  logger: { mutate: ["lib/logger.ts"], tests: ["lib/__tests__/logger-output.unit.test.ts"], lock: false },
+  vault: {
+    mutate: ["lib/vault/token-vault.ts", "lib/vault/aad.ts"],
+    tests: ["lib/vault/__tests__/token-vault-unit.unit.test.ts"],
+    lock: false,
+  },
+  "audit-hash": { mutate: ["lib/audit/canonical-event.ts"], tests: ["lib/audit/__tests__/canonical-event.unit.test.ts"], lock: false },
   // The walker on rows built in memory; verify-chain (below) against rows stored and tampered with in PostgreSQL.
-  "audit-chain": { mutate: ["lib/audit/chain-walker.ts"], tests: ["lib/audit/__tests__/chain-walker.test.ts"], lock: false },
+  "audit-chain": { mutate: ["lib/audit/chain-walker.ts"], tests: ["lib/audit/__tests__/chain-walker.unit.test.ts"], lock: false },
   "audit-verify": {
     mutate: ["lib/audit/verify-chain.ts"],
-    tests: ["lib/audit/__tests__/hash-covers-every-field.test.ts", "lib/audit/__tests__/audit-chain.test.ts", "lib/audit/__tests__/checkpoint-verify.test.ts"],
+    tests: [
+      "lib/audit/__tests__/hash-covers-every-field.test.ts",
+      "lib/audit/__tests__/audit-chain.test.ts",
+      "lib/audit/__tests__/checkpoint-verify.test.ts",
+    ],
     lock: false,
   },
   "may-act": { mutate: ["lib/jobs/assert-run-may-act.ts"], tests: ["lib/jobs/__tests__/assert-run-may-act.test.ts"], lock: false },
   // The table every transition function of lib/grants asks (they are proven against real rows in grant-lifecycle.test.ts).
-  "grant-state-machine": { mutate: ["lib/grants/grant-lifecycle.ts"], tests: ["lib/grants/__tests__/grant-transition-table.test.ts"], lock: false },
+  "grant-state-machine": {
+    mutate: ["lib/grants/grant-lifecycle.ts"],
+    tests: ["lib/grants/__tests__/grant-transition-table.test.ts"],
+    lock: false,
+  },
   // Keycloak's two token calls are fakes here (delegated-token-rules); get-delegated-token.test.ts proves the real ones.
   "token-path": {
     mutate: ["lib/grants/get-delegated-token.ts", "lib/grants/lock-grant.ts", "lib/grants/delegated-token-memory.ts"],
-    tests: ["lib/grants/__tests__/delegated-token-rules.test.ts", "lib/grants/__tests__/delegated-token-memory.test.ts", "lib/grants/__tests__/delegated-token-edges.test.ts"],
+    tests: [
+      "lib/grants/__tests__/delegated-token-rules.test.ts",
+      "lib/grants/__tests__/delegated-token-memory.test.ts",
+      "lib/grants/__tests__/delegated-token-edges.test.ts",
+    ],
     lock: false,
   },
   // A local key pair stands in for the realm's JWKS, so every claim can be wrong on purpose; the same handlers are
@@ -36,7 +52,14 @@ export const MODULES = {
     lock: false,
   },
   // Keycloak's side of the callback is faked (consent-completion-rules); consent-and-revoke.test.ts proves the real one.
-  "consent-completion": { mutate: ["lib/services/grants/complete-grant.ts"], tests: ["lib/services/grants/__tests__/consent-completion-rules.test.ts", "lib/services/grants/__tests__/consent-completion-warnings.test.ts"], lock: false },
+  "consent-completion": {
+    mutate: ["lib/services/grants/complete-grant.ts"],
+    tests: [
+      "lib/services/grants/__tests__/consent-completion-rules.test.ts",
+      "lib/services/grants/__tests__/consent-completion-warnings.test.ts",
+    ],
+    lock: false,
+  },
 };
 
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(MODULES);
@@ -50,7 +73,12 @@ const pgBase = process.env.TEST_PG_BASE ?? "postgresql://postgres@127.0.0.1:5432
 const appUrl = new URL(`${pgBase}/ncdd_stryker_test`);
 appUrl.username = "ncdd_app";
 appUrl.password = "";
-const env = { ...process.env, DATABASE_URL: String(appUrl), DATABASE_ADMIN_URL: process.env.DATABASE_ADMIN_URL ?? `${pgBase}/postgres`, LOG_LEVEL: "error" };
+const env = {
+  ...process.env,
+  DATABASE_URL: String(appUrl),
+  DATABASE_ADMIN_URL: process.env.DATABASE_ADMIN_URL ?? `${pgBase}/postgres`,
+  LOG_LEVEL: "error",
+};
 
 // Migrated once here (the Stryker Vitest config has no global setup: it would run again for every mutant).
 const migrated = spawnSync("npx", ["tsx", "scripts/migrate-database.ts", env.DATABASE_URL], { stdio: "inherit", env });
@@ -90,5 +118,8 @@ function scoreOf(report) {
 }
 
 console.log("\nmodule                 score   report");
-for (const r of results) console.log(`${r.name.padEnd(22)} ${r.score === null ? "  n/a " : `${r.score.toFixed(1)}%`.padStart(6)}  reports/mutation/${r.name}/mutation.html${r.exit === 0 ? "" : `  (exit ${r.exit})`}`);
+for (const r of results)
+  console.log(
+    `${r.name.padEnd(22)} ${r.score === null ? "  n/a " : `${r.score.toFixed(1)}%`.padStart(6)}  reports/mutation/${r.name}/mutation.html${r.exit === 0 ? "" : `  (exit ${r.exit})`}`,
+  );
 process.exit(status);

@@ -17,7 +17,10 @@ for (const url of process.argv.slice(2)) {
     process.exit(1);
   }
   const urls = resolveDatabaseUrls(url);
-  const { client, name } = await connectMaintenanceDb(urls.admin, "Start PostgreSQL, or set DATABASE_ADMIN_URL (a superuser) / TEST_PG_BASE.");
+  const { client, name } = await connectMaintenanceDb(
+    urls.admin,
+    "Start PostgreSQL, or set DATABASE_ADMIN_URL (a superuser) / TEST_PG_BASE.",
+  );
   if (!/^ncdd_[a-z0-9_]+$/.test(name)) {
     console.error(`Refusing to reset "${name}": only ncdd_* test databases are reset.`);
     process.exit(1);

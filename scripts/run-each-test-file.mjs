@@ -17,7 +17,8 @@ const filters = process.argv.slice(2);
 const lockMode = process.env.EACH_FILE_LOCK ?? "1";
 // Words a test file that reaches Keycloak, the shared worker/stand-in/app ports or the worker uses (a file that
 // matches needs the lock; one that does not is database-only or pure). Conservative: a false match only waits.
-const SHARED_RESOURCE = /keycloak|8180|9464|8281|:3000|getOidcConfig|person-fixture|grant-fixture|consent-over-http|admin-api|startWorker|worker-main|pg-boss|PgBoss|logout-receiver|oidc|revokeGrant|completeGrant|checkGrants|probe/i;
+const SHARED_RESOURCE =
+  /keycloak|8180|9464|8281|:3000|getOidcConfig|person-fixture|grant-fixture|consent-over-http|admin-api|startWorker|worker-main|pg-boss|PgBoss|logout-receiver|oidc|revokeGrant|completeGrant|checkGrants|probe/i;
 const needsLock = (file) => lockMode === "1" || (lockMode === "auto" && SHARED_RESOURCE.test(readFileSync(file, "utf8")));
 const lock = lockMode !== "0";
 const perFileMinutes = Number(process.env.EACH_FILE_TIMEOUT_MINUTES ?? 15);
@@ -53,7 +54,9 @@ const files = [...chosen.filter((f) => !needsLock(f)), ...chosen.filter((f) => n
 const outDir = ".test-reports/each-file";
 mkdirSync(outDir, { recursive: true });
 
-console.log(`==> ${files.length} test files, each alone, on ${appUrl.pathname.slice(1)}${lock ? ` (${lockMode === "auto" ? "those that reach shared resources" : "each"} holding the shared lock while it runs)` : ""}`);
+console.log(
+  `==> ${files.length} test files, each alone, on ${appUrl.pathname.slice(1)}${lock ? ` (${lockMode === "auto" ? "those that reach shared resources" : "each"} holding the shared lock while it runs)` : ""}`,
+);
 const reset = spawnSync("npx", ["tsx", "scripts/reset-database.ts", env.DATABASE_URL], { stdio: "inherit", env });
 if (reset.status !== 0) process.exit(1);
 
@@ -77,14 +80,17 @@ for (const [i, file] of files.entries()) {
     counts.failed = report.numFailedTests ?? 0;
     counts.skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
     for (const suite of report.testResults ?? []) {
-      for (const t of suite.assertionResults ?? []) if (t.status === "skipped" || t.status === "pending") counts.skips.push(t.fullName ?? t.title);
+      for (const t of suite.assertionResults ?? [])
+        if (t.status === "skipped" || t.status === "pending") counts.skips.push(t.fullName ?? t.title);
     }
   }
   const ok = run.status === 0 && counts.failed === 0;
   const timedOut = run.status === 124;
   results.push({ file, ok, exit: run.status, seconds, locked, ...counts, log: logFile, timedOut });
   const skipped = counts.skipped ? `, ${counts.skipped} skipped` : "";
-  console.log(`${ok ? "PASS" : "FAIL"} [${i + 1}/${files.length}] ${file} — ${counts.passed} passed, ${counts.failed} failed${skipped} (${seconds} s)${timedOut ? " TIMED OUT" : ""}${ok ? "" : ` → ${logFile}`}`);
+  console.log(
+    `${ok ? "PASS" : "FAIL"} [${i + 1}/${files.length}] ${file} — ${counts.passed} passed, ${counts.failed} failed${skipped} (${seconds} s)${timedOut ? " TIMED OUT" : ""}${ok ? "" : ` → ${logFile}`}`,
+  );
 }
 
 const failed = results.filter((r) => !r.ok);

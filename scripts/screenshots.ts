@@ -44,7 +44,12 @@ async function signedInState(browser: Browser, user: TUserKey): Promise<string> 
 }
 
 function slug(path: string): string {
-  return path === "/" ? "home" : path.replace(/^\//, "").replace(/[^a-z0-9]+/gi, "-").replace(/-+$/, "");
+  return path === "/"
+    ? "home"
+    : path
+        .replace(/^\//, "")
+        .replace(/[^a-z0-9]+/gi, "-")
+        .replace(/-+$/, "");
 }
 
 async function shoot(context: BrowserContext, viewer: string, width: string, path: string): Promise<string> {
@@ -62,13 +67,29 @@ async function main() {
   mkdirSync(OUT, { recursive: true });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   try {
-    const states: Record<string, string | undefined> = { "signed-out": undefined, alice: await signedInState(browser, "alice"), admin: await signedInState(browser, "admin") };
+    const states: Record<string, string | undefined> = {
+      "signed-out": undefined,
+      alice: await signedInState(browser, "alice"),
+      admin: await signedInState(browser, "admin"),
+    };
     for (const viewer of ["signed-out", "alice", "admin"] as const) {
       for (const w of WIDTHS) {
-        const context = await browser.newContext({ baseURL: BASE, viewport: w.viewport, isMobile: w.isMobile, storageState: states[viewer] });
+        const context = await browser.newContext({
+          baseURL: BASE,
+          viewport: w.viewport,
+          isMobile: w.isMobile,
+          storageState: states[viewer],
+        });
         for (const path of PAGES[viewer === "alice" ? "user" : viewer]) console.log(await shoot(context, viewer, w.name, path));
         await context.close();
       }

@@ -1,7 +1,9 @@
 // Prints one closing line over every runner: "tests: N passed, N failed, N skipped".
 import { readFileSync, existsSync } from "node:fs";
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 // Every skip is named with its reason (a skipped describe carries it in its title; Playwright in its annotation).
 const skippedNames = [];
 const [vitestFile, playwrightFile] = process.argv.slice(2);
@@ -36,4 +38,6 @@ if (playwrightFile && existsSync(playwrightFile)) {
   for (const suite of JSON.parse(readFileSync(playwrightFile, "utf8")).suites ?? []) walk(suite);
 } else failed += 1;
 for (const name of skippedNames) console.log(`skipped: ${name}`);
-console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped${skippedNames.length ? ` (why: see the ${skippedNames.length} "skipped:" line(s) above)` : ""}`);
+console.log(
+  `tests: ${passed} passed, ${failed} failed, ${skipped} skipped${skippedNames.length ? ` (why: see the ${skippedNames.length} "skipped:" line(s) above)` : ""}`,
+);

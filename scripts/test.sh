@@ -43,6 +43,8 @@ echo "==> tsc --noEmit"
 npx tsc --noEmit -p .
 echo "==> eslint (layering, token brands, promises)"
 npx eslint --max-warnings 0 .
+echo "==> prettier --check"
+npx prettier --check . >/dev/null || { npx prettier --list-different . >&2; echo "error: run npm run format" >&2; exit 1; }
 echo "==> vitest"
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=.test-reports/vitest.json || status=1

@@ -14,11 +14,11 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { registerNodeEntry } from "../lib/audit/register-node-entry";
+import { ensureServerCondition } from "./lib/ensure-server-condition";
 import { loadDotenv } from "./lib/load-dotenv";
 
+ensureServerCondition();
 loadDotenv();
-registerNodeEntry();
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -30,7 +30,9 @@ async function main(): Promise<number> {
     if (values.sign) {
       const { writeAuditCheckpoint } = await import("../lib/audit/write-checkpoint");
       const signed = await writeAuditCheckpoint();
-      process.stderr.write(`checkpoint: ${signed.status}${signed.checkpoint ? ` (${signed.checkpoint.count} rows up to seq ${signed.checkpoint.headSeq})` : ""}${"reason" in signed ? `: ${signed.reason}` : ""}\n`);
+      process.stderr.write(
+        `checkpoint: ${signed.status}${signed.checkpoint ? ` (${signed.checkpoint.count} rows up to seq ${signed.checkpoint.headSeq})` : ""}${"reason" in signed ? `: ${signed.reason}` : ""}\n`,
+      );
       if (signed.status === "refused") return 1;
     }
     if (values.against) {

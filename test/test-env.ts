@@ -20,12 +20,10 @@ export function testEnv(): Record<string, string> {
     NEXTCLOUD_URL: "http://localhost:8281",
     NEXTCLOUD_AUDIENCE: "nextcloud",
     // Two fixed test keys (not secrets): "t1" older, "t2" newest.
-    TOKEN_VAULT_KEYS:
-      "t1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=,t2:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=",
+    TOKEN_VAULT_KEYS: "t1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=,t2:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=",
     LOG_LEVEL: "warn",
     // Two fixed Ed25519 test seeds (not secrets): "a1" older, "a2" newest signs audit checkpoints.
-    AUDIT_CHECKPOINT_KEYS:
-      "a1:QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk=,a2:YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXowMTIzNDU=",
+    AUDIT_CHECKPOINT_KEYS: "a1:QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk=,a2:YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXowMTIzNDU=",
   };
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(defaults)) out[k] = process.env[k] ?? v;

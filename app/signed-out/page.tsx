@@ -15,8 +15,8 @@ export default async function SignedOutPage({ searchParams }: { searchParams: Pr
           : "Your dashboard session has ended. Keycloak did not confirm the end of its session; close the browser to be sure."}
       </p>
       <p className="text-slate-700" data-testid="background-keeps-running">
-        Background access you granted keeps running while you are away — that is what offline access is for. To stop it,
-        sign in and revoke it under My access, or remove “Nextcloud MCP background worker” in Keycloak&apos;s account console.
+        Background access you granted keeps running while you are away — that is what offline access is for. To stop it, sign in and revoke
+        it under My access, or remove “Nextcloud MCP background worker” in Keycloak&apos;s account console.
       </p>
       <SignInButton />
     </Card>

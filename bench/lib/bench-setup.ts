@@ -3,14 +3,10 @@
  * markers resolve in plain Node), fills the test environment, and picks the bench's own database.
  * The parent process exits with the child's status.
  */
-import { spawnSync } from "node:child_process";
+import { ensureServerCondition } from "../../scripts/lib/ensure-server-condition";
 
 export async function prepareBench(defaultDatabase: string): Promise<void> {
-  const condition = "--conditions=react-server";
-  if (!process.execArgv.includes(condition)) {
-    const r = spawnSync(process.execPath, [condition, ...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit" });
-    process.exit(r.status ?? 1);
-  }
+  ensureServerCondition();
   const { testEnv } = await import("../../test/test-env");
   process.env.DATABASE_URL ??= defaultDatabase;
   for (const [k, v] of Object.entries(testEnv())) process.env[k] ??= v;

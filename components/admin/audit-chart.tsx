@@ -10,7 +10,12 @@ const FULL = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle
 
 /** Props: `data` (event counts per hour or day for the current filters; undefined while loading). A bar per bucket on a time axis, with tooltips and a caption that says what each bar counts. */
 export function AuditChart({ data }: { data: TCountAuditEventsOverTimeResult | undefined }) {
-  if (!data) return <Card className="h-56" aria-busy="true">Loading the chart…</Card>;
+  if (!data)
+    return (
+      <Card className="h-56" aria-busy="true">
+        Loading the chart…
+      </Card>
+    );
   const total = data.buckets.reduce((n, b) => n + b.count, 0);
   const busiest = data.buckets.reduce((m, b) => (b.count > m.count ? b : m), { start: "", count: 0 });
   const label = (iso: string) => (data.bucket === "hour" ? HOUR.format(new Date(iso)) : DAY.format(new Date(iso)));

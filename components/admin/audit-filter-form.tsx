@@ -25,7 +25,11 @@ export function AuditFilterForm({ initial, onApply }: { initial: TAuditFilterVal
   };
   const field = "mt-1 w-full min-w-0 rounded border border-slate-400 bg-white px-2 py-1 text-sm";
   return (
-    <form onSubmit={submit} aria-label="Audit filters" className="grid grid-cols-1 gap-3 rounded border bg-white p-4 sm:grid-cols-2 lg:grid-cols-4">
+    <form
+      onSubmit={submit}
+      aria-label="Audit filters"
+      className="grid grid-cols-1 gap-3 rounded border bg-white p-4 sm:grid-cols-2 lg:grid-cols-4"
+    >
       {TEXT_FIELDS.map((f) => (
         <label key={f.key} className="text-sm text-slate-700">
           {f.label}
@@ -44,7 +48,12 @@ export function AuditFilterForm({ initial, onApply }: { initial: TAuditFilterVal
       </label>
       <label className="text-sm text-slate-700">
         From (UTC)
-        <input type="datetime-local" className={field} value={toInput(draft.from)} onChange={(e) => set("from", fromInput(e.target.value))} />
+        <input
+          type="datetime-local"
+          className={field}
+          value={toInput(draft.from)}
+          onChange={(e) => set("from", fromInput(e.target.value))}
+        />
       </label>
       <label className="text-sm text-slate-700">
         To (UTC)

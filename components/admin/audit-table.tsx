@@ -12,7 +12,8 @@ const OUTCOME_TONE: Record<string, TBadgeTone> = { success: "good", failure: "ba
 
 /** Props: `rows` (audit events, newest first), `people` (names by Keycloak sub). Who acted, on whose behalf, what, on what, how it ended and how; a card per event on a phone. */
 export function AuditTable({ rows, people }: { rows: TAuditEventRow[]; people: Record<string, TAuditPerson> }) {
-  if (rows.length === 0) return <EmptyState title="No audit events match these filters.">Widen the time range or clear a filter.</EmptyState>;
+  if (rows.length === 0)
+    return <EmptyState title="No audit events match these filters.">Widen the time range or clear a filter.</EmptyState>;
   return (
     <DataTable
       label="Audit events"

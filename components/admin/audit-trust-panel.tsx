@@ -27,15 +27,19 @@ export function AuditTrustPanel({ status, error }: { status: TAuditTrustStatus |
   const gap = status.verification.gap;
   const checkpointLine = cp ? (
     <>
-      Newest signed checkpoint: <strong>{cp.count} rows</strong> up to seq {cp.headSeq}, signed {formatTime(cp.at)}{" "}
-      (<span data-testid="checkpoint-age">{age(cp.ageSeconds)} ago</span>) with key {cp.kid}; head {cp.headHash.slice(0, 16)}…
+      Newest signed checkpoint: <strong>{cp.count} rows</strong> up to seq {cp.headSeq}, signed {formatTime(cp.at)} (
+      <span data-testid="checkpoint-age">{age(cp.ageSeconds)} ago</span>) with key {cp.kid}; head {cp.headHash.slice(0, 16)}…
     </>
   ) : (
     <>No checkpoint has been signed yet.</>
   );
   if (!status.healthy) {
     return (
-      <section role="alert" aria-label="Audit trail integrity" className="space-y-1 rounded border-2 border-red-600 bg-red-50 p-3 text-red-900">
+      <section
+        role="alert"
+        aria-label="Audit trail integrity"
+        className="space-y-1 rounded border-2 border-red-600 bg-red-50 p-3 text-red-900"
+      >
         <p className="font-semibold">
           {gap
             ? `Audit rows are missing: ${gap.missingRows} row${gap.missingRows === "1" ? "" : "s"} after seq ${gap.afterSeq ?? "0"} (through seq ${gap.throughSeq}) were deleted`
@@ -55,7 +59,8 @@ export function AuditTrustPanel({ status, error }: { status: TAuditTrustStatus |
   return (
     <section aria-label="Audit trail integrity" className="rounded border border-green-300 bg-green-50 p-3 text-sm text-green-900">
       <p>
-        <strong>Verified against the newest signed checkpoint</strong> ({status.verification.mode}, {status.verification.checked} newer rows checked
+        <strong>Verified against the newest signed checkpoint</strong> ({status.verification.mode}, {status.verification.checked} newer rows
+        checked
         {status.unsignedRows !== "0" ? `, ${status.unsignedRows} not yet in a checkpoint` : ""}).
       </p>
       <p>{checkpointLine}</p>

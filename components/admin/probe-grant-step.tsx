@@ -14,14 +14,18 @@ export function ProbeGrantStep({ waiting }: { waiting: TTierProbeView[] }) {
   };
   return (
     <Card aria-labelledby="probe-step-heading" className="space-y-3 border-amber-300">
-      <h2 id="probe-step-heading" className="text-lg font-semibold">Next step: grant the probe access as yourself</h2>
+      <h2 id="probe-step-heading" className="text-lg font-semibold">
+        Next step: grant the probe access as yourself
+      </h2>
       <p className="text-slate-700">
         {waiting.length === 1 ? "One check needs" : `${waiting.length} checks need`} a grant of your own before they can run. The probes act
         only through your own most recent grant — never another person&apos;s.
       </p>
       <ul className="list-disc pl-5 text-sm text-slate-700" aria-label="Checks waiting for a probe grant">
         {waiting.map((p) => (
-          <li key={p.mechanism} data-waiting-mechanism={p.mechanism}>{TIER_TITLES[p.mechanism]}</li>
+          <li key={p.mechanism} data-waiting-mechanism={p.mechanism}>
+            {TIER_TITLES[p.mechanism]}
+          </li>
         ))}
       </ul>
       <ol className="list-decimal space-y-1 pl-5 text-sm text-slate-700">

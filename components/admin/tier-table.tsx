@@ -37,9 +37,19 @@ export function TierTable({ probes }: { probes: TTierProbeView[] }) {
           header: "Evidence",
           cell: (p) => (
             <div data-testid="tier-evidence" className="space-y-1">
-              {p.evidence.warning && <p role="alert" className="rounded border border-red-300 bg-red-50 px-2 py-1 text-red-800">Warning: {p.evidence.warning}</p>}
-              <p><span className="text-slate-600">Request: </span>{p.evidence.request}</p>
-              <p><span className="text-slate-600">Answer: </span><span className="font-mono text-xs break-all">{p.evidence.response}</span></p>
+              {p.evidence.warning && (
+                <p role="alert" className="rounded border border-red-300 bg-red-50 px-2 py-1 text-red-800">
+                  Warning: {p.evidence.warning}
+                </p>
+              )}
+              <p>
+                <span className="text-slate-600">Request: </span>
+                {p.evidence.request}
+              </p>
+              <p>
+                <span className="text-slate-600">Answer: </span>
+                <span className="font-mono text-xs break-all">{p.evidence.response}</span>
+              </p>
               {p.evidence.claims && (
                 <details>
                   <summary className="cursor-pointer text-slate-700">Token claims</summary>
@@ -50,7 +60,9 @@ export function TierTable({ probes }: { probes: TTierProbeView[] }) {
               )}
               {p.evidence.notes && p.evidence.notes.length > 0 && (
                 <ul className="list-disc pl-5 text-slate-700">
-                  {p.evidence.notes.map((n) => <li key={n}>{n}</li>)}
+                  {p.evidence.notes.map((n) => (
+                    <li key={n}>{n}</li>
+                  ))}
                 </ul>
               )}
             </div>

@@ -19,7 +19,11 @@ export function WitnessUpload() {
     setError(null);
     setResult(null);
     try {
-      const res = await fetch("/api/admin/audit/verify", { method: "POST", body: file, headers: { "content-type": "application/octet-stream" } });
+      const res = await fetch("/api/admin/audit/verify", {
+        method: "POST",
+        body: file,
+        headers: { "content-type": "application/octet-stream" },
+      });
       const body = (await res.json().catch(() => ({}))) as TWitnessVerification & { error?: string };
       if (!res.ok) setError(body.error ?? `HTTP ${res.status}`);
       else setResult(body);
@@ -48,7 +52,11 @@ export function WitnessUpload() {
           onChange={(e) => setFile(e.target.files?.[0] ?? null)}
         />
       </label>
-      <button type="submit" disabled={!file || busy} className="rounded border px-3 py-1.5 text-sm enabled:hover:bg-slate-100 disabled:opacity-40">
+      <button
+        type="submit"
+        disabled={!file || busy}
+        className="rounded border px-3 py-1.5 text-sm enabled:hover:bg-slate-100 disabled:opacity-40"
+      >
         {busy ? "Verifying…" : "Verify file"}
       </button>
       {error && (
@@ -57,7 +65,10 @@ export function WitnessUpload() {
         </p>
       )}
       {result && (
-        <div role={result.ok ? "status" : "alert"} className={`rounded p-2 text-sm ${result.ok ? "bg-green-50 text-green-900" : "border-2 border-red-600 bg-red-50 text-red-900"}`}>
+        <div
+          role={result.ok ? "status" : "alert"}
+          className={`rounded p-2 text-sm ${result.ok ? "bg-green-50 text-green-900" : "border-2 border-red-600 bg-red-50 text-red-900"}`}
+        >
           <p>{result.summary}</p>
           <p className="text-xs">
             {result.rows.inFile} rows in the file, {result.rows.found} still in the trail

@@ -15,19 +15,27 @@ export function WorkersOutbox({ queue, outbox }: Pick<TWorkerStatus, "queue" | "
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4" aria-label="Queue and outbox">
         <div className="rounded border p-3">
           <dt className="text-xs text-slate-600">Task runs waiting</dt>
-          <dd className="text-xl font-semibold" data-testid="queue-waiting">{queue ? queue.created + queue.retry : "—"}</dd>
+          <dd className="text-xl font-semibold" data-testid="queue-waiting">
+            {queue ? queue.created + queue.retry : "—"}
+          </dd>
         </div>
         <div className="rounded border p-3">
           <dt className="text-xs text-slate-600">Task runs running</dt>
-          <dd className="text-xl font-semibold" data-testid="queue-active">{queue ? queue.active : "—"}</dd>
+          <dd className="text-xl font-semibold" data-testid="queue-active">
+            {queue ? queue.active : "—"}
+          </dd>
         </div>
         <div className="rounded border p-3">
           <dt className="text-xs text-slate-600">Revocations pending</dt>
-          <dd className="text-xl font-semibold" data-testid="outbox-pending">{outbox.pending}</dd>
+          <dd className="text-xl font-semibold" data-testid="outbox-pending">
+            {outbox.pending}
+          </dd>
         </div>
         <div className="rounded border p-3">
           <dt className="text-xs text-slate-600">Oldest pending</dt>
-          <dd className="text-xl font-semibold" data-testid="outbox-oldest">{formatAge(outbox.oldestPendingAgeSeconds)}</dd>
+          <dd className="text-xl font-semibold" data-testid="outbox-oldest">
+            {formatAge(outbox.oldestPendingAgeSeconds)}
+          </dd>
         </div>
       </dl>
       <p className="text-sm text-slate-600">{outbox.confirmedLastDay} revocation(s) confirmed by Keycloak in the last 24 hours.</p>

@@ -5,7 +5,11 @@ import { StatusBadge } from "@/components/ui/status-badge";
 /** One row per worker process that has a heartbeat row: live ones, and gone ones until they are forgotten. */
 export function WorkersTable({ workers, goneAfterSeconds }: { workers: TWorkerView[]; goneAfterSeconds: number }) {
   if (workers.length === 0) {
-    return <p className="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">No worker is running: task runs and revocations wait until one starts.</p>;
+    return (
+      <p className="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">
+        No worker is running: task runs and revocations wait until one starts.
+      </p>
+    );
   }
   return (
     <table className="w-full text-left text-sm" aria-label="Workers">

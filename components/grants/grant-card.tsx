@@ -15,6 +15,17 @@ const STATUS: Record<TGrantView["status"], { label: string; tone: "green" | "amb
   revoked_at_provider: { label: "Revoked in Keycloak", tone: "red" },
 };
 
+const APP_PASSWORD_STATUS: Partial<typeof STATUS> = {
+  revoking: { label: "Stopped here, waiting for Nextcloud", tone: "amber" },
+  revoked_at_provider: { label: "Removed in Nextcloud", tone: "red" },
+};
+
+/** The mechanism in words, for the card and the activity feed. */
+export const MECHANISM_LABEL: Record<TGrantView["mechanism"], string> = {
+  offline_access: "OAuth delegation (Keycloak offline access → token exchange)",
+  app_password: "Nextcloud app password (Login Flow v2)",
+};
+
 const TASK_SCOPES = taskScopesOf(Object.keys(SCOPE_CATALOG));
 
 /**
@@ -22,16 +33,31 @@ const TASK_SCOPES = taskScopesOf(Object.keys(SCOPE_CATALOG));
  * more), narrow access (re-consent with less; the tasks needing the dropped scope stop), check, revoke —
  * or, once revoked, its receipt.
  */
-export function GrantCard(props: { grant: TGrantView; busy: boolean; revokeDescription: ReactNode; onRevoke: () => void; onCheck: () => void }) {
+export function GrantCard(props: {
+  grant: TGrantView;
+  busy: boolean;
+  revokeDescription: ReactNode;
+  onRevoke: () => void;
+  onCheck: () => void;
+}) {
   const g = props.grant;
-  const s = STATUS[g.status];
+  const isAppPassword = g.mechanism === "app_password";
+  const s = (isAppPassword ? APP_PASSWORD_STATUS[g.status] : undefined) ?? STATUS[g.status];
   const taskScopes = taskScopesOf(g.scopes);
-  const missing = TASK_SCOPES.filter((x) => !taskScopes.includes(x));
+  const missing = isAppPassword ? [] : TASK_SCOPES.filter((x) => !taskScopes.includes(x));
+  const title = isAppPassword
+    ? `Nextcloud app password (${g.nextcloudLoginName ?? "?"})`
+    : taskScopes.map((x) => SCOPE_CATALOG[x]?.label ?? x).join(" · ") || "Offline access";
   return (
-    <li className="rounded border bg-white p-4" aria-label={`Grant ${taskScopes.join(", ")}`} data-grant-id={g.id}>
+    <li
+      className="rounded border bg-white p-4"
+      aria-label={isAppPassword ? "Grant Nextcloud app password" : `Grant ${taskScopes.join(", ")}`}
+      data-grant-id={g.id}
+      data-mechanism={g.mechanism}
+    >
       <div className="flex flex-wrap items-center gap-3">
         <StatusBadge tone={s.tone}>{s.label}</StatusBadge>
-        <h2 className="font-medium">{taskScopes.map((x) => SCOPE_CATALOG[x]?.label ?? x).join(" · ") || "Offline access"}</h2>
+        <h2 className="font-medium">{title}</h2>
         {g.status === "active" && (
           <span className="ml-auto flex flex-wrap gap-2">
             <Button onClick={props.onCheck}>Check now</Button>
@@ -49,10 +75,13 @@ export function GrantCard(props: { grant: TGrantView; busy: boolean; revokeDescr
           </span>
         )}
       </div>
-      {g.status === "active" && (missing.length > 0 || taskScopes.length > 1) && (
+      {g.status === "active" && !isAppPassword && (missing.length > 0 || taskScopes.length > 1) && (
         <div className="mt-3 flex flex-wrap gap-2 text-sm">
           {missing.length > 0 && (
-            <Link href={`/grants/new?scopes=${missing.join(",")}`} className="rounded border border-blue-300 px-2 py-1 text-blue-800 hover:bg-blue-50">
+            <Link
+              href={`/grants/new?scopes=${missing.join(",")}`}
+              className="rounded border border-blue-300 px-2 py-1 text-blue-800 hover:bg-blue-50"
+            >
               Add access: {missing.map((x) => SCOPE_CATALOG[x]!.label.toLowerCase()).join(", ")}
             </Link>
           )}
@@ -69,23 +98,53 @@ export function GrantCard(props: { grant: TGrantView; busy: boolean; revokeDescr
         </div>
       )}
       <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-3">
-        <dt className="text-slate-500">Scopes</dt>
-        <dd className="col-span-1 font-mono break-all sm:col-span-2" data-testid="grant-scopes">{g.scopes.join(" ")}</dd>
+        <dt className="text-slate-500">Mechanism</dt>
+        <dd className="sm:col-span-2" data-testid="grant-mechanism">
+          {MECHANISM_LABEL[g.mechanism]}
+        </dd>
+        <dt className="text-slate-500">{isAppPassword ? "Can reach" : "Scopes"}</dt>
+        <dd className="col-span-1 break-all sm:col-span-2" data-testid="grant-scopes">
+          {isAppPassword ? (
+            "everything the Nextcloud account can: files, calendars, contacts, notes and every app API (app passwords have no scopes)"
+          ) : (
+            <span className="font-mono">{g.scopes.join(" ")}</span>
+          )}
+        </dd>
         <dt className="text-slate-500">Used by</dt>
         <dd className="sm:col-span-2">{g.tasksCovered.map((t) => TASK_CATALOG[t].title).join(", ") || "—"}</dd>
         <dt className="text-slate-500">Granted</dt>
-        <dd className="sm:col-span-2"><RelativeTime iso={g.grantedAt} /></dd>
+        <dd className="sm:col-span-2">
+          <RelativeTime iso={g.grantedAt} />
+        </dd>
         <dt className="text-slate-500">Last used</dt>
-        <dd className="sm:col-span-2"><RelativeTime iso={g.lastUsedAt} /></dd>
+        <dd className="sm:col-span-2">
+          <RelativeTime iso={g.lastUsedAt} />
+        </dd>
         <dt className="text-slate-500">Expires if unused</dt>
-        <dd className="sm:col-span-2"><RelativeTime iso={g.idleExpiresAt} future /></dd>
+        <dd className="sm:col-span-2">
+          {isAppPassword ? (
+            "never (until revoked here or removed under Devices & sessions in Nextcloud)"
+          ) : (
+            <RelativeTime iso={g.idleExpiresAt} future />
+          )}
+        </dd>
         <dt className="text-slate-500">Health</dt>
         <dd className="sm:col-span-2">
-          {g.health.ok === null ? "not used yet" : g.health.ok ? <>last check ok (<RelativeTime iso={g.health.checkedAt} />)</> : `failing: ${g.health.message}`}
+          {g.health.ok === null ? (
+            "not used yet"
+          ) : g.health.ok ? (
+            <>
+              last check ok (<RelativeTime iso={g.health.checkedAt} />)
+            </>
+          ) : (
+            `failing: ${g.health.message}`
+          )}
         </dd>
       </dl>
       {g.revokeReason && g.status !== "active" && <p className="mt-2 text-sm text-slate-700">Reason: {g.revokeReason}</p>}
-      {g.revocation && <RevocationReceipt grantId={g.id} revocation={g.revocation} scopes={g.scopes} stoppedAt={g.revokedAt} />}
+      {g.revocation && (
+        <RevocationReceipt grantId={g.id} mechanism={g.mechanism} revocation={g.revocation} scopes={g.scopes} stoppedAt={g.revokedAt} />
+      )}
     </li>
   );
 }

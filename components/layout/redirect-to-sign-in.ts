@@ -12,8 +12,8 @@ export function redirectToSignIn(): void {
 /** True for an error that means "the session has ended": a 401 from our API or an Unauthenticated action result. */
 export function isSessionEnded(error: unknown): boolean {
   if (error && typeof error === "object") {
-    if ("status" in error && (error).status === 401) return true;
-    if ("code" in error && (error).code === "Unauthenticated") return true;
+    if ("status" in error && error.status === 401) return true;
+    if ("code" in error && error.code === "Unauthenticated") return true;
   }
   return false;
 }

@@ -13,7 +13,12 @@ export async function SiteHeader() {
     ? [
         { href: "/access", label: "My access" },
         { href: "/tasks", label: "Tasks" },
-        ...(user.isAdmin ? [{ href: "/admin", label: "Admin" }, { href: "/admin/workers", label: "Workers" }] : []),
+        ...(user.isAdmin
+          ? [
+              { href: "/admin", label: "Admin" },
+              { href: "/admin/workers", label: "Workers" },
+            ]
+          : []),
       ]
     : [];
   return (
@@ -28,7 +33,11 @@ export async function SiteHeader() {
               <NavLinks links={links} />
             </nav>
             <div className="ml-auto flex min-w-0 items-center gap-2">
-              <span className="max-w-[9rem] truncate text-sm text-slate-700 sm:max-w-[14rem]" title={user.username} data-testid="signed-in-user">
+              <span
+                className="max-w-[9rem] truncate text-sm text-slate-700 sm:max-w-[14rem]"
+                title={user.username}
+                data-testid="signed-in-user"
+              >
                 {user.name ?? user.username}
               </span>
               <form action="/api/session/end" method="post" className="shrink-0">

@@ -10,8 +10,20 @@ import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
 
-const RUN_TONE: Record<TRunView["status"], TBadgeTone> = { queued: "neutral", running: "warn", succeeded: "good", failed: "bad", stopped: "neutral" };
-const RUN_WORDS: Record<TRunView["status"], string> = { queued: "waiting to start", running: "running", succeeded: "succeeded", failed: "failed", stopped: "stopped" };
+const RUN_TONE: Record<TRunView["status"], TBadgeTone> = {
+  queued: "neutral",
+  running: "warn",
+  succeeded: "good",
+  failed: "bad",
+  stopped: "neutral",
+};
+const RUN_WORDS: Record<TRunView["status"], string> = {
+  queued: "waiting to start",
+  running: "running",
+  succeeded: "succeeded",
+  failed: "failed",
+  stopped: "stopped",
+};
 
 function runWords(r: TRunView): string {
   return r.status === "stopped" ? (r.error ?? "stopped") : RUN_WORDS[r.status];
@@ -23,7 +35,17 @@ function seconds(ms: number | null): string {
 }
 
 /** Props: `view` (a task type with the caller's task, if any), `revokesGrant` (revoking also revokes the access: no other task uses it), `onEnable`, `onChange(action)` (run-now | pause | resume | revoke). One card: state, controls (revoking asks first and says what follows), progress, a plain-words summary and history. */
-export function TaskCard({ view, revokesGrant, onEnable, onChange }: { view: TTaskView; revokesGrant: boolean; onEnable: () => void; onChange: (action: "run-now" | "pause" | "resume" | "revoke") => void }) {
+export function TaskCard({
+  view,
+  revokesGrant,
+  onEnable,
+  onChange,
+}: {
+  view: TTaskView;
+  revokesGrant: boolean;
+  onEnable: () => void;
+  onChange: (action: "run-now" | "pause" | "resume" | "revoke") => void;
+}) {
   const t = view.task;
   const latest = t?.runs[0];
   const running = latest && (latest.status === "running" || latest.status === "queued");
@@ -32,7 +54,9 @@ export function TaskCard({ view, revokesGrant, onEnable, onChange }: { view: TTa
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
         <h2 className="text-lg font-semibold">{view.title}</h2>
         {t && (
-          <Badge tone={t.status === "active" ? "good" : "neutral"}>{t.status === "active" ? "Active" : t.status === "paused" ? "Paused" : "Revoked"}</Badge>
+          <Badge tone={t.status === "active" ? "good" : "neutral"}>
+            {t.status === "active" ? "Active" : t.status === "paused" ? "Paused" : "Revoked"}
+          </Badge>
         )}
         <span className="flex flex-wrap gap-2 sm:ml-auto">
           {(!t || t.status === "revoked") &&
@@ -47,7 +71,9 @@ export function TaskCard({ view, revokesGrant, onEnable, onChange }: { view: TTa
             ))}
           {t?.status === "active" && (
             <>
-              <Button variant="primary" onClick={() => onChange("run-now")}>Run now</Button>
+              <Button variant="primary" onClick={() => onChange("run-now")}>
+                Run now
+              </Button>
               <Button onClick={() => onChange("pause")}>Pause</Button>
             </>
           )}
@@ -61,11 +87,14 @@ export function TaskCard({ view, revokesGrant, onEnable, onChange }: { view: TTa
                   <p>The task stops now. A run in progress ends before its next request to Nextcloud, and no new run starts.</p>
                   {revokesGrant ? (
                     <p>
-                      No other task uses the access you granted for it, so that access is <strong>revoked at Keycloak too</strong>. To use the task
-                      again you will grant access again. Its history stays on this page.
+                      No other task uses the access you granted for it, so that access is <strong>revoked at Keycloak too</strong>. To use
+                      the task again you will grant access again. Its history stays on this page.
                     </p>
                   ) : (
-                    <p>Another task still uses the same access, so your grant stays as it is (manage it under My access). Its history stays on this page.</p>
+                    <p>
+                      Another task still uses the same access, so your grant stays as it is (manage it under My access). Its history stays
+                      on this page.
+                    </p>
                   )}
                 </>
               }
@@ -91,10 +120,11 @@ export function TaskCard({ view, revokesGrant, onEnable, onChange }: { view: TTa
             Runs every {t.intervalMinutes} min
             {t.status === "active" && (
               <>
-                {" "}· next run <RelativeTime iso={t.nextRunAt} future />
+                {" "}
+                · next run <RelativeTime iso={t.nextRunAt} future />
               </>
-            )}
-            {" "}· last run <RelativeTime iso={t.lastRunAt} />
+            )}{" "}
+            · last run <RelativeTime iso={t.lastRunAt} />
             {t.stoppedReason && t.status !== "active" ? ` · ${t.stoppedReason}` : ""}
           </p>
           {latest && (
@@ -115,7 +145,10 @@ export function TaskCard({ view, revokesGrant, onEnable, onChange }: { view: TTa
                     aria-valuenow={latest.itemsDone}
                     className="h-2 w-full rounded bg-slate-200"
                   >
-                    <div className="h-2 rounded bg-blue-600" style={{ width: `${latest.itemsTotal ? Math.round((100 * latest.itemsDone) / latest.itemsTotal) : 5}%` }} />
+                    <div
+                      className="h-2 rounded bg-blue-600"
+                      style={{ width: `${latest.itemsTotal ? Math.round((100 * latest.itemsDone) / latest.itemsTotal) : 5}%` }}
+                    />
                   </div>
                 </>
               )}

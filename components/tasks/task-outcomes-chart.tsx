@@ -9,18 +9,26 @@ const DAY = new Intl.DateTimeFormat("en", { month: "short", day: "numeric", time
 
 /** Props: `days` (per-day counts of finished runs). Stacked bars per day: succeeded, failed, stopped; a caption with the totals. */
 export function TaskOutcomesChart({ days }: { days: TTaskOutcomeDay[] }) {
-  const total = days.reduce((t, d) => ({ succeeded: t.succeeded + d.succeeded, failed: t.failed + d.failed, stopped: t.stopped + d.stopped }), { succeeded: 0, failed: 0, stopped: 0 });
+  const total = days.reduce(
+    (t, d) => ({ succeeded: t.succeeded + d.succeeded, failed: t.failed + d.failed, stopped: t.stopped + d.stopped }),
+    { succeeded: 0, failed: 0, stopped: 0 },
+  );
   const caption = `Runs finished per day over the last ${days.length} days: ${total.succeeded} succeeded, ${total.failed} failed, ${total.stopped} stopped.`;
   return (
     <Card aria-labelledby="outcomes-heading" className="space-y-2">
-      <h2 id="outcomes-heading" className="text-xl font-semibold">How runs ended</h2>
+      <h2 id="outcomes-heading" className="text-xl font-semibold">
+        How runs ended
+      </h2>
       {total.succeeded + total.failed + total.stopped === 0 ? (
         <EmptyState title="No finished runs in the last two weeks">Enable a task above; each run it finishes is counted here.</EmptyState>
       ) : (
         <figure>
           <div className="h-48 w-full">
             <ResponsiveContainer width="100%" height="100%">
-              <BarChart data={days.map((d) => ({ ...d, label: DAY.format(new Date(d.day)) }))} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+              <BarChart
+                data={days.map((d) => ({ ...d, label: DAY.format(new Date(d.day)) }))}
+                margin={{ top: 8, right: 8, bottom: 0, left: -16 }}
+              >
                 <CartesianGrid strokeDasharray="3 3" vertical={false} />
                 <XAxis dataKey="label" tick={{ fontSize: 11 }} interval="preserveStartEnd" minTickGap={12} />
                 <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={40} />

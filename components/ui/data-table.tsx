@@ -50,7 +50,10 @@ export function DataTable<T>({
             <tr
               key={rowKey(row)}
               {...extra}
-              className={cn("border-t border-slate-200 max-md:block max-md:rounded-lg max-md:border max-md:bg-white max-md:p-3", extra?.className)}
+              className={cn(
+                "border-t border-slate-200 max-md:block max-md:rounded-lg max-md:border max-md:bg-white max-md:p-3",
+                extra?.className,
+              )}
             >
               {columns.map((c) =>
                 c.rowHeader ? (

@@ -9,7 +9,9 @@ export async function contextAs(browser: Browser, user: TUserKey): Promise<Brows
 
 /** Clicks "Run probes now" and waits for the server action's answer (the table updates from it). */
 export async function runProbesNow(page: Page): Promise<void> {
-  const answered = page.waitForResponse((r) => r.request().method() === "POST" && r.request().headers()["next-action"] !== undefined, { timeout: 60_000 });
+  const answered = page.waitForResponse((r) => r.request().method() === "POST" && r.request().headers()["next-action"] !== undefined, {
+    timeout: 60_000,
+  });
   await page.getByRole("button", { name: "Run probes now" }).click();
   await answered;
 }

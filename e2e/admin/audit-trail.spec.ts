@@ -12,7 +12,9 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => deleteThrowawayPerson(person));
 
-test("the admin sees a user's grant, task run and revocation, narrows them with filters and exports exactly the filtered rows", async ({ browser }) => {
+test("the admin sees a user's grant, task run and revocation, narrows them with filters and exports exactly the filtered rows", async ({
+  browser,
+}) => {
   test.setTimeout(150_000);
   const personSub = person.sub;
 
@@ -63,8 +65,9 @@ test("the admin sees a user's grant, task run and revocation, narrows them with 
   // Export CSV downloads the filtered set: the header plus that one row.
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
   expect(download.suggestedFilename()).toMatch(/^audit-.*\.csv$/);
-  const csv = readFileSync((await download.path()), "utf8");
-  const lines = csv.trim().split("\r\n");
+  const csv = readFileSync(await download.path(), "utf8");
+  // LF line ends, as PostgreSQL's COPY writes them (saved exports with CRLF still read back as witnesses).
+  const lines = csv.trim().split("\n");
   expect(lines[0]).toMatch(/^seq,at,actor,actorType,subject,/);
   // Header, the one row, and the trailer carrying the signed checkpoint (the export is a witness).
   expect(lines).toHaveLength(3);
@@ -79,7 +82,13 @@ test("the admin sees a user's grant, task run and revocation, narrows them with 
   await filters.getByRole("button", { name: "Apply filters" }).click();
   await expect(table.locator("tbody tr")).toHaveCount(grantRows);
   const [json] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON" }).click()]);
-  const exported = (JSON.parse(readFileSync((await json.path()), "utf8")) as { events: { action: string; subject: string }[] }).events;
+  expect(json.suggestedFilename()).toMatch(/^audit-.*\.ndjson$/);
+  // NDJSON: a head line (type, snapshot, checkpoint), then one event per line.
+  const exported = readFileSync(await json.path(), "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => JSON.parse(l) as { action: string; subject: string });
   expect(exported).toHaveLength(grantRows);
   expect(new Set(exported.map((r) => r.subject))).toEqual(new Set([personSub]));
 
@@ -111,7 +120,13 @@ test("an ordinary user gets 403 on the admin pages and every admin route; signed
     expect(res?.status()).toBe(403);
     await expect(page.getByRole("heading", { name: "403 — Forbidden" })).toBeVisible();
   }
-  for (const path of ["/api/admin/audit", "/api/admin/audit/export?format=csv", "/api/admin/audit/chart", "/api/admin/audit/verify", "/api/admin/tiers"]) {
+  for (const path of [
+    "/api/admin/audit",
+    "/api/admin/audit/export?format=csv",
+    "/api/admin/audit/chart",
+    "/api/admin/audit/verify",
+    "/api/admin/tiers",
+  ]) {
     const res = await alice.request.get(path);
     expect(res.status(), path).toBe(403);
     expect(await res.json()).toMatchObject({ code: "Forbidden" });

@@ -37,10 +37,18 @@ test("an admin's saved export proves that the newest audit rows were deleted beh
 
   // The admin keeps an export: it carries the checkpoint signed right after the export was recorded.
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON" }).click()]);
-  const saved = (await download.path());
-  const exported = JSON.parse(readFileSync(saved, "utf8")) as { checkpoint: { headSeq: string; count: string }; events: { seq: string }[] };
+  const saved = await download.path();
+  // NDJSON: a head line with the checkpoint, then one event per line, newest first.
+  const [head, ...events] = readFileSync(saved, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as unknown);
+  const exported = { ...(head as { checkpoint: { headSeq: string; count: string } }), events: events as { seq: string }[] };
   expect(exported.checkpoint).not.toBeNull();
-  const newest3 = exported.events.slice(0, 3).map((e) => e.seq).reverse();
+  const newest3 = exported.events
+    .slice(0, 3)
+    .map((e) => e.seq)
+    .reverse();
   expect(newest3).toHaveLength(3);
 
   // Behind the app's back: a superuser switches the triggers off and deletes everything from the third-newest exported row.
@@ -71,7 +79,13 @@ test("an admin's saved export proves that the newest audit rows were deleted beh
 
     // …and so does the command line, with the same file.
     const cli = await promisify(execFile)("npx", ["tsx", "scripts/verify-audit.ts", "--against", saved], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: env.DATABASE_URL, AUDIT_CHECKPOINT_KEYS: env.AUDIT_CHECKPOINT_KEYS, AUDIT_CHECKPOINT_DIR: env.AUDIT_CHECKPOINT_DIR } as unknown as NodeJS.ProcessEnv,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATABASE_URL: env.DATABASE_URL,
+        AUDIT_CHECKPOINT_KEYS: env.AUDIT_CHECKPOINT_KEYS,
+        AUDIT_CHECKPOINT_DIR: env.AUDIT_CHECKPOINT_DIR,
+      } as unknown as NodeJS.ProcessEnv,
     }).then(
       () => ({ code: 0, stderr: "" }),
       (e: { code: number; stderr: string }) => e,

@@ -9,7 +9,9 @@ const EXCHANGE_ATTRIBUTE = "standard.token.exchange.enabled";
 
 test.use({ storageState: storageStateOf("admin") });
 
-test("the tier page shows Tier 2 working, Tier 1 refused and service accounts rejected; with the exchange attribute off, Tier 2 fails with the fix", async ({ page }) => {
+test("the tier page shows Tier 2 working, Tier 1 refused and service accounts rejected; with the exchange attribute off, Tier 2 fails with the fix", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   // The probes act through the admin's own grant.
   await grantThroughConsentScreen(page, "notes-index");
@@ -26,7 +28,9 @@ test("the tier page shows Tier 2 working, Tier 1 refused and service accounts re
 
   const t1 = tierRow(page, "tier1-impersonation");
   await expect(t1.getByTestId("tier-status")).toHaveText("refused");
-  await expect(t1.getByTestId("tier-evidence")).toContainText("invalid_request: Parameter 'requested_subject' is not supported for standard token exchange");
+  await expect(t1.getByTestId("tier-evidence")).toContainText(
+    "invalid_request: Parameter 'requested_subject' is not supported for standard token exchange",
+  );
   await expect(t1.getByTestId("tier-evidence")).toContainText("Legacy V1 token exchange");
 
   const sa = tierRow(page, "service-accounts");
@@ -43,7 +47,9 @@ test("the tier page shows Tier 2 working, Tier 1 refused and service accounts re
   await withClientAttributes(WORKER, { [EXCHANGE_ATTRIBUTE]: "false" }, async () => {
     await runProbesNow(page);
     await expect(t2.getByTestId("tier-status")).toHaveText("failing");
-    await expect(t2.getByTestId("tier-evidence")).toContainText("invalid_request: Standard token exchange is not enabled for the requested client");
+    await expect(t2.getByTestId("tier-evidence")).toContainText(
+      "invalid_request: Standard token exchange is not enabled for the requested client",
+    );
     await expect(t2.getByTestId("tier-fix")).toContainText(`In Keycloak, client ${WORKER} → set attribute ${EXCHANGE_ATTRIBUTE}=true`);
     await expect(t2.getByTestId("tier-fix")).toContainText("Capability config → Standard Token Exchange");
   });

@@ -15,7 +15,8 @@ function startWorker(): ChildProcess {
   });
 }
 
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
 
 test("the Workers page shows a running worker live, and it disappears when the worker stops", async ({ page }) => {
   test.setTimeout(90_000);

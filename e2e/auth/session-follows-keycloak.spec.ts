@@ -5,7 +5,9 @@ import { createThrowawayPerson, deleteThrowawayPerson, signInAs, type TThrowaway
 let person: TThrowawayPerson | undefined;
 test.afterEach(async () => deleteThrowawayPerson(person));
 
-test("Keycloak's 'sign out' ends the dashboard session within seconds (back-channel): pages, APIs and the session endpoint", async ({ page }) => {
+test("Keycloak's 'sign out' ends the dashboard session within seconds (back-channel): pages, APIs and the session endpoint", async ({
+  page,
+}) => {
   person = await createThrowawayPerson("e2e-session", ["dashboard-admin"]);
   await signInAs(page, person);
   expect((await page.request.get("/api/admin/audit")).status()).toBe(200);

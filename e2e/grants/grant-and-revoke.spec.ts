@@ -35,7 +35,9 @@ test("granting for a second task adds to the one grant, and revoke everything cl
   const b = await grantThroughConsentScreen(page, "files-inventory");
   expect(b).toBe(a);
   await expect(page.locator("[data-grant-id]").filter({ hasText: "Active" })).toHaveCount(1);
-  await expect(page.locator(`[data-grant-id="${a}"]`).getByTestId("grant-scopes")).toContainText(/notes\.read.*files\.read|files\.read.*notes\.read/);
+  await expect(page.locator(`[data-grant-id="${a}"]`).getByTestId("grant-scopes")).toContainText(
+    /notes\.read.*files\.read|files\.read.*notes\.read/,
+  );
   await page.getByRole("button", { name: "Revoke everything" }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Revoke everything" }).click();
   await expect(page.locator(`[data-grant-id="${a}"]`).getByText("Confirmed by Keycloak")).toBeVisible();
@@ -45,7 +47,10 @@ test("granting for a second task adds to the one grant, and revoke everything cl
 test("access removed in Keycloak's account console shows up here as revoked", async ({ page }) => {
   const grantId = await grantThroughConsentScreen(page, "files-inventory");
   await page.goto("http://localhost:8180/realms/nextcloud-mcp/account/applications");
-  const row = page.getByRole("row", { name: /Nextcloud MCP background worker/ }).or(page.locator("li, tr, div[role=row]").filter({ hasText: "Nextcloud MCP background worker" })).first();
+  const row = page
+    .getByRole("row", { name: /Nextcloud MCP background worker/ })
+    .or(page.locator("li, tr, div[role=row]").filter({ hasText: "Nextcloud MCP background worker" }))
+    .first();
   await row.getByRole("button").first().click();
   await page.getByRole("button", { name: /remove access/i }).click();
   await page.getByRole("button", { name: /^confirm$/i }).click();

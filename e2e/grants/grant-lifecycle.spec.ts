@@ -39,7 +39,9 @@ test("one grant: add and narrow access, work goes on after sign-out, revoke ever
   for (const title of ["Notes index", "Files inventory"]) {
     await page.getByRole("listitem", { name: title }).getByRole("button", { name: "Enable" }).click();
   }
-  await expect(page.getByRole("listitem", { name: "Notes index" }).getByLabel("Latest run").getByText("succeeded", { exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(
+    page.getByRole("listitem", { name: "Notes index" }).getByLabel("Latest run").getByText("succeeded", { exact: true }),
+  ).toBeVisible({ timeout: 30_000 });
   await page.goto("/access");
   await card.getByRole("link", { name: /Narrow access: stop .list and read your files/ }).click();
   await expect(page.getByRole("note")).toContainText("This removes: list and read your files");
@@ -58,7 +60,12 @@ test("one grant: add and narrow access, work goes on after sign-out, revoke ever
   await expect
     .poll(
       async () =>
-        (await e2eRows(`SELECT 1 FROM "AuditEvent" WHERE "subject" = $1 AND "action" = 'nextcloud.request' AND "at" > $2`, [sub(), signedOutAt])).length,
+        (
+          await e2eRows(`SELECT 1 FROM "AuditEvent" WHERE "subject" = $1 AND "action" = 'nextcloud.request' AND "at" > $2`, [
+            sub(),
+            signedOutAt,
+          ])
+        ).length,
       { timeout: 45_000 },
     )
     .toBeGreaterThan(0);

@@ -22,7 +22,11 @@ const PAGES: [TUserKey, string, (page: Page) => Promise<void>][] = [
   ["alice", "/", async (page) => await expect(page.getByRole("heading", { name: "Welcome, Alice Liddell" })).toBeVisible()],
   ["alice", "/access", async (page) => await expect(page.getByRole("heading", { name: "My access" })).toBeVisible()],
   ["alice", "/tasks", async (page) => await expect(page.getByRole("heading", { name: "Notes index" })).toBeVisible()],
-  ["alice", "/grants/new?task=notes-index", async (page) => await expect(page.getByRole("button", { name: "Continue to Keycloak" })).toBeVisible()],
+  [
+    "alice",
+    "/grants/new?task=notes-index",
+    async (page) => await expect(page.getByRole("button", { name: "Continue to Keycloak" })).toBeVisible(),
+  ],
   ["admin", "/admin/audit", async (page) => await expect(page.getByRole("heading", { name: "Audit trail" })).toBeVisible()],
   ["admin", "/admin/tiers", async (page) => await expect(page.getByRole("heading", { level: 1 })).toBeVisible()],
 ];
@@ -36,7 +40,13 @@ for (const [user, path, check] of PAGES) {
       // Hydrated: React attached its fiber to the DOM, which only the nonce-allowed scripts can do.
       // Polled: the server-rendered heading can be visible a moment before React has attached.
       await expect
-        .poll(() => page.evaluate(() => Object.keys(document.body).some((k) => k.startsWith("__react")) || Object.keys(document.querySelector("main") ?? {}).some((k) => k.startsWith("__react"))))
+        .poll(() =>
+          page.evaluate(
+            () =>
+              Object.keys(document.body).some((k) => k.startsWith("__react")) ||
+              Object.keys(document.querySelector("main") ?? {}).some((k) => k.startsWith("__react")),
+          ),
+        )
         .toBe(true);
       // Tailwind's stylesheet applied (the header is white, the body not the default transparent).
       expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe("rgba(0, 0, 0, 0)");

@@ -46,7 +46,11 @@ test("API routes carry a deny-all CSP and the same headers, on success and on er
     expect(res.headers()["content-security-policy"]).toContain("default-src 'none'");
   }
   const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
-  for (const [method, path] of [["GET", "/api/grants"], ["POST", "/api/backchannel-logout"], ["GET", "/api/admin/tiers"]] as const) {
+  for (const [method, path] of [
+    ["GET", "/api/grants"],
+    ["POST", "/api/backchannel-logout"],
+    ["GET", "/api/admin/tiers"],
+  ] as const) {
     const res = await anonymous.fetch(path, { method });
     expect(res.status()).toBeGreaterThanOrEqual(400);
     expectSecurityHeaders(res, `${method} ${path} (signed out)`);

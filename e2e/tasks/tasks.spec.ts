@@ -31,7 +31,14 @@ test("a user grants, enables notes-index, sees it run, finds a note, and revokes
   await expect(page.getByRole("list", { name: "Search results" })).toContainText("Ideas");
   // The feed lists the person's own requests in words; method, path and Nextcloud's status sit in each row's details.
   const feed = page.getByRole("table", { name: "Requests made on my behalf" });
-  await expect(feed.getByRole("row").filter({ hasText: "PROPFIND" }).filter({ hasText: `/remote.php/dav/files/${person.username}/Notes/` }).filter({ hasText: "207" }).first()).toBeVisible();
+  await expect(
+    feed
+      .getByRole("row")
+      .filter({ hasText: "PROPFIND" })
+      .filter({ hasText: `/remote.php/dav/files/${person.username}/Notes/` })
+      .filter({ hasText: "207" })
+      .first(),
+  ).toBeVisible();
   await expect(feed.getByRole("row").filter({ hasText: "Nextcloud MCP background worker" }).first()).toBeVisible();
 
   // A slow Nextcloud (1.5 s per WebDAV request) and an emptied index, so the next run has several
@@ -51,7 +58,16 @@ test("a user grants, enables notes-index, sees it run, finds a note, and revokes
     await expect(card.getByLabel("Latest run")).toContainText(/stopped|revoked/i, { timeout: 10_000 });
     // The event that ends the question: the run's row is final, so its worker makes no further request.
     await expect
-      .poll(async () => (await e2eRows<{ status: string }>(`SELECT r.status::text AS status FROM "TaskRun" r JOIN "Task" t ON t.id = r."taskId" WHERE t."userSub" = $1 ORDER BY r."createdAt" DESC LIMIT 1`, [person.sub]))[0]?.status, { timeout: 15_000 })
+      .poll(
+        async () =>
+          (
+            await e2eRows<{ status: string }>(
+              `SELECT r.status::text AS status FROM "TaskRun" r JOIN "Task" t ON t.id = r."taskId" WHERE t."userSub" = $1 ORDER BY r."createdAt" DESC LIMIT 1`,
+              [person.sub],
+            )
+          )[0]?.status,
+        { timeout: 15_000 },
+      )
       .toBe("stopped");
     const after = (await (await request.get(`${STAND_IN}/requests?after=${cursor}`)).json()) as { requests: { path: string }[] };
     expect(after.requests.filter((r) => r.path.includes(`/files/${person.username}/`))).toEqual([]);

@@ -27,11 +27,19 @@ for (const viewer of ["signed-out", "user", "admin"] as const) {
         const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
         const blocking = results.violations
           .filter((v) => v.impact === "serious" || v.impact === "critical")
-          .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(" | ")}`);
+          .map(
+            (v) =>
+              `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+                .map((n) => n.target.join(" "))
+                .slice(0, 3)
+                .join(" | ")}`,
+          );
         if (blocking.length && LEAD_OWNED.has(path.split("?")[0]!)) test.fixme(true, `${FIXME_REASON}: ${blocking.join("; ")}`);
         expect(blocking, `axe on ${path} as ${viewer}`).toEqual([]);
         // The moderate issues the review named (heading order, duplicate landmarks) are gone too.
-        const named = results.violations.filter((v) => ["heading-order", "landmark-unique", "landmark-no-duplicate-main", "page-has-heading-one"].includes(v.id)).map((v) => v.id);
+        const named = results.violations
+          .filter((v) => ["heading-order", "landmark-unique", "landmark-no-duplicate-main", "page-has-heading-one"].includes(v.id))
+          .map((v) => v.id);
         if (named.length && LEAD_OWNED.has(path.split("?")[0]!)) test.fixme(true, `${FIXME_REASON}: ${named.join(", ")}`);
         expect(named, `moderate issues on ${path}`).toEqual([]);
       });

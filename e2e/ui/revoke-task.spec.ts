@@ -13,9 +13,16 @@ test.beforeAll(async () => {
 test.afterAll(async () => deleteThrowawayPerson(person));
 
 const taskStatus = async () =>
-  (await e2eRows<{ status: string }>(`SELECT status::text AS status FROM "Task" WHERE "userSub" = $1 AND type = 'files-inventory'`, [person.sub]))[0]?.status;
+  (
+    await e2eRows<{ status: string }>(`SELECT status::text AS status FROM "Task" WHERE "userSub" = $1 AND type = 'files-inventory'`, [
+      person.sub,
+    ])
+  )[0]?.status;
 
-test("'Revoke task' says what will happen and asks first; Cancel changes nothing; confirming revokes and shows a receipt", async ({ page, request }) => {
+test("'Revoke task' says what will happen and asks first; Cancel changes nothing; confirming revokes and shows a receipt", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(90_000);
   await request.post(`${STAND_IN}/latency`, { data: { ms: 0 } });
   await signInAs(page, person);

@@ -13,7 +13,10 @@ const KID = /^[A-Za-z0-9_-]{1,32}$/;
 function keyList(what: string, toKey: (kid: string, raw: Buffer) => TCheckpointKey) {
   return z.string().transform((raw, ctx) => {
     const keys: TCheckpointKey[] = [];
-    for (const part of raw.split(",").map((p) => p.trim()).filter(Boolean)) {
+    for (const part of raw
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const [kid, b64, ...rest] = part.split(":");
       const bytes = b64 && rest.length === 0 ? Buffer.from(b64, "base64") : Buffer.alloc(0);
       if (!kid || !KID.test(kid)) {
@@ -59,7 +62,12 @@ export const ZAuditConfigFields = {
   /** The worker signs a checkpoint this often when rows were added. */
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   /** Rows older than this that no checkpoint covers yet make the admin page's checkpoint banner red. */
-  AUDIT_CHECKPOINT_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(7 * 86_400).default(300),
+  AUDIT_CHECKPOINT_MAX_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(30)
+    .max(7 * 86_400)
+    .default(300),
 };
 
 const ZAuditConfigSchema = z.object(ZAuditConfigFields);

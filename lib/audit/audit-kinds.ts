@@ -15,8 +15,11 @@ export const AUDIT_ACTIONS = {
   "grant.narrowed": "access narrowed",
   "grant.renewed": "access renewed",
   "grant.revoke_requested": "revocation requested",
-  "grant.revoke_confirmed": "revocation confirmed by Keycloak",
-  "grant.revoked_at_provider": "access ended at Keycloak",
+  "grant.revoke_confirmed": "revocation confirmed by Keycloak (or, for an app password, by Nextcloud)",
+  "grant.revoked_at_provider": "access ended at Keycloak (or the app password removed in Nextcloud)",
+  "grant.app_password_flow_started": "Nextcloud Login Flow v2 started (connect by app password)",
+  "grant.app_password_verified": "app password checked against the person's Nextcloud account",
+  "grant.health_check": "grant health checked at Nextcloud (app password)",
   "grant.consent_removed": "consent removed at Keycloak",
   "grant.superseded_token_revoked": "replaced offline token revoked",
   "revocation.confirmed": "revocation confirmed",
@@ -27,6 +30,8 @@ export const AUDIT_ACTIONS = {
   "token.client_credentials": "service-account token obtained",
   "service_account.refused": "service-account token refused for Nextcloud",
   "nextcloud.request": "request to Nextcloud",
+  "nextcloud.app_password_delete": "app password deleted at Nextcloud",
+  "nextcloud.app_password_proof": "deleted app password tried again (401 expected)",
   "task.run": "task run",
   "task.enabled": "task enabled",
   "task.run-now": "task started by hand",
@@ -67,6 +72,10 @@ export const AUDIT_MECHANISMS = [
   "tier2-token-exchange",
   "delegation-act",
   "service-accounts",
+  "app-password",
+  "nextcloud-apppassword",
+  "nextcloud-oidc-provider",
+  "nextcloud-impersonate-app",
 ] as const;
 
 export type TAuditMechanism = (typeof AUDIT_MECHANISMS)[number];

@@ -1,7 +1,7 @@
 import pg from "pg";
 
 /** Anything that runs a query: the pool below, or one client (a test's transaction, a script's connection). */
-export type TAuditDb = Pick<pg.Pool, "query"> | Pick<pg.Client, "query">;
+export type TAuditDb = pg.Pool | pg.ClientBase;
 
 const globalForPool = globalThis as unknown as { auditPool?: pg.Pool };
 

@@ -1,5 +1,7 @@
-import { GENESIS_HASH, hashEvent } from "./canonical-event";
-import type { TChainRow } from "./read-chain-rows";
+import { GENESIS_HASH } from "./canonical-event";
+
+/** What the walker needs of a row: its place, time (ISO-8601) and links. Its content is hashed apart. */
+export type TChainLink = { seq: bigint; at: string; prevHash: string; hash: string };
 
 /** A checkpoint as the walker needs it: how many rows up to which seq, ending in which hash. */
 export type TWalkCheckpoint = { count: bigint; headSeq: bigint; headHash: string; at: string };
@@ -19,6 +21,13 @@ export type TWalkStart = { prevHash: string; prevAt: string | null; count: bigin
 
 const short = (h: string) => h.slice(0, 12);
 
+// A finding at one row (built only when there is one: push runs a million times per walk).
+const findingAt = (row: TChainLink, reason: string, kind: TChainFindingKind): TChainFinding => ({
+  kind,
+  firstBrokenSeq: row.seq.toString(),
+  reason,
+});
+
 /**
  * Checks rows fed in seq order against their own links and hashes AND against signed checkpoints
  * (sorted by headSeq). A stored hash that does not match its row, or a prevHash that does not name the
@@ -27,8 +36,13 @@ const short = (h: string) => h.slice(0, 12);
  * from the first row after the last checkpoint that still matches, which brackets the first changed row
  * as closely as the checkpoints allow. Checkpoints beyond the last row mean the tail was deleted.
  */
-export function createChainWalker(checkpoints: TWalkCheckpoint[], start: TWalkStart = { prevHash: GENESIS_HASH, prevAt: null, count: 0n, lastSeq: null }) {
-  const pending = checkpoints.filter((c) => start.lastSeq === null || c.headSeq > start.lastSeq).sort((a, b) => (a.headSeq < b.headSeq ? -1 : a.headSeq > b.headSeq ? 1 : 0));
+export function createChainWalker(
+  checkpoints: TWalkCheckpoint[],
+  start: TWalkStart = { prevHash: GENESIS_HASH, prevAt: null, count: 0n, lastSeq: null },
+) {
+  const pending = checkpoints
+    .filter((c) => start.lastSeq === null || c.headSeq > start.lastSeq)
+    .sort((a, b) => (a.headSeq < b.headSeq ? -1 : a.headSeq > b.headSeq ? 1 : 0));
   let next = 0;
   let { prevHash, prevAt, count, lastSeq } = start;
   let checked = 0;
@@ -54,22 +68,33 @@ export function createChainWalker(checkpoints: TWalkCheckpoint[], start: TWalkSt
       kind,
       firstBrokenSeq: ((lastSeq ?? 0n) + 1n).toString(),
       reason: `rows are missing ${where}: the checkpoint signed ${cp.at} covers ${cp.count} rows up to seq ${cp.headSeq}, but the table has ${have} rows up to seq ${lastSeq ?? "none"}${next}${missing > 0n ? ` — ${missing} rows after seq ${lastSeq ?? 0} were deleted` : ""}`,
-      gap: { afterSeq: lastSeq === null ? null : lastSeq.toString(), missingRows: missing.toString(), throughSeq: cp.headSeq.toString(), checkpointAt: cp.at },
+      gap: {
+        afterSeq: lastSeq === null ? null : lastSeq.toString(),
+        missingRows: missing.toString(),
+        throughSeq: cp.headSeq.toString(),
+        checkpointAt: cp.at,
+      },
     };
   }
 
   return {
-    /** Feeds the next row; returns the first problem found, or null. */
-    push(row: TChainRow): TChainFinding | null {
+    /**
+     * Feeds the next row, with whether its content does NOT hash to its stored hash (checked by the
+     * caller, possibly on another thread); returns the first problem found, or null.
+     */
+    push(row: TChainLink, altered: boolean): TChainFinding | null {
       checked += 1;
       count += 1n;
       firstAfterVouched ??= row.seq;
-      const at = (reason: string, kind: TChainFindingKind): TChainFinding => ({ kind, firstBrokenSeq: row.seq.toString(), reason });
       if (row.prevHash !== prevHash) {
-        return at(`prevHash does not match the hash of the row before it (a row was removed, inserted or altered before seq ${row.seq})`, "link");
+        return findingAt(
+          row,
+          `prevHash does not match the hash of the row before it (a row was removed, inserted or altered before seq ${row.seq})`,
+          "link",
+        );
       }
-      if (hashEvent(row) !== row.hash) return at("stored hash does not match the row's content (the row was altered)", "altered");
-      if (prevAt && row.at < prevAt) return at("time goes backwards along the chain", "time");
+      if (altered) return findingAt(row, "stored hash does not match the row's content (the row was altered)", "altered");
+      if (prevAt && row.at < prevAt) return findingAt(row, "time goes backwards along the chain", "time");
       if (next < pending.length && pending[next]!.headSeq < row.seq) {
         const cp = pending[next]!;
         const before = count - 1n;

@@ -17,7 +17,10 @@ export const ZCheckpointSchema = z
     headSeq: z.string().regex(/^\d{1,19}$/),
     headHash: z.string().regex(/^[0-9a-f]{64}$/),
     at: z.iso.datetime(),
-    prev: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+    prev: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .nullable(),
     kid: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
     sig: z.string().regex(/^[A-Za-z0-9+/]{86}==$/),
   })
@@ -55,7 +58,13 @@ export function checkCheckpoint(input: unknown, keys: TCheckpointKey[]): TCheckp
   if (!parsed.success) return { ok: false, reason: "not a well-formed audit checkpoint" };
   const cp = parsed.data;
   const key = keys.find((k) => k.kid === cp.kid);
-  if (!key) return { ok: false, reason: `signed with key "${cp.kid}", which is not configured (AUDIT_CHECKPOINT_KEYS / AUDIT_CHECKPOINT_PUBLIC_KEYS)` };
+  if (!key)
+    return {
+      ok: false,
+      reason: `signed with key "${cp.kid}", which is not configured (AUDIT_CHECKPOINT_KEYS / AUDIT_CHECKPOINT_PUBLIC_KEYS)`,
+    };
   const good = verify(null, Buffer.from(checkpointSignedText(cp)), key.publicKey, Buffer.from(cp.sig, "base64"));
-  return good ? { ok: true, checkpoint: cp } : { ok: false, reason: `signature does not verify with key "${cp.kid}" (the checkpoint was altered or forged)` };
+  return good
+    ? { ok: true, checkpoint: cp }
+    : { ok: false, reason: `signature does not verify with key "${cp.kid}" (the checkpoint was altered or forged)` };
 }

@@ -1,4 +1,4 @@
-import { AUDIT_EXPORT_COLUMNS } from "../services/audit/format-audit-export";
+import { AUDIT_EXPORT_COLUMNS, AUDIT_NDJSON_EXPORT_TYPE } from "../services/audit/format-audit-export";
 import { CHECKPOINT_TYPE } from "./checkpoint";
 import type { TChainRow } from "./read-chain-rows";
 import { parseCsv } from "./parse-csv";
@@ -27,7 +27,8 @@ function jsonRow(r: Record<string, unknown>, i: number): TWitnessRow {
 }
 
 /**
- * Reads a saved witness: a JSON export (checkpoint + events, exact content), a CSV export (seq and hash
+ * Reads a saved witness: an NDJSON export (a head line with the checkpoint, then one event per line, exact
+ * content), the older whole-document JSON export (checkpoint + events), a CSV export (seq and hash
  * per row, checkpoint in the `#checkpoint` trailer; CSV cells are escaped for spreadsheets, so row
  * content is compared by hash only), a bare checkpoint JSON, or a revocation receipt that carries one as
  * `checkpoint`. Throws WitnessFileError with a plain reason for anything else.
@@ -35,6 +36,8 @@ function jsonRow(r: Record<string, unknown>, i: number): TWitnessRow {
 export function parseWitnessFile(text: string): TWitnessFile {
   const trimmed = text.replace(/^\uFEFF/, "").trim();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    const ndjson = parseNdjsonExport(trimmed);
+    if (ndjson) return ndjson;
     let doc: unknown;
     try {
       doc = JSON.parse(trimmed);
@@ -47,7 +50,11 @@ export function parseWitnessFile(text: string): TWitnessFile {
     const obj = (doc ?? {}) as Record<string, unknown>;
     if (obj.type === CHECKPOINT_TYPE) return { kind: "checkpoint", checkpoint: obj, rows: [] };
     if (Array.isArray(obj.events)) {
-      return { kind: "export-json", checkpoint: obj.checkpoint ?? null, rows: obj.events.map((r, i) => jsonRow((r ?? {}) as Record<string, unknown>, i)) };
+      return {
+        kind: "export-json",
+        checkpoint: obj.checkpoint ?? null,
+        rows: obj.events.map((r, i) => jsonRow((r ?? {}) as Record<string, unknown>, i)),
+      };
     }
     if (obj.checkpoint && typeof obj.checkpoint === "object") return { kind: "checkpoint", checkpoint: obj.checkpoint, rows: [] };
     throw new WitnessFileError("the JSON is neither an audit export nor a checkpoint");
@@ -78,4 +85,31 @@ export function parseWitnessFile(text: string): TWitnessFile {
     rows.push({ seq: BigInt(seq), hash, content: null });
   }
   return { kind: "export-csv", checkpoint, rows };
+}
+
+/** An NDJSON export (its first line names AUDIT_NDJSON_EXPORT_TYPE), or null for anything else. */
+function parseNdjsonExport(text: string): TWitnessFile | null {
+  const firstEnd = text.indexOf("\n");
+  let head: Record<string, unknown>;
+  try {
+    head = JSON.parse(firstEnd < 0 ? text : text.slice(0, firstEnd)) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (head === null || typeof head !== "object" || head.type !== AUDIT_NDJSON_EXPORT_TYPE) return null;
+  const rows: TWitnessRow[] = [];
+  if (firstEnd >= 0) {
+    const lines = text.slice(firstEnd + 1).split("\n");
+    for (const [i, line] of lines.entries()) {
+      if (line.trim() === "") continue;
+      let r: unknown;
+      try {
+        r = JSON.parse(line);
+      } catch {
+        throw new WitnessFileError(`line ${i + 2} is not valid JSON`);
+      }
+      rows.push(jsonRow((r ?? {}) as Record<string, unknown>, rows.length));
+    }
+  }
+  return { kind: "export-json", checkpoint: head.checkpoint ?? null, rows };
 }

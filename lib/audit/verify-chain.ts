@@ -4,7 +4,7 @@ import { auditPool, type TAuditDb } from "./audit-pool";
 import { checkCheckpoint, checkpointDigest, type TCheckpoint } from "./checkpoint";
 import { fileCheckpointStore, type TCheckpointStore } from "./checkpoint-store";
 import type { TChainFinding, TWalkCheckpoint } from "./chain-walker";
-import { walkChain } from "./walk-chain";
+import { walkChain, type TWalkOptions } from "./walk-chain";
 
 /** The newest checkpoint a verification was measured against, as the page and the API show it. */
 export type TCheckpointSummary = { count: string; headSeq: string; headHash: string; at: string; kid: string; ageSeconds: number };
@@ -32,7 +32,8 @@ export type TChainVerification = {
 
 export type TVerifyChainOptions = {
   mode?: "full" | "incremental";
-  batchSize?: number;
+  /** Hashing threads and block size of the walk (see walkChain); by default chosen from the trail's size. */
+  walk?: TWalkOptions;
   db?: TAuditDb;
   store?: TCheckpointStore;
   keys?: TCheckpointKey[];
@@ -41,7 +42,12 @@ export type TVerifyChainOptions = {
   now?: Date;
 };
 
-const toWalk = (cp: TCheckpoint): TWalkCheckpoint => ({ count: BigInt(cp.count), headSeq: BigInt(cp.headSeq), headHash: cp.headHash, at: cp.at });
+const toWalk = (cp: TCheckpoint): TWalkCheckpoint => ({
+  count: BigInt(cp.count),
+  headSeq: BigInt(cp.headSeq),
+  headHash: cp.headHash,
+  at: cp.at,
+});
 
 function summary(cp: TCheckpoint | null, now: Date): TCheckpointSummary | null {
   if (!cp) return null;
@@ -69,7 +75,9 @@ async function loadCheckpoints(store: TCheckpointStore, keys: TCheckpointKey[]) 
       continue;
     }
     if (prev && check.checkpoint.prev !== checkpointDigest(prev)) {
-      problems.push(`the checkpoint of ${check.checkpoint.at} does not chain to the one before it (${prev.at}): a checkpoint was removed or replaced`);
+      problems.push(
+        `the checkpoint of ${check.checkpoint.at} does not chain to the one before it (${prev.at}): a checkpoint was removed or replaced`,
+      );
     }
     valid.push(check.checkpoint);
     prev = check.checkpoint;
@@ -79,7 +87,7 @@ async function loadCheckpoints(store: TCheckpointStore, keys: TCheckpointKey[]) 
 
 /**
  * Verifies the audit trail against its signed checkpoints. Full mode walks every row (constant memory,
- * next batch read while the current one is hashed) and checks each stored checkpoint as the walk passes
+ * one COPY stream, content hashed on worker threads) and checks each stored checkpoint as the walk passes
  * it, so an altered or removed row is named exactly, and a tail deletion, an edit-and-rehash, a forked
  * or a replaced history are caught against the checkpoints (they are signed outside the database).
  * Incremental mode checks that the newest checkpoint's head row is still there with the signed hash,
@@ -90,7 +98,6 @@ export async function verifyAuditChain(options: TVerifyChainOptions = {}): Promi
   const started = Date.now();
   const now = options.now ?? new Date();
   const db = options.db ?? auditPool();
-  const batchSize = options.batchSize ?? 5_000;
   const config = options.store && options.keys ? null : auditConfig();
   const keys = options.keys ?? config!.verifyKeys;
   const store = options.store ?? fileCheckpointStore(config!.dir);
@@ -102,7 +109,10 @@ export async function verifyAuditChain(options: TVerifyChainOptions = {}): Promi
     if (check.ok) witnesses.push(check.checkpoint);
     else problems.push(`the witness checkpoint is invalid: ${check.reason}`);
   }
-  if (keys.length === 0) problems.push("no checkpoint key is configured (AUDIT_CHECKPOINT_KEYS or AUDIT_CHECKPOINT_PUBLIC_KEYS): tail deletion and rehashing cannot be detected");
+  if (keys.length === 0)
+    problems.push(
+      "no checkpoint key is configured (AUDIT_CHECKPOINT_KEYS or AUDIT_CHECKPOINT_PUBLIC_KEYS): tail deletion and rehashing cannot be detected",
+    );
 
   if ((options.mode ?? "full") === "incremental" && witnesses.length === 0 && problems.length === 0) {
     const latest = await store.latest();
@@ -119,7 +129,7 @@ export async function verifyAuditChain(options: TVerifyChainOptions = {}): Promi
       const anchor = rows[0];
       if (anchor && anchor.hash === cp.headHash) {
         const start = { prevHash: cp.headHash, prevAt: anchor.at, count: BigInt(cp.count), lastSeq: BigInt(cp.headSeq) };
-        const { finding, state } = await walkChain(db, batchSize, [], start);
+        const { finding, state } = await walkChain(db, [], start, options.walk);
         return result("incremental", finding, state, summary(cp, now), undefined, 1, started);
       }
     } else if (!latest && BigInt((await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM "AuditEvent"`)).rows[0]!.n) > 0n) {
@@ -130,7 +140,7 @@ export async function verifyAuditChain(options: TVerifyChainOptions = {}): Promi
   const loaded = await loadCheckpoints(store, keys);
   problems.push(...loaded.problems);
   const all = [...loaded.valid, ...witnesses];
-  const { finding, state } = await walkChain(db, batchSize, all.map(toWalk));
+  const { finding, state } = await walkChain(db, all.map(toWalk), undefined, options.walk);
   const newest = newestOf(loaded.valid.length ? loaded.valid : witnesses);
   if (!finding && loaded.problems.length) {
     return {
@@ -158,11 +168,12 @@ function result(
     checked: state.checked,
     rows: state.count.toString(),
     ...(state.lastSeq === null ? {} : { lastSeq: state.lastSeq.toString() }),
-    ...(finding ? { firstBrokenSeq: finding.firstBrokenSeq, reason: finding.reason, kind: finding.kind, ...(finding.gap ? { gap: finding.gap } : {}) } : {}),
+    ...(finding
+      ? { firstBrokenSeq: finding.firstBrokenSeq, reason: finding.reason, kind: finding.kind, ...(finding.gap ? { gap: finding.gap } : {}) }
+      : {}),
     checkpoint,
     ...(checkpointProblem ? { checkpointProblem } : {}),
     checkpointsChecked,
     ms: Date.now() - started,
   };
 }
-

@@ -42,7 +42,11 @@ function ranges(seqs: bigint[]): TSeqRange[] {
   return out;
 }
 
-const describe = (r: TSeqRange[]) => r.slice(0, 5).map((x) => (x.from === x.to ? x.from : `${x.from}–${x.to}`)).join(", ") + (r.length > 5 ? ", …" : "");
+const describe = (r: TSeqRange[]) =>
+  r
+    .slice(0, 5)
+    .map((x) => (x.from === x.to ? x.from : `${x.from}–${x.to}`))
+    .join(", ") + (r.length > 5 ? ", …" : "");
 
 /**
  * Checks a saved witness against the trail as it is now: the witness's checkpoint must carry a valid
@@ -57,13 +61,15 @@ export async function verifyWitness(
   const db = options.db ?? auditPool();
   const keysFor = options.keys;
   let checkpointProblem: string | undefined;
-  if (file.checkpoint === null) checkpointProblem = "the file carries no checkpoint (exported before checkpoints existed, or without a signing key)";
+  if (file.checkpoint === null)
+    checkpointProblem = "the file carries no checkpoint (exported before checkpoints existed, or without a signing key)";
   else if (keysFor) {
     const c = checkCheckpoint(file.checkpoint, keysFor);
     if (!c.ok) checkpointProblem = c.reason;
   }
   const chain = await verifyAuditChain({ ...options, db, witnesses: file.checkpoint === null ? [] : [file.checkpoint] });
-  if (!checkpointProblem && chain.checkpointProblem?.startsWith("the witness checkpoint is invalid")) checkpointProblem = chain.checkpointProblem;
+  if (!checkpointProblem && chain.checkpointProblem?.startsWith("the witness checkpoint is invalid"))
+    checkpointProblem = chain.checkpointProblem;
 
   const alteredInFile = file.rows.filter((r) => r.content && hashEvent(r.content) !== r.hash).map((r) => r.seq.toString());
   const missing: bigint[] = [];
@@ -89,8 +95,14 @@ export async function verifyWitness(
   const ok = chain.ok && !checkpointProblem && missing.length === 0 && changed.length === 0 && alteredInFile.length === 0;
 
   const parts: string[] = [];
-  if (missing.length) parts.push(`${missing.length} exported row${missing.length === 1 ? " is" : "s are"} missing from the trail: seq ${describe(missingRanges)}`);
-  if (changed.length) parts.push(`${changed.length} exported row${changed.length === 1 ? " was" : "s were"} changed since: seq ${changed.slice(0, 5).join(", ")}`);
+  if (missing.length)
+    parts.push(
+      `${missing.length} exported row${missing.length === 1 ? " is" : "s are"} missing from the trail: seq ${describe(missingRanges)}`,
+    );
+  if (changed.length)
+    parts.push(
+      `${changed.length} exported row${changed.length === 1 ? " was" : "s were"} changed since: seq ${changed.slice(0, 5).join(", ")}`,
+    );
   if (alteredInFile.length) parts.push(`the file itself was edited at seq ${alteredInFile.slice(0, 5).join(", ")}`);
   if (checkpointProblem) parts.push(`its checkpoint cannot be trusted: ${checkpointProblem}`);
   if (!chain.ok) parts.push(`the trail fails verification at seq ${chain.firstBrokenSeq}: ${chain.reason}`);

@@ -54,12 +54,14 @@ export async function writeAuditCheckpoint(options: TWriteCheckpointOptions = {}
       latest = check.checkpoint;
       const head = await client.query<{ hash: string; at: Date }>(`SELECT hash, "at" FROM "AuditEvent" WHERE seq = $1`, [latest.headSeq]);
       if (head.rows[0]?.hash !== latest.headHash) {
-        return refuse(`the row seq ${latest.headSeq} that the newest checkpoint ends at is ${head.rows[0] ? "different" : "gone"}: the trail no longer extends it`, latest);
+        return refuse(
+          `the row seq ${latest.headSeq} that the newest checkpoint ends at is ${head.rows[0] ? "different" : "gone"}: the trail no longer extends it`,
+          latest,
+        );
       }
     }
     const { finding, state } = await walkChain(
       client,
-      5_000,
       [],
       latest
         ? { prevHash: latest.headHash, prevAt: null, count: BigInt(latest.count), lastSeq: BigInt(latest.headSeq) }

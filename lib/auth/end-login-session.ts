@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "../db";
 import { env, isLocalHttp } from "../env";
+import { vaultAad } from "../vault/aad";
 import { openSecret } from "../vault/token-vault";
 import { log } from "../logger";
 import { auditRecorder } from "../audit/record-event";
@@ -33,7 +34,7 @@ export async function endLoginSession(loginSessionId: string, userSub: string): 
   if (!refreshTokenEnc) return { keycloakSessionEnded: false };
   const e = env();
   try {
-    const refreshToken = openSecret({ keyId: row.keyId, sealed: refreshTokenEnc }, `login:${row.id}:refresh`);
+    const refreshToken = openSecret({ keyId: row.keyId, sealed: refreshTokenEnc }, vaultAad.loginRefresh(row.id));
     const url = `${e.KEYCLOAK_ISSUER}/protocol/openid-connect/logout`;
     if (!isLocalHttp(url) && !url.startsWith("https://")) throw new Error("Keycloak issuer must use https");
     const res = await fetch(url, {

@@ -43,7 +43,11 @@ export async function confirmLogin(loginSessionId: string, userSub: string, maxA
       if (!row || row.endedAt || !row.accessTokenEnc) return { error: "Your sign-in has ended" };
       const fresh = Date.now() - row.confirmedAt.getTime() < maxAgeMs && row.accessExpiresAt.getTime() - Date.now() > 30_000;
       if (fresh) {
-        return { token: openSecret({ keyId: row.keyId, sealed: row.accessTokenEnc }, vaultAad.loginAccess(row.id)), roles: row.roles, confirmedAt: row.confirmedAt };
+        return {
+          token: openSecret({ keyId: row.keyId, sealed: row.accessTokenEnc }, vaultAad.loginAccess(row.id)),
+          roles: row.roles,
+          confirmedAt: row.confirmedAt,
+        };
       }
       if (!row.refreshTokenEnc) {
         await endLoginSessionRow(tx, row.id, "Keycloak issued no refresh token for this sign-in");

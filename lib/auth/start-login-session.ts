@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "../db";
 import { env } from "../env";
+import { vaultAad } from "../vault/aad";
 import { sealSecret } from "../vault/token-vault";
 import { randomUUID } from "node:crypto";
 import { recordObservedEvent } from "../audit/record-event";
@@ -25,9 +26,9 @@ type TStartLoginSessionInput = {
  */
 export async function startLoginSession(input: TStartLoginSessionInput): Promise<string> {
   const id = randomUUID();
-  const idTok = sealSecret(input.idToken, `login:${id}:id`);
-  const access = sealSecret(input.accessToken, `login:${id}:access`);
-  const refresh = input.refreshToken ? sealSecret(input.refreshToken, `login:${id}:refresh`) : null;
+  const idTok = sealSecret(input.idToken, vaultAad.loginId(id));
+  const access = sealSecret(input.accessToken, vaultAad.loginAccess(id));
+  const refresh = input.refreshToken ? sealSecret(input.refreshToken, vaultAad.loginRefresh(id)) : null;
   await db().$transaction([
     db().user.upsert({
       where: { sub: input.sub },

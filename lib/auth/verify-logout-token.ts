@@ -20,7 +20,10 @@ async function keySet() {
  * Validates an OIDC Back-Channel Logout token for one of our clients (signature against Keycloak's JWKS,
  * iss, aud, iat within 5 minutes, jti, events, sub/sid, no nonce). Replay is the caller's check (jti).
  */
-export async function verifyLogoutToken(logoutToken: string, audience: string): Promise<JWTPayload & { sid?: string; events: Record<string, unknown> }> {
+export async function verifyLogoutToken(
+  logoutToken: string,
+  audience: string,
+): Promise<JWTPayload & { sid?: string; events: Record<string, unknown> }> {
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(logoutToken, await keySet(), {
@@ -40,4 +43,3 @@ export async function verifyLogoutToken(logoutToken: string, audience: string): 
   if (!payload.sub && typeof payload.sid !== "string") throw new AppError("BadInput", "Invalid logout token: neither sub nor sid");
   return payload as JWTPayload & { sid?: string; events: Record<string, unknown> };
 }
-

@@ -13,7 +13,8 @@ type THandler<P> = (ctx: TRequestCtx, req: NextRequest, args: TRouteArgs<P>) => 
 /**
  * The one way into a route handler: the signed-in person's context is built once, a missing session
  * answers 401 and a missing role 403 (JSON with a `code`), and anything the handler throws goes through
- * the one error → HTTP map. The proxy only redirects pages; every route checks here, on the server.
+ * the one error → HTTP map. proxy.ts only sets headers and redirects signed-out page views; the
+ * permission check of every route is here, on the server.
  */
 function guarded<P>(needsAdmin: boolean, handler: THandler<P>) {
   return async (req: NextRequest, args: TRouteArgs<P>): Promise<Response> => {

@@ -20,12 +20,17 @@ function decode(s: string): string {
 
 /** A WebDAV path as a person reads it: relative to their files, no doubled or trailing slashes. */
 export function readablePath(path: string): string {
-  const rel = decode(path.replace(FILES_ROOT, "")).replace(/\/{2,}/g, "/").replace(/^\/|\/$/g, "");
+  const rel = decode(path.replace(FILES_ROOT, ""))
+    .replace(/\/{2,}/g, "/")
+    .replace(/^\/|\/$/g, "");
   return rel;
 }
 
 function resultOf(status: number | null, outcome: string): Pick<TRequestDescription, "result" | "tone"> {
-  if (status === null) return outcome.startsWith("success") ? { result: "done", tone: "good" } : { result: outcome.startsWith("refused") ? "refused before sending" : "failed", tone: "bad" };
+  if (status === null)
+    return outcome.startsWith("success")
+      ? { result: "done", tone: "good" }
+      : { result: outcome.startsWith("refused") ? "refused before sending" : "failed", tone: "bad" };
   if (status >= 200 && status < 300) return { result: "done", tone: "good" };
   if (status === 401 || status === 403) return { result: "refused by Nextcloud", tone: "bad" };
   if (status === 404) return { result: "not found", tone: "neutral" };

@@ -6,6 +6,7 @@ import { openSecret, sealSecret } from "../vault/token-vault";
 import { vaultAad } from "../vault/aad";
 import { assertGrantTransition, WIPED_GRANT_SECRETS } from "./grant-lifecycle";
 import { lockGrant } from "./lock-grant";
+import { grantSecretAad } from "./grant-secret-aad";
 import { stopGrantTasks } from "./stop-grant-tasks";
 import { publishRevocation } from "./publish-revocation";
 
@@ -25,7 +26,7 @@ export async function beginGrantRevocation(input: {
   correlationId: string;
   /** Leave the first RFC 7009 attempt to the outbox a little later (e.g. while Keycloak is mid-logout). */
   deferMs?: number;
-}): Promise<{ revocationId: string; scopes: string[] } | null> {
+}): Promise<{ revocationId: string; scopes: string[]; mechanism: "offline_access" | "app_password" } | null> {
   const now = new Date();
   return db().$transaction(async (tx) => {
     const grant = await lockGrant(tx, input.grantId, input.userSub);
@@ -43,12 +44,20 @@ export async function beginGrantRevocation(input: {
         nextAttemptAt: new Date(now.getTime() + (input.deferMs ?? 0)),
       },
     });
-    const token = openSecret({ keyId: grant.keyId, sealed: grant.refreshTokenEnc }, vaultAad.grantRefresh(grant.id));
+    // The offline token — or the app password — moves into the outbox, which deletes it at its provider.
+    const token = openSecret({ keyId: grant.keyId, sealed: grant.refreshTokenEnc }, grantSecretAad(grant));
     const sealed = sealSecret(token, vaultAad.revocationToken(revocation.id));
     await tx.revocation.update({ where: { id: revocation.id }, data: { keyId: sealed.keyId, tokenEnc: sealed.sealed } });
     await tx.grant.update({
       where: { id: grant.id },
-      data: { status: "revoking", revokedAt: now, revokeReason: input.reason, recheckAt: null, version: { increment: 1 }, ...WIPED_GRANT_SECRETS },
+      data: {
+        status: "revoking",
+        revokedAt: now,
+        revokeReason: input.reason,
+        recheckAt: null,
+        version: { increment: 1 },
+        ...WIPED_GRANT_SECRETS,
+      },
     });
     const stoppedTasks = await stopGrantTasks(tx, grant.id, "access revoked");
     await publishRevocation(tx, { grantIds: [grant.id] });
@@ -61,10 +70,10 @@ export async function beginGrantRevocation(input: {
         resource: `grant:${grant.id}`,
         outcome: "success",
         correlationId: input.correlationId,
-        mechanism: "offline-access",
+        mechanism: grant.mechanism === "app_password" ? "app-password" : "offline-access",
         details: { scopes: grant.scopes, reason: input.reason, stoppedTasks, revocationId: revocation.id },
       },
     ]);
-    return { revocationId: revocation.id, scopes: grant.scopes };
+    return { revocationId: revocation.id, scopes: grant.scopes, mechanism: grant.mechanism };
   });
 }

@@ -8,9 +8,24 @@ import { IdpUnavailableError, OAuthProviderError } from "../oauth/oauth-errors";
 import { openSecret, sealSecret } from "../vault/token-vault";
 import { vaultAad } from "../vault/aad";
 import { log } from "../logger";
+import { workerClient } from "../oauth/get-oidc-config";
+import { asAppPassword } from "../nextcloud/app-password-types";
+import { deleteAppPassword } from "../nextcloud/delete-app-password";
+import { nextcloudAccountOf } from "../nextcloud/nextcloud-account-of";
 import { assertGrantTransition } from "./grant-lifecycle";
 
-type TPendingRow = { id: string; purpose: "grant" | "superseded_token"; grantId: string; userSub: string; keyId: string; tokenEnc: string; attempts: number };
+type TPendingRow = {
+  id: string;
+  purpose: "grant" | "superseded_token";
+  grantId: string;
+  userSub: string;
+  keyId: string;
+  tokenEnc: string;
+  attempts: number;
+  mechanism: "offline_access" | "app_password";
+  loginName: string | null;
+  username: string;
+};
 
 const MAX_BACKOFF_MS = 60_000;
 
@@ -26,13 +41,18 @@ export function revocationBackoffMs(attempts: number): number {
  * On confirmation the grant moves revoking → revoked (purpose "grant"; a superseded token leaves its
  * grant as it is) and the outbox forgets the token, in one transaction with the audit row.
  * Rows are locked with SKIP LOCKED so several processes can work the outbox at once.
+ * For an app-password grant the provider is Nextcloud: the app password is deleted
+ * (`DELETE /ocs/v2.php/core/apppassword`) and the proof is the 401 Nextcloud answers to a request made
+ * with it afterwards.
  */
 export async function attemptRevocation(revocationId: string, correlationId: string = randomUUID()): Promise<"confirmed" | "waiting"> {
   return db().$transaction(
     async (tx) => {
       const rows = await tx.$queryRaw<TPendingRow[]>`
-        SELECT "id", "purpose"::text AS "purpose", "grantId", "userSub", "keyId", "tokenEnc", "attempts" FROM "Revocation"
-        WHERE "id" = ${revocationId} AND "status" = 'pending' FOR UPDATE SKIP LOCKED`;
+        SELECT r."id", r."purpose"::text AS "purpose", r."grantId", r."userSub", r."keyId", r."tokenEnc", r."attempts",
+          g."mechanism"::text AS "mechanism", g."nextcloudLoginName" AS "loginName", u."username"
+        FROM "Revocation" r JOIN "Grant" g ON g."id" = r."grantId" JOIN "User" u ON u."sub" = r."userSub"
+        WHERE r."id" = ${revocationId} AND r."status" = 'pending' FOR UPDATE OF r SKIP LOCKED`;
       const row = rows[0];
       if (!row) return "waiting";
       const ctx = { recorder: auditRecorder, correlationId, subject: row.userSub };
@@ -41,10 +61,61 @@ export async function attemptRevocation(revocationId: string, correlationId: str
       const retry = async (lastError: string, data: Record<string, unknown> = {}) => {
         await tx.revocation.update({
           where: { id: row.id },
-          data: { attempts: row.attempts + 1, nextAttemptAt: new Date(now.getTime() + revocationBackoffMs(row.attempts + 1)), lastError, ...data },
+          data: {
+            attempts: row.attempts + 1,
+            nextAttemptAt: new Date(now.getTime() + revocationBackoffMs(row.attempts + 1)),
+            lastError,
+            ...data,
+          },
         });
         return "waiting" as const;
       };
+      const confirm = async (
+        proof: string,
+        provider: "keycloak" | "nextcloud",
+        mechanism: "rfc7009" | "nextcloud-apppassword",
+      ): Promise<"confirmed"> => {
+        await tx.revocation.update({
+          where: { id: row.id },
+          data: { status: "confirmed", confirmedAt: now, proof, tokenEnc: "", lastError: null, attempts: row.attempts + 1 },
+        });
+        if (row.purpose === "grant") {
+          const grant = await tx.grant.findUnique({ where: { id: row.grantId }, select: { status: true } });
+          if (grant?.status === "revoking") {
+            assertGrantTransition(grant.status, "revoked");
+            await tx.grant.update({ where: { id: row.grantId }, data: { status: "revoked", version: { increment: 1 } } });
+          }
+        }
+        await appendAuditEvents(tx, [
+          {
+            actor: provider,
+            actorType: "system",
+            subject: row.userSub,
+            action: row.purpose === "grant" ? "grant.revoke_confirmed" : "grant.superseded_token_revoked",
+            resource: `grant:${row.grantId}`,
+            outcome: "success",
+            correlationId,
+            mechanism,
+            details: { revocationId: row.id, proof },
+          },
+        ]);
+        return "confirmed";
+      };
+
+      let proof: string;
+      if (row.mechanism === "app_password") {
+        try {
+          const deleted = await deleteAppPassword(
+            { loginName: row.loginName ?? "", appPassword: asAppPassword(token) },
+            { ...ctx, actor: workerClient().clientId, expectedLoginName: nextcloudAccountOf(row) },
+          );
+          if (!deleted.proof) return retry(`Nextcloud still accepted the app password after deleting it (HTTP ${deleted.proofStatus})`);
+          proof = deleted.proof;
+        } catch (error) {
+          return retry(error instanceof Error ? error.message : "Nextcloud could not be asked");
+        }
+        return confirm(proof, "nextcloud", "nextcloud-apppassword");
+      }
 
       try {
         await revokeToken(token, "refresh_token", ctx);
@@ -54,7 +125,6 @@ export async function attemptRevocation(revocationId: string, correlationId: str
         if (error instanceof IdpUnavailableError) return retry(error.message);
       }
 
-      let proof: string;
       try {
         const still = await refreshOfflineToken(token, ctx);
         // Keycloak still honours the token: keep the newest one so the next attempt revokes what is live.
@@ -66,32 +136,7 @@ export async function attemptRevocation(revocationId: string, correlationId: str
         }
         proof = `A refresh with the revoked token at ${now.toISOString()} was refused by Keycloak: ${error.message}`;
       }
-
-      await tx.revocation.update({
-        where: { id: row.id },
-        data: { status: "confirmed", confirmedAt: now, proof, tokenEnc: "", lastError: null, attempts: row.attempts + 1 },
-      });
-      if (row.purpose === "grant") {
-        const grant = await tx.grant.findUnique({ where: { id: row.grantId }, select: { status: true } });
-        if (grant?.status === "revoking") {
-          assertGrantTransition(grant.status, "revoked");
-          await tx.grant.update({ where: { id: row.grantId }, data: { status: "revoked", version: { increment: 1 } } });
-        }
-      }
-      await appendAuditEvents(tx, [
-        {
-          actor: "keycloak",
-          actorType: "system",
-          subject: row.userSub,
-          action: row.purpose === "grant" ? "grant.revoke_confirmed" : "grant.superseded_token_revoked",
-          resource: `grant:${row.grantId}`,
-          outcome: "success",
-          correlationId,
-          mechanism: "rfc7009",
-          details: { revocationId: row.id, proof },
-        },
-      ]);
-      return "confirmed";
+      return confirm(proof, "keycloak", "rfc7009");
     },
     { timeout: 30_000, maxWait: 10_000 },
   );

@@ -16,6 +16,7 @@ import { tokenSubject } from "../oauth/token-subject";
 import { lockGrant, type TLockedGrant } from "./lock-grant";
 import { markRevokedAtProvider } from "./mark-revoked-at-provider";
 import { delegatedTokenMemory } from "./delegated-token-memory";
+import { audienceOf } from "../oauth/token-response-fields";
 
 export type TGetDelegatedTokenInput = {
   grantId: string;
@@ -42,7 +43,10 @@ export type TDelegatedToken = {
   source: "cache" | "refresh" | "exchange";
 };
 
-type TGrantRow = Pick<TLockedGrant, "id" | "userSub" | "status" | "keyId" | "refreshTokenEnc" | "accessTokenEnc" | "accessExpiresAt" | "lastUsedAt">;
+type TGrantRow = Pick<
+  TLockedGrant,
+  "id" | "userSub" | "status" | "keyId" | "refreshTokenEnc" | "accessTokenEnc" | "accessExpiresAt" | "lastUsedAt"
+>;
 
 type TTxOutcome = { ok: TDelegatedToken } | { fail: Error };
 
@@ -79,6 +83,7 @@ export async function getDelegatedToken(input: TGetDelegatedTokenInput): Promise
   const epoch = delegatedTokenMemory.epoch();
   const grant = await db().grant.findUnique({ where: { id: input.grantId } });
   if (!grant) throw new AppError("NotFound", `Grant ${input.grantId} does not exist`);
+  if (grant.mechanism !== "offline_access") throw new AppError("BadInput", `Grant ${grant.id} is an app password, not a Keycloak token`);
   assertActive(grant);
 
   const cached = readCache(grant, minValidityMs, audience);
@@ -92,7 +97,12 @@ export async function getDelegatedToken(input: TGetDelegatedTokenInput): Promise
     return cached;
   }
 
-  const ctx: TOAuthCallContext = { recorder: input.recorder, correlationId: input.correlationId, subject: grant.userSub, taskId: input.taskId };
+  const ctx: TOAuthCallContext = {
+    recorder: input.recorder,
+    correlationId: input.correlationId,
+    subject: grant.userSub,
+    taskId: input.taskId,
+  };
   const outcome = await db().$transaction(async (tx): Promise<TTxOutcome> => {
     const locked = await lockGrant(tx, input.grantId);
     if (!locked) return { fail: new AppError("NotFound", `Grant ${input.grantId} does not exist`) };
@@ -158,7 +168,10 @@ async function refreshLocked(
     try {
       const opts = typeof input.exchange === "object" ? input.exchange : {};
       const scope = opts.scope ?? grantTaskScopes(refreshed.scopes);
-      const ex = await exchangeToken({ subjectToken: refreshed.accessToken, audience: opts.audience ?? env().NEXTCLOUD_AUDIENCE, scope }, ctx);
+      const ex = await exchangeToken(
+        { subjectToken: refreshed.accessToken, audience: opts.audience ?? env().NEXTCLOUD_AUDIENCE, scope },
+        ctx,
+      );
       token = ex.accessToken;
       expiresAt = ex.accessExpiresAt;
       source = "exchange";
@@ -210,12 +223,28 @@ async function exchangeLocked(
     }
     // Both sealed columns share one key id: re-seal the offline token with the key the access token gets.
     const sealed = sealSecret(ex.accessToken, vaultAad.grantAccess(grant.id));
-    const refresh = sealSecret(openSecret({ keyId: grant.keyId, sealed: grant.refreshTokenEnc }, vaultAad.grantRefresh(grant.id)), vaultAad.grantRefresh(grant.id));
+    const refresh = sealSecret(
+      openSecret({ keyId: grant.keyId, sealed: grant.refreshTokenEnc }, vaultAad.grantRefresh(grant.id)),
+      vaultAad.grantRefresh(grant.id),
+    );
     await tx.grant.update({
       where: { id: grant.id },
-      data: { keyId: sealed.keyId, refreshTokenEnc: refresh.sealed, accessTokenEnc: sealed.sealed, accessExpiresAt: ex.accessExpiresAt, lastUsedAt: new Date() },
+      data: {
+        keyId: sealed.keyId,
+        refreshTokenEnc: refresh.sealed,
+        accessTokenEnc: sealed.sealed,
+        accessExpiresAt: ex.accessExpiresAt,
+        lastUsedAt: new Date(),
+      },
     });
-    return { ok: { token: ex.accessToken, expiresAt: ex.accessExpiresAt, subject: tokenSubject(ex.accessToken) ?? grant.userSub, source: "exchange" } };
+    return {
+      ok: {
+        token: ex.accessToken,
+        expiresAt: ex.accessExpiresAt,
+        subject: tokenSubject(ex.accessToken) ?? grant.userSub,
+        source: "exchange",
+      },
+    };
   } catch (err) {
     return { fail: toOAuthError("token.exchange", err) };
   }
@@ -255,11 +284,9 @@ function readCache(
   return { token, expiresAt: grant.accessExpiresAt, subject: tokenSubject(token) ?? grant.userSub, source: "cache" };
 }
 
-
 function audiencesOf(token: string): string[] {
   try {
-    const aud = decodeJwt(token).aud;
-    return Array.isArray(aud) ? aud : aud ? [aud] : [];
+    return audienceOf(decodeJwt(token).aud);
   } catch {
     return [];
   }

@@ -6,6 +6,8 @@ export type TLockedGrant = {
   userSub: string;
   clientId: string;
   status: string;
+  mechanism: "offline_access" | "app_password";
+  nextcloudLoginName: string | null;
   keyId: string;
   refreshTokenEnc: string;
   accessTokenEnc: string | null;
@@ -24,19 +26,25 @@ export type TLockedGrant = {
 export async function lockGrant(tx: Prisma.TransactionClient, grantId: string, userSub?: string): Promise<TLockedGrant | null> {
   const rows = userSub
     ? await tx.$queryRaw<TLockedGrant[]>`
-        SELECT "id", "userSub", "clientId", "status"::text AS "status", "keyId", "refreshTokenEnc", "accessTokenEnc",
-          "accessExpiresAt", "keycloakSid", "scopes", "grantedAt", "lastUsedAt"
+        SELECT "id", "userSub", "clientId", "status"::text AS "status", "mechanism"::text AS "mechanism", "nextcloudLoginName",
+          "keyId", "refreshTokenEnc", "accessTokenEnc", "accessExpiresAt", "keycloakSid", "scopes", "grantedAt", "lastUsedAt"
         FROM "Grant" WHERE "id" = ${grantId} AND "userSub" = ${userSub} FOR UPDATE`
     : await tx.$queryRaw<TLockedGrant[]>`
-        SELECT "id", "userSub", "clientId", "status"::text AS "status", "keyId", "refreshTokenEnc", "accessTokenEnc",
-          "accessExpiresAt", "keycloakSid", "scopes", "grantedAt", "lastUsedAt"
+        SELECT "id", "userSub", "clientId", "status"::text AS "status", "mechanism"::text AS "mechanism", "nextcloudLoginName",
+          "keyId", "refreshTokenEnc", "accessTokenEnc", "accessExpiresAt", "keycloakSid", "scopes", "grantedAt", "lastUsedAt"
         FROM "Grant" WHERE "id" = ${grantId} FOR UPDATE`;
   return rows[0] ?? null;
 }
 
-/** The active grant of a (user, worker client), locked; null when there is none. */
-export async function lockActiveGrantOf(tx: Prisma.TransactionClient, userSub: string, clientId: string): Promise<TLockedGrant | null> {
+/** The active grant of a (user, worker client, mechanism), locked; null when there is none. */
+export async function lockActiveGrantOf(
+  tx: Prisma.TransactionClient,
+  userSub: string,
+  clientId: string,
+  mechanism: TLockedGrant["mechanism"] = "offline_access",
+): Promise<TLockedGrant | null> {
   const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT "id" FROM "Grant" WHERE "userSub" = ${userSub} AND "clientId" = ${clientId} AND "status" = 'active' FOR UPDATE`;
+    SELECT "id" FROM "Grant" WHERE "userSub" = ${userSub} AND "clientId" = ${clientId} AND "status" = 'active'
+      AND "mechanism"::text = ${mechanism} FOR UPDATE`;
   return rows[0] ? lockGrant(tx, rows[0].id) : null;
 }

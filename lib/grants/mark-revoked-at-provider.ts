@@ -7,19 +7,25 @@ import { publishRevocation } from "./publish-revocation";
 import type { TLockedGrant } from "./lock-grant";
 
 /**
- * active → revoked_at_provider, inside the transaction that holds the grant's lock and saw Keycloak
- * refuse it: the tokens are wiped, the grant's tasks stop with the reason the user reads, and the event
- * is audited — all or nothing, whoever noticed (worker, health check, tier probe, back-channel re-check).
+ * active → revoked_at_provider, inside the transaction that holds the grant's lock and saw the provider
+ * refuse it — Keycloak for offline access, Nextcloud (401 to the app password: the device was removed in
+ * "Devices & sessions", or the password changed) for an app-password grant: the secrets are wiped, the
+ * grant's tasks stop with the reason the user reads, and the event is audited — all or nothing, whoever
+ * noticed (worker, health check, tier probe, back-channel re-check).
  */
 export async function markRevokedAtProvider(
   tx: Prisma.TransactionClient,
   grant: TLockedGrant,
   providerWords: string,
   correlationId: string,
+  provider: "keycloak" | "nextcloud" = "keycloak",
 ): Promise<void> {
   assertGrantTransition(grant.status, "revoked_at_provider");
   const now = new Date();
-  const reason = `Keycloak no longer accepts this access (${providerWords}): it was removed outside this dashboard, e.g. in Keycloak's account console, by an administrator, or it expired`;
+  const reason =
+    provider === "nextcloud"
+      ? `Nextcloud no longer accepts this app password (${providerWords}): it was removed outside this dashboard, e.g. under Devices & sessions in Nextcloud's settings, or the account's password changed`
+      : `Keycloak no longer accepts this access (${providerWords}): it was removed outside this dashboard, e.g. in Keycloak's account console, by an administrator, or it expired`;
   await tx.grant.update({
     where: { id: grant.id },
     data: {
@@ -34,19 +40,23 @@ export async function markRevokedAtProvider(
       ...WIPED_GRANT_SECRETS,
     },
   });
-  const stopped = await stopGrantTasks(tx, grant.id, `access revoked at Keycloak: ${providerWords}`);
+  const stopped = await stopGrantTasks(
+    tx,
+    grant.id,
+    `access revoked at ${provider === "nextcloud" ? "Nextcloud" : "Keycloak"}: ${providerWords}`,
+  );
   await publishRevocation(tx, { grantIds: [grant.id] });
   await appendAuditEvents(tx, [
     {
-      actor: "keycloak",
+      actor: provider,
       actorType: "system",
       subject: grant.userSub,
       action: "grant.revoked_at_provider",
       resource: `grant:${grant.id}`,
       outcome: "success",
-      errorCode: "invalid_grant",
+      errorCode: provider === "nextcloud" ? "401" : "invalid_grant",
       correlationId,
-      mechanism: "offline-access",
+      mechanism: provider === "nextcloud" ? "app-password" : "offline-access",
       details: { reason, stoppedTasks: stopped },
     },
   ]);

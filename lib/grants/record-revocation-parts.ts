@@ -18,7 +18,8 @@ export async function recordRevocationParts(
   },
 ): Promise<void> {
   const data: Prisma.RevocationUpdateManyMutationInput = {};
-  if (parts.consent && "removedAt" in parts.consent) Object.assign(data, { consentRemovedAt: parts.consent.removedAt, consentProof: parts.consent.proof, consentError: null });
+  if (parts.consent && "removedAt" in parts.consent)
+    Object.assign(data, { consentRemovedAt: parts.consent.removedAt, consentProof: parts.consent.proof, consentError: null });
   if (parts.consent && "error" in parts.consent) Object.assign(data, { consentError: parts.consent.error });
   if (parts.dataDisposition) data.dataDisposition = parts.dataDisposition as Prisma.InputJsonValue;
   if (parts.checkpoint) data.checkpoint = parts.checkpoint;

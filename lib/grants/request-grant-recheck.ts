@@ -15,6 +15,8 @@ export async function requestGrantRecheck(
       userSub: where.userSub,
       clientId: where.clientId,
       status: "active",
+      // A Keycloak logout says nothing about a Nextcloud app password.
+      mechanism: "offline_access",
       ...(where.keycloakSid ? { keycloakSid: where.keycloakSid } : {}),
       ...(where.grantedBefore ? { grantedAt: { lte: where.grantedBefore } } : {}),
     },

@@ -71,7 +71,14 @@ async function storeOnce(redeemed: TRedeemedConsent, correlationId: string): Pro
       if (!current) {
         await tx.grant.create({ data: { id: grantId, userSub: redeemed.sub, clientId, status: "active", lastRefreshOk: true, ...sealed } });
         await appendAuditEvents(tx, [grantEvent(redeemed.sub, grantId, correlationId, "created", newTaskScopes, [], [])]);
-        return { grantId, change: "created", addedScopes: newTaskScopes, droppedScopes: [], stoppedTasks: [], supersededRevocationId: null };
+        return {
+          grantId,
+          change: "created",
+          addedScopes: newTaskScopes,
+          droppedScopes: [],
+          stoppedTasks: [],
+          supersededRevocationId: null,
+        };
       }
 
       assertGrantTransition(current.status, "active");
@@ -105,7 +112,9 @@ async function storeOnce(redeemed: TRedeemedConsent, correlationId: string): Pro
         await tx.revocation.update({ where: { id: revocation.id }, data: { keyId: moved.keyId, tokenEnc: moved.sealed } });
         supersededRevocationId = revocation.id;
       }
-      await appendAuditEvents(tx, [grantEvent(redeemed.sub, grantId, correlationId, change, addedScopes, droppedScopes, stoppedTasks, supersededRevocationId)]);
+      await appendAuditEvents(tx, [
+        grantEvent(redeemed.sub, grantId, correlationId, change, addedScopes, droppedScopes, stoppedTasks, supersededRevocationId),
+      ]);
       return { grantId, change, addedScopes, droppedScopes, stoppedTasks, supersededRevocationId };
     },
     { maxWait: 15_000, timeout: 30_000 },

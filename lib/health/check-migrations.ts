@@ -7,7 +7,14 @@ const shipped = new Map<string, string[] | null>();
 
 function shippedMigrations(dir: string): string[] | null {
   if (!shipped.has(dir)) {
-    shipped.set(dir, existsSync(dir) ? readdirSync(dir).filter((name) => existsSync(path.join(dir, name, "migration.sql"))).sort() : null);
+    shipped.set(
+      dir,
+      existsSync(dir)
+        ? readdirSync(dir)
+            .filter((name) => existsSync(path.join(dir, name, "migration.sql")))
+            .sort()
+        : null,
+    );
   }
   return shipped.get(dir)!;
 }

@@ -28,5 +28,10 @@ function elapsed(started: number): number {
 function clean(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const masked = String(redact(message)).replace(/\/\/[^/@\s]+@/g, "//[redacted]@");
-  return masked.split("\n").map((l) => l.trim()).filter(Boolean).join(" ").slice(0, 200);
+  return masked
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(" ")
+    .slice(0, 200);
 }

@@ -27,6 +27,11 @@ export function errorResponse(error: unknown, correlationId: string): NextRespon
   if (!(error instanceof AppError)) log.error("route failed", { error, correlationId });
   const status = error instanceof AppError ? ERROR_STATUS[error.code] : 500;
   const code = error instanceof AppError ? error.code : "Internal";
-  const field = error instanceof AppError && error.code === "BadInput" ? (typeof error.details?.field === "string" ? error.details.field : "input") : undefined;
+  const field =
+    error instanceof AppError && error.code === "BadInput"
+      ? typeof error.details?.field === "string"
+        ? error.details.field
+        : "input"
+      : undefined;
   return NextResponse.json({ error: userMessage(error, correlationId), code, ...(field ? { field } : {}) }, { status, headers: NO_STORE });
 }

@@ -8,7 +8,12 @@ import { TASK_RUN_QUEUE } from "./task-queue";
  * A worker is ready when its queue answers (pg-boss reaches PostgreSQL) and its heartbeat row was
  * renewed within three intervals. The answer names each check with its latency; no secret, no URL.
  */
-export async function checkWorkerReadiness(deps: { boss: PgBoss; lastBeatAt: () => Date | null; heartbeatEveryMs: number; timeoutMs?: number }): Promise<THealthReport> {
+export async function checkWorkerReadiness(deps: {
+  boss: PgBoss;
+  lastBeatAt: () => Date | null;
+  heartbeatEveryMs: number;
+  timeoutMs?: number;
+}): Promise<THealthReport> {
   const timeoutMs = deps.timeoutMs ?? 2000;
   const maxAgeMs = Math.max(1000, 3 * deps.heartbeatEveryMs);
   const checks = await Promise.all([

@@ -11,8 +11,9 @@ export const LEASE_RENEW_MS = 2000;
 export function renewRunLease(runId: string, leaseId: string): () => void {
   const timer = setInterval(() => {
     db()
-      .$executeRaw`UPDATE "TaskRun" SET "heartbeatAt" = now() WHERE "id" = ${runId} AND "leaseId" = ${leaseId} AND "status" = 'running'`
-      .catch((error) => log.warn("lease renewal failed", { runId, error }));
+      .$executeRaw`UPDATE "TaskRun" SET "heartbeatAt" = now() WHERE "id" = ${runId} AND "leaseId" = ${leaseId} AND "status" = 'running'`.catch(
+      (error) => log.warn("lease renewal failed", { runId, error }),
+    );
   }, LEASE_RENEW_MS);
   timer.unref();
   return () => clearInterval(timer);

@@ -44,16 +44,20 @@ export async function workTaskRuns(boss: PgBoss, concurrency: number): Promise<v
   const workerIds: string[] = [];
   for (let i = 0; i < concurrency; i += 1) {
     let workerId = "";
-    workerId = await boss.work<TTaskRunJob>(TASK_RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds: FALLBACK_POLL_SECONDS }, async ([job]) => {
-      if (!job) return;
-      try {
-        const { runId, payload } = ZTaskRunJobSchema.parse(job.data);
-        await measureTaskRun(runId, () => runTask(runId, { jobId: job.id, payload }));
-      } finally {
-        // More may be waiting: fetch again right after this job instead of after the polling interval.
-        boss.notifyWorker(workerId);
-      }
-    });
+    workerId = await boss.work<TTaskRunJob>(
+      TASK_RUN_QUEUE,
+      { batchSize: 1, pollingIntervalSeconds: FALLBACK_POLL_SECONDS },
+      async ([job]) => {
+        if (!job) return;
+        try {
+          const { runId, payload } = ZTaskRunJobSchema.parse(job.data);
+          await measureTaskRun(runId, () => runTask(runId, { jobId: job.id, payload }));
+        } finally {
+          // More may be waiting: fetch again right after this job instead of after the polling interval.
+          boss.notifyWorker(workerId);
+        }
+      },
+    );
     workerIds.push(workerId);
   }
   const off = taskQueuedSignal.on(() => workerIds.forEach((id) => boss.notifyWorker(id)));

@@ -60,7 +60,9 @@ export async function startWorkerHeartbeat(opts: { concurrency: number; everyMs:
       stopped = true;
       clearInterval(timer);
       await beating;
-      await db().workerHeartbeat.deleteMany({ where: { id } }).catch((error: unknown) => log.warn("could not remove the worker heartbeat", { error }));
+      await db()
+        .workerHeartbeat.deleteMany({ where: { id } })
+        .catch((error: unknown) => log.warn("could not remove the worker heartbeat", { error }));
     },
   };
 }

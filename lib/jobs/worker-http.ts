@@ -17,7 +17,12 @@ const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-
  * it). Nothing else is served. Resolves null, with an error logged, when the port is taken: a worker
  * without its health port still works its queue.
  */
-export async function startWorkerHttp(opts: { host: string; port: number; metricsToken?: string; readiness: () => Promise<THealthReport> }): Promise<TWorkerHttp | null> {
+export async function startWorkerHttp(opts: {
+  host: string;
+  port: number;
+  metricsToken?: string;
+  readiness: () => Promise<THealthReport>;
+}): Promise<TWorkerHttp | null> {
   const started = Date.now();
   const boundToLoopback = isLoopbackHost(opts.host);
   if (!boundToLoopback && !opts.metricsToken) {
@@ -31,7 +36,9 @@ export async function startWorkerHttp(opts: { host: string; port: number; metric
     }
     const answer = async () => {
       if (path === "/health/live") {
-        res.writeHead(200, JSON_HEADERS).end(JSON.stringify({ status: "live", pid: process.pid, uptimeSeconds: Math.round((Date.now() - started) / 1000) }));
+        res
+          .writeHead(200, JSON_HEADERS)
+          .end(JSON.stringify({ status: "live", pid: process.pid, uptimeSeconds: Math.round((Date.now() - started) / 1000) }));
       } else if (path === "/health/ready") {
         const report = await opts.readiness();
         res.writeHead(report.status === "ready" ? 200 : 503, JSON_HEADERS).end(JSON.stringify(report));
@@ -56,7 +63,11 @@ export async function startWorkerHttp(opts: { host: string; port: number; metric
 
   const listening = await new Promise<boolean>((resolve) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
-      log.error("worker http server could not start: health and metrics are not served", { host: opts.host, port: opts.port, reason: error.code });
+      log.error("worker http server could not start: health and metrics are not served", {
+        host: opts.host,
+        port: opts.port,
+        reason: error.code,
+      });
       resolve(false);
     });
     server.listen(opts.port, opts.host, () => resolve(true));

@@ -54,7 +54,12 @@ const stops = [
   }),
   every(e.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000, "audit checkpoint", () => writeAuditCheckpoint()),
 ];
-log.info("worker started", { concurrency: e.WORKER_CONCURRENCY, tokenExchange: e.WORKER_TOKEN_EXCHANGE, pid: process.pid, httpPort: ops.httpPort });
+log.info("worker started", {
+  concurrency: e.WORKER_CONCURRENCY,
+  tokenExchange: e.WORKER_TOKEN_EXCHANGE,
+  pid: process.pid,
+  httpPort: ops.httpPort,
+});
 
 let stopping: Promise<void> | null = null;
 
@@ -67,7 +72,9 @@ function shutdown(signal: string): Promise<void> {
     stops.forEach((stop) => stop());
     await boss.stop({ graceful: true, timeout: 10_000 }).catch(() => undefined);
     await ops.stop();
-    await db().$disconnect().catch(() => undefined);
+    await db()
+      .$disconnect()
+      .catch(() => undefined);
     log.info("worker stopped", { signal });
     process.exit(0);
   })();

@@ -10,7 +10,10 @@ const digest = (s: string) => createHash("sha256").update(s).digest();
  * only by a listener bound to loopback (the worker's default), and refused everywhere else — the app's
  * port is public, so the app needs the token.
  */
-export function authorizeMetricsRequest(authorization: string | null | undefined, opts: { token?: string; boundToLoopback: boolean }): TMetricsAccess {
+export function authorizeMetricsRequest(
+  authorization: string | null | undefined,
+  opts: { token?: string; boundToLoopback: boolean },
+): TMetricsAccess {
   if (!opts.token) {
     return opts.boundToLoopback
       ? { ok: true }

@@ -54,7 +54,8 @@ export function clusterMetrics(): Registry {
       this.reset();
       await guarded("ncdd_revocations", this, async () => {
         const rows = await db().revocation.groupBy({ by: ["status"], _count: { _all: true } });
-        for (const status of ["pending", "confirmed"] as const) this.set({ status }, rows.find((r) => r.status === status)?._count._all ?? 0);
+        for (const status of ["pending", "confirmed"] as const)
+          this.set({ status }, rows.find((r) => r.status === status)?._count._all ?? 0);
       });
     },
   });

@@ -10,6 +10,8 @@ export type TProcessMetrics = {
   oauthRequests: Counter<"operation" | "outcome" | "error_code">;
   serviceAccountRefusals: Counter;
   auditWriteFailures: Counter;
+  taskRunPhaseSeconds: Counter<"phase">;
+  runStops: Counter<"detected_by">;
   inFlight: { count: number };
 };
 
@@ -71,6 +73,18 @@ export function processMetrics(): TProcessMetrics {
     auditWriteFailures: new Counter({
       name: "ncdd_audit_write_failures_total",
       help: "Audit events of token and Nextcloud calls that could not be written (the call itself went on).",
+      registers,
+    }),
+    taskRunPhaseSeconds: new Counter({
+      name: "ncdd_task_run_phase_seconds_total",
+      help: "Time task runs of this process spent per phase (check, token, nextcloud, audit); the rest of a run is its database work and code.",
+      labelNames: ["phase"],
+      registers,
+    }),
+    runStops: new Counter({
+      name: "ncdd_task_run_stops_total",
+      help: "Runs stopped because access ended, by what found it: notice (pushed), check (per-request database check), token (token module).",
+      labelNames: ["detected_by"],
       registers,
     }),
   };

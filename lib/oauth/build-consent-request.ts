@@ -21,10 +21,7 @@ export type TConsentRequest = { url: URL; checks: TConsentChecks };
  * scopes. Always PKCE S256 with fresh state and nonce, scope "openid offline_access <task scopes>" and
  * prompt=consent, so Keycloak shows the consent screen even when an older grant exists.
  */
-export async function buildConsentRequest(input: {
-  taskScopes: string[];
-  redirectUri: string;
-}): Promise<TConsentRequest> {
+export async function buildConsentRequest(input: { taskScopes: string[]; redirectUri: string }): Promise<TConsentRequest> {
   const config = await getOidcConfig();
   const codeVerifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();

@@ -2,14 +2,11 @@ import "server-only";
 import * as oidc from "openid-client";
 import { decodeJwt } from "jose";
 import { getOidcConfig, workerClient } from "./get-oidc-config";
-import { providerErrorCode, toOAuthError } from "./oauth-errors";
-import { reportOAuthEvent, type TOAuthCallContext } from "./report-oauth-event";
+import type { TOAuthCallContext } from "./report-oauth-event";
+import { reportedOAuthCall } from "./reported-oauth-call";
 import type { TAuditMechanism } from "../audit/audit-kinds";
-import {
-  asServiceAccountToken,
-  asUserAccessToken,
-  type TExchangeSubjectToken,
-} from "./token-types";
+import { accessExpiry, scopesOf } from "./token-response-fields";
+import { asServiceAccountToken, asUserAccessToken, type TExchangeSubjectToken } from "./token-types";
 
 export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
 export const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
@@ -38,7 +35,10 @@ export type TExchanged<T extends TExchangeSubjectToken> = {
  * refused by the Nextcloud client). There is deliberately no `requested_subject` here: impersonation is
  * only ever attempted by probeImpersonationExchange.
  */
-export async function exchangeToken<T extends TExchangeSubjectToken>(input: TExchangeInput<T>, ctx: TOAuthCallContext): Promise<TExchanged<T>> {
+export async function exchangeToken<T extends TExchangeSubjectToken>(
+  input: TExchangeInput<T>,
+  ctx: TOAuthCallContext,
+): Promise<TExchanged<T>> {
   const params: Record<string, string> = {
     subject_token: input.subjectToken,
     subject_token_type: ACCESS_TOKEN_TYPE,
@@ -51,12 +51,14 @@ export async function exchangeToken<T extends TExchangeSubjectToken>(input: TExc
     params.actor_token_type = input.actorTokenType ?? ACCESS_TOKEN_TYPE;
   }
   const res = await postExchange(params, ctx, { audience: input.audience, mechanism: "token-exchange" });
-  const minted = isServiceAccountClaims(decodeJwt(input.subjectToken)) ? asServiceAccountToken(res.access_token) : asUserAccessToken(res.access_token);
+  const minted = isServiceAccountClaims(decodeJwt(input.subjectToken))
+    ? asServiceAccountToken(res.access_token)
+    : asUserAccessToken(res.access_token);
   return {
     accessToken: minted as T,
-    accessExpiresAt: new Date(Date.now() + (res.expiresIn() ?? 60) * 1000),
+    accessExpiresAt: accessExpiry(res),
     issuedTokenType: typeof res.issued_token_type === "string" ? res.issued_token_type : null,
-    scopes: (res.scope ?? "").split(" ").filter(Boolean),
+    scopes: scopesOf(res.scope),
   };
 }
 
@@ -66,31 +68,22 @@ export async function postExchange(
   ctx: TOAuthCallContext,
   meta: { audience?: string; mechanism: TAuditMechanism },
 ): Promise<Awaited<ReturnType<typeof oidc.genericGrantRequest>>> {
-  const actor = workerClient().clientId;
-  try {
-    const res = await oidc.genericGrantRequest(await getOidcConfig(), TOKEN_EXCHANGE_GRANT, params);
-    const claims = decodeJwt(res.access_token);
-    await reportOAuthEvent(ctx, {
-      actor,
-      action: "token.exchange",
-      outcome: "success",
-      mechanism: meta.mechanism,
-      subject: typeof claims.sub === "string" ? claims.sub : null,
-      details: { audience: meta.audience ?? null, aud: claims.aud ?? null },
-    });
-    return res;
-  } catch (err) {
-    const e = toOAuthError("token.exchange", err);
-    await reportOAuthEvent(ctx, {
-      actor,
-      action: "token.exchange",
-      outcome: "failure",
-      mechanism: meta.mechanism,
-      errorCode: providerErrorCode(e),
-      details: { audience: meta.audience ?? null, message: e.message },
-    });
-    throw e;
-  }
+  const event = {
+    actor: workerClient().clientId,
+    action: "token.exchange",
+    mechanism: meta.mechanism,
+    details: { audience: meta.audience ?? null },
+  } as const;
+  return reportedOAuthCall(
+    ctx,
+    event,
+    async () => oidc.genericGrantRequest(await getOidcConfig(), TOKEN_EXCHANGE_GRANT, params),
+    (res) => {
+      const claims = decodeJwt(res.access_token);
+      return { subject: typeof claims.sub === "string" ? claims.sub : null, details: { aud: claims.aud ?? null } };
+    },
+    (e) => ({ details: { message: e.message } }),
+  );
 }
 
 /**
@@ -101,4 +94,3 @@ export function isServiceAccountClaims(claims: Record<string, unknown>): boolean
   const username = claims.preferred_username;
   return (typeof username === "string" && username.startsWith("service-account-")) || typeof claims.client_id === "string";
 }
-

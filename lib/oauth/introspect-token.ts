@@ -1,8 +1,9 @@
 import "server-only";
 import * as oidc from "openid-client";
 import { getOidcConfig, workerClient } from "./get-oidc-config";
-import { providerErrorCode, toOAuthError } from "./oauth-errors";
-import { reportOAuthEvent, type TOAuthCallContext } from "./report-oauth-event";
+import type { TOAuthCallContext } from "./report-oauth-event";
+import { reportedOAuthCall } from "./reported-oauth-call";
+import { audienceOf, scopesOf } from "./token-response-fields";
 
 export type TIntrospection = {
   active: boolean;
@@ -20,24 +21,25 @@ export type TIntrospection = {
  * after a revocation, since a JWT's own signature stays valid until it expires. Returns only claims.
  */
 export async function introspectToken(token: string, ctx: TOAuthCallContext): Promise<TIntrospection> {
-  const actor = workerClient().clientId;
-  try {
-    const r = await oidc.tokenIntrospection(await getOidcConfig(), token);
-    const result: TIntrospection = {
-      active: r.active === true,
-      sub: typeof r.sub === "string" ? r.sub : null,
-      clientId: typeof r.client_id === "string" ? r.client_id : null,
-      username: typeof r.username === "string" ? r.username : null,
-      aud: Array.isArray(r.aud) ? r.aud.map(String) : typeof r.aud === "string" ? [r.aud] : [],
-      scope: (typeof r.scope === "string" ? r.scope : "").split(" ").filter(Boolean),
-      expiresAt: typeof r.exp === "number" ? new Date(r.exp * 1000) : null,
-      tokenType: typeof r.token_type === "string" ? r.token_type : null,
-    };
-    await reportOAuthEvent(ctx, { actor, action: "token.introspect", outcome: "success", mechanism: "rfc7662", subject: result.sub, details: { active: result.active } });
-    return result;
-  } catch (err) {
-    const e = toOAuthError("token.introspect", err);
-    await reportOAuthEvent(ctx, { actor, action: "token.introspect", outcome: "failure", mechanism: "rfc7662", errorCode: providerErrorCode(e) });
-    throw e;
-  }
+  const event = { actor: workerClient().clientId, action: "token.introspect", mechanism: "rfc7662" } as const;
+  return reportedOAuthCall(
+    ctx,
+    event,
+    () => readIntrospection(token),
+    (r) => ({ subject: r.sub, details: { active: r.active } }),
+  );
+}
+
+async function readIntrospection(token: string): Promise<TIntrospection> {
+  const r = await oidc.tokenIntrospection(await getOidcConfig(), token);
+  return {
+    active: r.active === true,
+    sub: typeof r.sub === "string" ? r.sub : null,
+    clientId: typeof r.client_id === "string" ? r.client_id : null,
+    username: typeof r.username === "string" ? r.username : null,
+    aud: audienceOf(r.aud),
+    scope: scopesOf(r.scope),
+    expiresAt: typeof r.exp === "number" ? new Date(r.exp * 1000) : null,
+    tokenType: typeof r.token_type === "string" ? r.token_type : null,
+  };
 }

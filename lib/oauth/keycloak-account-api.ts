@@ -18,7 +18,11 @@ async function accountFetch(accessToken: string, path: string, init: { method?: 
   try {
     return await fetch(url, {
       method: init.method ?? "GET",
-      headers: { authorization: `Bearer ${accessToken}`, accept: "application/json", ...(init.body ? { "content-type": "application/json" } : {}) },
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        accept: "application/json",
+        ...(init.body ? { "content-type": "application/json" } : {}),
+      },
       body: init.body ? JSON.stringify(init.body) : undefined,
       signal: AbortSignal.timeout(10_000),
     });
@@ -33,7 +37,10 @@ async function refused(operation: string, res: Response): Promise<never> {
 }
 
 /** The consent the user gave `clientId`, as the account console shows it; null when none is listed. */
-export async function readConsent(accessToken: string, clientId: string): Promise<{ scopes: TConsentedScope[]; offlineAccess: boolean } | null> {
+export async function readConsent(
+  accessToken: string,
+  clientId: string,
+): Promise<{ scopes: TConsentedScope[]; offlineAccess: boolean } | null> {
   const res = await accountFetch(accessToken, "/applications");
   if (!res.ok) await refused("account.applications", res);
   const app = ((await res.json()) as TApplication[]).find((a) => a.clientId === clientId);
@@ -57,7 +64,10 @@ export async function dropConsentedScopes(accessToken: string, clientId: string,
   if (!consent) return [];
   const keep = consent.scopes.filter((s) => !dropTexts.includes(s.name));
   if (keep.length === consent.scopes.length) return keep;
-  const res = await accountFetch(accessToken, `/applications/${encodeURIComponent(clientId)}/consent`, { method: "PUT", body: { grantedScopes: keep } });
+  const res = await accountFetch(accessToken, `/applications/${encodeURIComponent(clientId)}/consent`, {
+    method: "PUT",
+    body: { grantedScopes: keep },
+  });
   if (!res.ok) await refused("account.consent.update", res);
   return keep;
 }

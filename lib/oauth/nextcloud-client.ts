@@ -7,6 +7,7 @@ import { reportOAuthEvent, type TOAuthCallContext } from "./report-oauth-event";
 import { recordNextcloudRequestMetric } from "../metrics/record-nextcloud-request-metric";
 import type { TUserAccessToken } from "./token-types";
 import type { TAuditMechanism } from "../audit/audit-kinds";
+import { audienceOf } from "./token-response-fields";
 
 export type TNextcloudRequest = {
   method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "PROPFIND" | "MKCOL" | "REPORT" | "SEARCH";
@@ -66,7 +67,15 @@ export async function nextcloudRequest(token: TUserAccessToken, req: TNextcloudR
     });
   } catch (err) {
     recordNextcloudRequestMetric(req.method, "network");
-    await reportOAuthEvent(ctx, { actor, action: "nextcloud.request", resource, outcome: "failure", errorCode: "network", mechanism, subject });
+    await reportOAuthEvent(ctx, {
+      actor,
+      action: "nextcloud.request",
+      resource,
+      outcome: "failure",
+      errorCode: "network",
+      mechanism,
+      subject,
+    });
     throw new AppError("ProviderError", `Nextcloud unreachable: ${err instanceof Error ? err.message : "network error"}`);
   }
   recordNextcloudRequestMetric(req.method, res.status);
@@ -113,7 +122,7 @@ function refusalReason(claims: JWTPayload | null, flaggedClients: readonly strin
   if (typeof claims.sub !== "string" || claims.sub.length === 0) {
     return { kind: "service-account", code: "no_user_subject", reason: "the token has no user subject" };
   }
-  const aud = Array.isArray(claims.aud) ? claims.aud : claims.aud ? [claims.aud] : [];
+  const aud = audienceOf(claims.aud);
   if (!aud.includes(env().NEXTCLOUD_AUDIENCE)) {
     return { kind: "audience", code: "audience_mismatch", reason: `the token's audience does not include "${env().NEXTCLOUD_AUDIENCE}"` };
   }

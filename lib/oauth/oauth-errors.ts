@@ -45,8 +45,15 @@ export class GrantRevokedError extends AppError {
  * another client): a configuration error of this deployment, never a revocation of the user's grant.
  */
 export class ClientMisconfiguredError extends AppError {
-  constructor(readonly operation: string, readonly providerWords: string) {
-    super("Misconfigured", `The worker client was refused during ${operation} (${providerWords}); check KEYCLOAK_WORKER_CLIENT_ID and KEYCLOAK_WORKER_CLIENT_SECRET`, { operation });
+  constructor(
+    readonly operation: string,
+    readonly providerWords: string,
+  ) {
+    super(
+      "Misconfigured",
+      `The worker client was refused during ${operation} (${providerWords}); check KEYCLOAK_WORKER_CLIENT_ID and KEYCLOAK_WORKER_CLIENT_SECRET`,
+      { operation },
+    );
   }
 }
 
@@ -67,7 +74,10 @@ export function classifyRefreshRefusal(err: unknown): "revoked" | "misconfigured
 
 /** Keycloak could not be reached or answered something that is not OAuth. */
 export class IdpUnavailableError extends AppError {
-  constructor(readonly operation: string, cause: string) {
+  constructor(
+    readonly operation: string,
+    cause: string,
+  ) {
     super("IdpUnavailable", `Keycloak unavailable during ${operation}: ${cause}`, { operation });
   }
 }

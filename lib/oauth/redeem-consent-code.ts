@@ -4,6 +4,7 @@ import { getOidcConfig } from "./get-oidc-config";
 import { toOAuthError } from "./oauth-errors";
 import { asUserAccessToken, type TUserAccessToken } from "./token-types";
 import type { TConsentChecks } from "./build-consent-request";
+import { accessExpiry, refreshExpiry, scopesOf } from "./token-response-fields";
 
 /** The result of a consent: an offline token and the facts a Grant row records. Tokens stay server-side. */
 export type TRedeemedConsent = {
@@ -39,20 +40,23 @@ export async function redeemConsentCode(callbackUrl: URL, checks: TConsentChecks
     throw toOAuthError("code.redeem", err);
   }
   const claims = tokens.claims();
-  if (!claims?.sub) throw toOAuthError("code.redeem", Object.assign(new Error("id_token has no subject"), { code: "OAUTH_INVALID_RESPONSE" }));
+  if (!claims?.sub)
+    throw toOAuthError("code.redeem", Object.assign(new Error("id_token has no subject"), { code: "OAUTH_INVALID_RESPONSE" }));
   if (!tokens.refresh_token) {
-    throw toOAuthError("code.redeem", Object.assign(new Error("no refresh token was issued; was offline_access granted?"), { code: "OAUTH_INVALID_RESPONSE" }));
+    throw toOAuthError(
+      "code.redeem",
+      Object.assign(new Error("no refresh token was issued; was offline_access granted?"), { code: "OAUTH_INVALID_RESPONSE" }),
+    );
   }
-  const grantedScopes = (tokens.scope ?? "").split(" ").filter(Boolean);
+  const grantedScopes = scopesOf(tokens.scope);
   const now = Date.now();
-  const refreshExpiresIn = Number((tokens as Record<string, unknown>).refresh_expires_in ?? 0);
   return {
     sub: claims.sub,
     sid: typeof claims.sid === "string" ? claims.sid : null,
     grantedScopes,
     offlineToken: tokens.refresh_token,
     accessToken: asUserAccessToken(tokens.access_token),
-    accessExpiresAt: new Date(now + (tokens.expiresIn() ?? 60) * 1000),
-    refreshExpiresAt: refreshExpiresIn > 0 ? new Date(now + refreshExpiresIn * 1000) : null,
+    accessExpiresAt: accessExpiry(tokens, now),
+    refreshExpiresAt: refreshExpiry(tokens, now),
   };
 }

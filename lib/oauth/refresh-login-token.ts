@@ -3,8 +3,15 @@ import * as oidc from "openid-client";
 import { env } from "../env";
 import { getOidcConfig } from "./get-oidc-config";
 import { toOAuthError } from "./oauth-errors";
+import { accessExpiry } from "./token-response-fields";
 
-export type TRefreshedLogin = { accessToken: string; accessExpiresAt: Date; refreshToken: string; idToken: string | null; roles: string[] | null };
+export type TRefreshedLogin = {
+  accessToken: string;
+  accessExpiresAt: Date;
+  refreshToken: string;
+  idToken: string | null;
+  roles: string[] | null;
+};
 
 /**
  * Refreshes a person's dashboard sign-in at Keycloak (dashboard client). Keycloak re-reads the user on
@@ -20,7 +27,7 @@ export async function refreshLoginToken(refreshToken: string): Promise<TRefreshe
     const roles = claims && Array.isArray(claims.realm_roles) ? (claims.realm_roles as string[]) : null;
     return {
       accessToken: res.access_token,
-      accessExpiresAt: new Date(Date.now() + (res.expiresIn() ?? 60) * 1000),
+      accessExpiresAt: accessExpiry(res),
       refreshToken: res.refresh_token ?? refreshToken,
       idToken: res.id_token ?? null,
       roles,

@@ -1,10 +1,11 @@
 import "server-only";
 import * as oidc from "openid-client";
 import { getOidcConfig, workerClient } from "./get-oidc-config";
-import { providerErrorCode, toOAuthError } from "./oauth-errors";
-import { reportOAuthEvent, type TOAuthCallContext } from "./report-oauth-event";
+import type { TOAuthCallContext } from "./report-oauth-event";
+import { reportedOAuthCall } from "./reported-oauth-call";
 import { asUserAccessToken, type TUserAccessToken } from "./token-types";
 import { tokenSubject } from "./token-subject";
+import { accessExpiry, refreshExpiry, scopesOf } from "./token-response-fields";
 
 export type TRefreshedTokens = {
   accessToken: TUserAccessToken;
@@ -24,26 +25,20 @@ export type TRefreshedTokens = {
  * grant because the old token stops working. Throws OAuthProviderError (e.g. `invalid_grant`) verbatim.
  */
 export async function refreshOfflineToken(offlineToken: string, ctx: TOAuthCallContext): Promise<TRefreshedTokens> {
-  const actor = workerClient().clientId;
-  try {
-    const config = await getOidcConfig();
-    const res = await oidc.refreshTokenGrant(config, offlineToken);
-    const now = Date.now();
-    const subject = tokenSubject(res.access_token);
-    const refreshExpiresIn = Number((res as Record<string, unknown>).refresh_expires_in ?? 0);
-    await reportOAuthEvent(ctx, { actor, action: "token.refresh", outcome: "success", mechanism: "offline-refresh", subject });
-    return {
-      accessToken: asUserAccessToken(res.access_token),
-      accessExpiresAt: new Date(now + (res.expiresIn() ?? 60) * 1000),
-      refreshToken: res.refresh_token ?? offlineToken,
-      refreshExpiresAt: refreshExpiresIn > 0 ? new Date(now + refreshExpiresIn * 1000) : null,
-      scopes: (res.scope ?? "").split(" ").filter(Boolean),
-      subject,
-    };
-  } catch (err) {
-    const e = toOAuthError("token.refresh", err);
-    await reportOAuthEvent(ctx, { actor, action: "token.refresh", outcome: "failure", mechanism: "offline-refresh", errorCode: providerErrorCode(e) });
-    throw e;
-  }
+  const event = { actor: workerClient().clientId, action: "token.refresh", mechanism: "offline-refresh" } as const;
+  const res = await reportedOAuthCall(
+    ctx,
+    event,
+    async () => oidc.refreshTokenGrant(await getOidcConfig(), offlineToken),
+    (r) => ({ subject: tokenSubject(r.access_token) }),
+  );
+  const now = Date.now();
+  return {
+    accessToken: asUserAccessToken(res.access_token),
+    accessExpiresAt: accessExpiry(res, now),
+    refreshToken: res.refresh_token ?? offlineToken,
+    refreshExpiresAt: refreshExpiry(res, now),
+    scopes: scopesOf(res.scope),
+    subject: tokenSubject(res.access_token),
+  };
 }
-

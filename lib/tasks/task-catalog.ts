@@ -28,7 +28,8 @@ export const TASK_TYPES = Object.keys(TASK_CATALOG) as TTaskType[];
 export const SCOPE_CATALOG: Record<string, { label: string; detail: string; consentText: string }> = {
   offline_access: {
     label: "Keep working while you are away (offline access)",
-    detail: "Keycloak issues the worker a long-lived refresh token for you; it ends when you revoke it, or after the realm's idle/max lifetime.",
+    detail:
+      "Keycloak issues the worker a long-lived refresh token for you; it ends when you revoke it, or after the realm's idle/max lifetime.",
     consentText: "${offlineAccessScopeConsentText}",
   },
   "notes.read": {
@@ -51,4 +52,12 @@ export function taskScopesOf(scopes: readonly string[]): string[] {
 /** The task types a set of granted scopes is enough for. */
 export function tasksCoveredBy(scopes: readonly string[]): TTaskType[] {
   return TASK_TYPES.filter((t) => TASK_CATALOG[t].scopes.every((s) => scopes.includes(s)));
+}
+
+/**
+ * The task types a grant can run. An OAuth grant covers what its scopes allow; a Nextcloud app password
+ * has no scopes — Nextcloud enforces none for it — so it can run every task (and reach the whole account).
+ */
+export function tasksReachableBy(grant: { mechanism: string; scopes: readonly string[] }): TTaskType[] {
+  return grant.mechanism === "app_password" ? [...TASK_TYPES] : tasksCoveredBy(grant.scopes);
 }

@@ -23,7 +23,8 @@ export function findHostileValue(
   const field = path.length ? path.join(".") : "input";
   if (typeof value === "string") {
     if (value.length > MAX_INPUT_CHARS) return { field, message: `must be at most ${MAX_INPUT_CHARS} characters` };
-    if (CONTROL.test(value) || (options.lineBreaks === false && LINE_BREAK.test(value))) return { field, message: "must not contain control characters" };
+    if (CONTROL.test(value) || (options.lineBreaks === false && LINE_BREAK.test(value)))
+      return { field, message: "must not contain control characters" };
     if (LONE_SURROGATE.test(value)) return { field, message: "must be well-formed Unicode text" };
     return null;
   }

@@ -16,7 +16,9 @@ function toDate(value: unknown): Date | null {
   if (typeof value !== "string" || value.length > 40) return null;
   const m = ISO.exec(value);
   if (!m) return null;
-  const [year, month, day, hour = 0, minute = 0, second = 0, zoneH = 0, zoneM = 0] = m.slice(1).map((p) => (p === undefined ? undefined : Number(p))) as number[];
+  const [year, month, day, hour = 0, minute = 0, second = 0, zoneH = 0, zoneM = 0] = m
+    .slice(1)
+    .map((p) => (p === undefined ? undefined : Number(p))) as number[];
   if (month! < 1 || month! > 12 || day! < 1 || day! > daysIn(year!, month!)) return null;
   if (hour > 23 || minute > 59 || second > 59 || zoneH > 23 || zoneM > 59) return null;
   const date = new Date(value);

@@ -6,6 +6,8 @@
 export const vaultAad = {
   grantRefresh: (grantId: string) => `grant:${grantId}:refresh`,
   grantAccess: (grantId: string) => `grant:${grantId}:access`,
+  /** An app-password grant keeps its Nextcloud app password in the refresh-token column, under this AAD. */
+  grantAppPassword: (grantId: string) => `grant:${grantId}:app-password`,
   revocationToken: (revocationId: string) => `revocation:${revocationId}:token`,
   loginId: (loginSessionId: string) => `login:${loginSessionId}:id`,
   loginAccess: (loginSessionId: string) => `login:${loginSessionId}:access`,

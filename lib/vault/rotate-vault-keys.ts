@@ -2,6 +2,7 @@ import "server-only";
 import type { Prisma } from "@prisma/client";
 import { db } from "../db";
 import { vaultAad } from "./aad";
+import { grantSecretAad } from "../grants/grant-secret-aad";
 import { currentKeyId, openSecret, sealSecret } from "./token-vault";
 
 export type TRotationReport = { keyId: string; grants: number; revocations: number; loginSessions: number };
@@ -9,7 +10,8 @@ export type TRotationReport = { keyId: string; grants: number; revocations: numb
 type TTx = Prisma.TransactionClient;
 
 // Rows in a final state keep no token (empty column): there is nothing to re-seal.
-const reseal = (keyId: string, sealed: string, aad: string) => (sealed ? sealSecret(openSecret({ keyId, sealed }, aad), aad).sealed : sealed);
+const reseal = (keyId: string, sealed: string, aad: string) =>
+  sealed ? sealSecret(openSecret({ keyId, sealed }, aad), aad).sealed : sealed;
 
 /**
  * Re-encrypts every sealed column (Grant refresh/access, Revocation token, LoginSession id/access/
@@ -35,7 +37,11 @@ export async function rotateVaultKeys(): Promise<TRotationReport> {
   return report;
 }
 
-async function inRowLock(table: '"Grant"' | '"Revocation"' | '"LoginSession"', id: string, fn: (tx: TTx) => Promise<boolean>): Promise<boolean> {
+async function inRowLock(
+  table: '"Grant"' | '"Revocation"' | '"LoginSession"',
+  id: string,
+  fn: (tx: TTx) => Promise<boolean>,
+): Promise<boolean> {
   return db().$transaction(async (tx) => {
     // Table names are constants above; only the id is a parameter.
     await tx.$executeRawUnsafe(`SELECT 1 FROM ${table} WHERE "id" = $1 FOR UPDATE`, id);
@@ -50,7 +56,7 @@ async function rotateGrant(tx: TTx, id: string, keyId: string): Promise<boolean>
     where: { id },
     data: {
       keyId,
-      refreshTokenEnc: reseal(g.keyId, g.refreshTokenEnc, vaultAad.grantRefresh(id)),
+      refreshTokenEnc: reseal(g.keyId, g.refreshTokenEnc, grantSecretAad(g)),
       accessTokenEnc: g.accessTokenEnc ? reseal(g.keyId, g.accessTokenEnc, vaultAad.grantAccess(id)) : null,
     },
   });

@@ -3,7 +3,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { recordAuditEvent } from "../../lib/audit/record-event";
+import { db } from "../../lib/db";
+import { testAuditAction } from "../../test/test-audit-action";
 import { loadDotenv } from "../lib/load-dotenv";
 
 const run = promisify(execFile);
@@ -24,6 +27,21 @@ async function cli(args: string[], env: Record<string, string>) {
     return { code: x.code, out: x.stdout, err: x.stderr };
   }
 }
+
+// The file's own row: signing needs a trail with something in it, whichever test files ran before.
+beforeAll(async () => {
+  await recordAuditEvent({
+    actor: "verify-cli-test",
+    actorType: "system",
+    action: testAuditAction("verify-cli.row"),
+    outcome: "success",
+    correlationId: "verify-cli",
+  });
+});
+
+afterAll(async () => {
+  await db().$disconnect();
+});
 
 describe("scripts/verify-audit.ts", () => {
   it("runs with DATABASE_URL and the checkpoint variables alone, and signs and verifies", async () => {

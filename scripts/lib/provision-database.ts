@@ -9,7 +9,9 @@ async function connect(url: string): Promise<pg.Client> {
   try {
     await client.connect();
   } catch (error) {
-    throw new DatabaseUnreachable(`PostgreSQL is not reachable at ${new URL(url).host} as ${new URL(url).username} (${(error as Error).message})`);
+    throw new DatabaseUnreachable(
+      `PostgreSQL is not reachable at ${new URL(url).host} as ${new URL(url).username} (${(error as Error).message})`,
+    );
   }
   return client;
 }
@@ -66,7 +68,10 @@ export async function provisionDatabase(urls: TDatabaseUrls, options: { create: 
         `DATABASE_URL connects as the superuser "${urls.appRole}": anyone with the app's credentials could disable the audit trail's protections. Use a role that owns nothing (default ${"ncdd_app"}).`,
       );
     }
-    for (const [role, url] of [[urls.ownerRole, urls.owner], [urls.appRole, urls.app]] as const) {
+    for (const [role, url] of [
+      [urls.ownerRole, urls.owner],
+      [urls.appRole, urls.app],
+    ] as const) {
       if (superNames.has(role)) continue;
       for (const sql of ensureLoginRoleSql(role, decodeURIComponent(new URL(url).password))) await admin.query(sql);
     }
@@ -83,7 +88,8 @@ export async function provisionDatabase(urls: TDatabaseUrls, options: { create: 
     await admin.end();
   }
 
-  if (urls.ownerRole === urls.appRole) warnings.push("DATABASE_OWNER_URL and DATABASE_URL use the same role: the app would own its tables.");
+  if (urls.ownerRole === urls.appRole)
+    warnings.push("DATABASE_OWNER_URL and DATABASE_URL use the same role: the app would own its tables.");
   const db = await connect(urls.admin);
   try {
     await db.query(`CREATE SCHEMA IF NOT EXISTS pgboss AUTHORIZATION ${ident(urls.ownerRole)}`);

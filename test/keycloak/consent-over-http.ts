@@ -33,7 +33,12 @@ export class CookieJar {
 }
 
 const decodeEntities = (s: string) =>
-  s.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+  s
+    .replace(/&amp;/g, "&")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">");
 
 /** The action URL and hidden inputs of the first form in a page matching `formHint`. */
 function parseForm(html: string, pageUrl: string, formHint: RegExp): { action: string; hidden: Record<string, string> } {
@@ -87,7 +92,9 @@ export async function approveConsentOverHttp(
       if (location.startsWith(redirectUri)) {
         const callback = new URL(location);
         if (callback.searchParams.get("error")) {
-          throw new Error(`Keycloak refused: ${callback.searchParams.get("error")} ${callback.searchParams.get("error_description") ?? ""}`);
+          throw new Error(
+            `Keycloak refused: ${callback.searchParams.get("error")} ${callback.searchParams.get("error_description") ?? ""}`,
+          );
         }
         return callback;
       }

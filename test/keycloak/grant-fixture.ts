@@ -12,7 +12,10 @@ import type { TRedeemedConsent } from "@/lib/oauth/redeem-consent-code";
 import { ensureOfflineAccessScopeMapping } from "./admin-api";
 import { obtainOfflineConsentOverHttp } from "./consent-over-http";
 
-export type TMemoryRecorder = TAuditRecorder & { events: TAuditInput[]; count: (action: string, outcome?: TAuditInput["outcome"]) => number };
+export type TMemoryRecorder = TAuditRecorder & {
+  events: TAuditInput[];
+  count: (action: string, outcome?: TAuditInput["outcome"]) => number;
+};
 
 /** A recorder that keeps events in an array, for assertions. */
 export function createMemoryRecorder(): TMemoryRecorder {

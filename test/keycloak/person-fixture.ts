@@ -15,7 +15,12 @@ import { adminFetch, ensureOfflineAccessScopeMapping, getUserByUsername } from "
 import { approveConsentOverHttp, CookieJar, WORKER_REDIRECT_URI } from "./consent-over-http";
 
 export type TPerson = { username: string; password: string; sub: string };
-export type TSignedIn = { person: TPerson; loginSessionId: string; jar: CookieJar; ctx: { userSub: string; username: string; isAdmin: boolean; correlationId: string; loginSessionId: string } };
+export type TSignedIn = {
+  person: TPerson;
+  loginSessionId: string;
+  jar: CookieJar;
+  ctx: { userSub: string; username: string; isAdmin: boolean; correlationId: string; loginSessionId: string };
+};
 
 /** Creates an enabled Keycloak user with a password (deleted by `deletePerson`). */
 export async function createPerson(prefix: string): Promise<TPerson> {
@@ -43,7 +48,10 @@ export async function deletePerson(person: TPerson): Promise<void> {
 
 /** Signs the person in to the dashboard client over HTTP and records the LoginSession as the app does. */
 export async function signInOverHttp(person: TPerson, jar = new CookieJar()): Promise<TSignedIn> {
-  const config = await getOidcConfig({ clientId: process.env.KEYCLOAK_DASHBOARD_CLIENT_ID!, clientSecret: process.env.KEYCLOAK_DASHBOARD_CLIENT_SECRET! });
+  const config = await getOidcConfig({
+    clientId: process.env.KEYCLOAK_DASHBOARD_CLIENT_ID!,
+    clientSecret: process.env.KEYCLOAK_DASHBOARD_CLIENT_SECRET!,
+  });
   const redirectUri = "http://localhost:3000/api/auth/callback/keycloak";
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
@@ -55,7 +63,12 @@ export async function signInOverHttp(person: TPerson, jar = new CookieJar()): Pr
     code_challenge_method: "S256",
   });
   const callback = await approveConsentOverHttp(url, person, redirectUri, jar);
-  const tokens = await oidc.authorizationCodeGrant(config, callback, { expectedState: state, pkceCodeVerifier: verifier }, { redirect_uri: redirectUri });
+  const tokens = await oidc.authorizationCodeGrant(
+    config,
+    callback,
+    { expectedState: state, pkceCodeVerifier: verifier },
+    { redirect_uri: redirectUri },
+  );
   const claims = decodeJwt(tokens.id_token!);
   const loginSessionId = await startLoginSession({
     sub: person.sub,
@@ -69,7 +82,12 @@ export async function signInOverHttp(person: TPerson, jar = new CookieJar()): Pr
     accessExpiresAt: new Date(Date.now() + (tokens.expiresIn() ?? 60) * 1000),
     roles: [],
   });
-  return { person, loginSessionId, jar, ctx: { userSub: person.sub, username: person.username, isAdmin: false, correlationId: randomUUID(), loginSessionId } };
+  return {
+    person,
+    loginSessionId,
+    jar,
+    ctx: { userSub: person.sub, username: person.username, isAdmin: false, correlationId: randomUUID(), loginSessionId },
+  };
 }
 
 /** An offline consent for the worker given in the signed-in browser (same SSO session), redeemed. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
+import type { TStandInDevice } from "./app-passwords";
 import type { TProvisionedUser } from "./provision-user";
 import type { TRequestLogEntry } from "./request-log";
 import { STAND_IN_NOTICE } from "./stand-in-notice";
@@ -14,6 +15,8 @@ export interface TControlDeps {
   reset: () => void;
   getLatencyMs: () => number;
   setLatencyMs: (ms: number) => void;
+  devices: (uid?: string) => TStandInDevice[];
+  removeDevice: (id: string) => boolean;
 }
 
 /**
@@ -23,6 +26,9 @@ export interface TControlDeps {
 export async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, deps: TControlDeps): Promise<number> {
   if (!isLoopback(req.socket.remoteAddress)) return json(res, 403, { error: "control endpoints answer 127.0.0.1 only" });
   const route = `${req.method} ${url.pathname.slice(CONTROL_PREFIX.length).replace(/\/+$/, "")}`;
+  const device = /^DELETE devices\/([A-Za-z0-9-]{1,64})$/.exec(route);
+  if (device?.[1])
+    return deps.removeDevice(device[1]) ? json(res, 200, { removed: device[1] }) : json(res, 404, { error: "no such device" });
   switch (route) {
     case "GET health":
       return json(res, 200, { standIn: true, notice: STAND_IN_NOTICE });
@@ -37,6 +43,8 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
     }
     case "GET provisioned":
       return json(res, 200, { users: deps.provisioned() });
+    case "GET devices":
+      return json(res, 200, { devices: deps.devices(url.searchParams.get("uid") ?? undefined) });
     case "POST reset":
       deps.reset();
       return json(res, 200, { reset: true });

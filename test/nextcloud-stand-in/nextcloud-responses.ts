@@ -68,7 +68,9 @@ export function sendOcs(res: ServerResponse, reply: TOcsReply): void {
 function toXml(tag: string, value: unknown): string {
   if (Array.isArray(value)) return `<${tag}>${value.map((v) => toXml("element", v)).join("")}</${tag}>`;
   if (value !== null && typeof value === "object") {
-    const inner = Object.entries(value).map(([k, v]) => toXml(k, v)).join("");
+    const inner = Object.entries(value)
+      .map(([k, v]) => toXml(k, v))
+      .join("");
     return `<${tag}>${inner}</${tag}>`;
   }
   if (value === null || value === undefined) return `<${tag}/>`;

@@ -15,13 +15,7 @@ export function ocsFormat(req: IncomingMessage, url: URL): "json" | "xml" {
 }
 
 /** `GET /ocs/v{1,2}.php/cloud/user`: the authenticated user's record, shaped like Nextcloud's provisioning API. */
-export function handleOcsCurrentUser(
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  version: 1 | 2,
-  identity: TIdentity,
-): number {
+export function handleOcsCurrentUser(req: IncomingMessage, res: ServerResponse, url: URL, version: 1 | 2, identity: TIdentity): number {
   const format = ocsFormat(req, url);
   if (req.method !== "GET") {
     sendOcs(res, { format, httpStatus: 405, ok: false, statusCode: 405, message: "Method not allowed", data: [] });

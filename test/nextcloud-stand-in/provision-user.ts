@@ -16,9 +16,7 @@ export interface TProvisionedUser {
   provisionedAt: string;
 }
 
-export type TBearerUserResult =
-  | { ok: true; user: TStandInUser; provisionedNow: boolean }
-  | { ok: false; description: string };
+export type TBearerUserResult = { ok: true; user: TStandInUser; provisionedNow: boolean } | { ok: false; description: string };
 
 /**
  * The stand-in's user table. Reproduces user_oidc with bearer provisioning ON: the Nextcloud user id is the
@@ -55,6 +53,19 @@ export class UserDirectory {
     this.users.set(uid, user);
     this.provisionedUsers.push({ uid, sub, preferredUsername, azp: nonEmptyString(claims.azp), provisionedAt: now });
     return { ok: true, user, provisionedNow: true };
+  }
+
+  /**
+   * The account a person signs in to on Nextcloud's login page (the Login Flow v2 approve page). Through
+   * user_oidc that account is the one bearer provisioning would create for them; it is created here on
+   * first sign-in, without counting as bearer provisioning.
+   */
+  loginUser(uid: string): TStandInUser {
+    const existing = this.users.get(uid);
+    if (existing) return existing;
+    const user: TStandInUser = { uid, displayName: uid, email: null, backend: "user_oidc", createdAt: new Date().toISOString() };
+    this.users.set(uid, user);
+    return user;
   }
 
   get(uid: string): TStandInUser | undefined {

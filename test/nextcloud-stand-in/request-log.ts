@@ -6,7 +6,7 @@ export interface TRequestLogEntry {
   uid: string | null;
   sub: string | null;
   azp: string | null;
-  auth: "bearer" | "basic" | "none";
+  auth: "bearer" | "basic" | "app-password" | "none";
   status: number | null;
 }
 

@@ -6,8 +6,7 @@ export interface TBearerVerifierOptions {
 }
 
 export type TBearerResult =
-  | { ok: true; claims: JWTPayload & Record<string, unknown> }
-  | { ok: false; error: "invalid_token"; description: string };
+  { ok: true; claims: JWTPayload & Record<string, unknown> } | { ok: false; error: "invalid_token"; description: string };
 
 /**
  * Builds the bearer check that user_oidc performs with "bearer validation" on: the JWT must be signed by a

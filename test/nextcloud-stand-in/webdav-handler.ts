@@ -53,6 +53,8 @@ class VerifiedUserAuthentication implements webdav.HTTPAuthentication {
 export interface TWebdavHandlerOptions {
   seedDir: string;
   latencyMs: () => number;
+  /** Resolves when the request may be served (a test holding requests in flight); served at once when absent. */
+  held?: (uid: string) => Promise<void>;
 }
 
 /**
@@ -95,6 +97,7 @@ export function createWebdavHandler(options: TWebdavHandlerOptions) {
       }
       const delay = options.latencyMs();
       if (delay > 0) await sleep(delay);
+      await options.held?.(uid);
       verified.set(req, { uid, username: uid, isAdministrator: false, isDefaultUser: false });
       const query = req.url?.includes("?") ? req.url.slice(req.url.indexOf("?")) : "";
       req.url = target.rest + query;

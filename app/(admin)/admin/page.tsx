@@ -7,7 +7,11 @@ export const metadata: Metadata = { title: "Admin area" };
 
 const SECTIONS = [
   { href: "/admin/audit", title: "Audit trail", text: "Who did what, on whose behalf, and how — searchable, charted and exportable." },
-  { href: "/admin/tiers", title: "Delegation tier status", text: "Which delegation methods work against this Keycloak today, with evidence and fixes." },
+  {
+    href: "/admin/tiers",
+    title: "Delegation tier status",
+    text: "Which delegation methods work against this Keycloak today, with evidence and fixes.",
+  },
 ];
 
 /** Admin landing page: where to go. */
@@ -21,7 +25,9 @@ export default async function AdminHome() {
         {SECTIONS.map((s) => (
           <Card as="li" key={s.href}>
             <h2 className="font-medium">
-              <Link className="text-blue-700 hover:underline" href={s.href}>{s.title}</Link>
+              <Link className="text-blue-700 hover:underline" href={s.href}>
+                {s.title}
+              </Link>
             </h2>
             <p className="text-sm text-slate-600">{s.text}</p>
           </Card>

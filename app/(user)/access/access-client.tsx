@@ -16,13 +16,21 @@ async function fetchGrants(): Promise<TGrantView[]> {
 }
 
 /** What a revoke does, said before it happens. */
-export function revokeConsequences(deleteData: boolean) {
+export function revokeConsequences(deleteData: boolean, mechanism: TGrantView["mechanism"] = "offline_access") {
   return (
     <>
       <p>The worker stops at once: its tasks stop before their next request to Nextcloud.</p>
-      <p>Keycloak ends the worker&apos;s offline access and forgets your consent (its account console will no longer list the worker).</p>
-      <p>{deleteData ? "What the tasks collected (notes index, files inventory) is deleted." : "What the tasks collected is kept; tick “Also delete” to remove it."}</p>
-      <p>You get a receipt with Keycloak&apos;s proof.</p>
+      {mechanism === "app_password" ? (
+        <p>Nextcloud deletes the app password (it disappears from Devices &amp; sessions); a request with it afterwards must answer 401.</p>
+      ) : (
+        <p>Keycloak ends the worker&apos;s offline access and forgets your consent (its account console will no longer list the worker).</p>
+      )}
+      <p>
+        {deleteData
+          ? "What the tasks collected (notes index, files inventory) is deleted."
+          : "What the tasks collected is kept; tick “Also delete” to remove it."}
+      </p>
+      <p>You get a receipt with {mechanism === "app_password" ? "Nextcloud" : "Keycloak"}&apos;s proof.</p>
     </>
   );
 }
@@ -80,7 +88,7 @@ export function AccessClient({ initialGrants }: { initialGrants: TGrantView[] })
             key={g.id}
             grant={g}
             busy={revoke.isPending && revoke.variables?.grantId === g.id}
-            revokeDescription={revokeConsequences(deleteData)}
+            revokeDescription={revokeConsequences(deleteData, g.mechanism)}
             onRevoke={() => revoke.mutate({ grantId: g.id, deleteData })}
             onCheck={() => check.mutate(g.id)}
           />

@@ -8,7 +8,8 @@ export const dynamic = "force-dynamic";
 const CALLBACK_ERRORS: Record<string, string> = {
   no_pending_request: "This consent response was not started from this sign-in, or it was already used. Nothing was stored.",
   state_mismatch: "The consent response did not match the request (state). Nothing was stored.",
-  other_person: "The person who consented at Keycloak is not the person signed in here. Nothing was stored, and the access Keycloak issued was revoked.",
+  other_person:
+    "The person who consented at Keycloak is not the person signed in here. Nothing was stored, and the access Keycloak issued was revoked.",
   declined: "You declined at Keycloak. Nothing was granted.",
   provider_error: "Keycloak's answer could not be verified. Nothing was stored.",
   not_signed_in: "Please sign in before granting access.",
@@ -21,7 +22,11 @@ const GRANTED: Record<string, string> = {
   renewed: "Access renewed with the same scopes.",
 };
 
-export default async function AccessPage({ searchParams }: { searchParams: Promise<{ error?: string; granted?: string; stopped?: string; consent?: string }> }) {
+export default async function AccessPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ error?: string; granted?: string; stopped?: string; consent?: string }>;
+}) {
   const ctx = await requireUserPage();
   const { error, granted, stopped, consent } = await searchParams;
   const grants = await listGrants(ctx);

@@ -8,17 +8,20 @@ import { changeTask, ZChangeTaskSchema } from "@/lib/services/tasks/change-task"
 import { searchNotes, ZSearchNotesSchema } from "@/lib/services/tasks/search-notes";
 
 /** Enable a task type for the caller; without a grant that covers it, says which grant is needed. */
-export const enableTaskAction = authedAction(ZEnableTaskSchema, async (ctx, input): Promise<{ taskId: string } | { grantNeeded: string }> => {
-  try {
-    const r = await enableTask(ctx, input);
-    revalidatePath("/tasks");
-    return r;
-  } catch (error) {
-    // No grant covers the task: the page offers the grant flow instead of an error.
-    if (error instanceof AppError && typeof error.details?.grantNeeded === "string") return { grantNeeded: error.details.grantNeeded };
-    throw error;
-  }
-});
+export const enableTaskAction = authedAction(
+  ZEnableTaskSchema,
+  async (ctx, input): Promise<{ taskId: string } | { grantNeeded: string }> => {
+    try {
+      const r = await enableTask(ctx, input);
+      revalidatePath("/tasks");
+      return r;
+    } catch (error) {
+      // No grant covers the task: the page offers the grant flow instead of an error.
+      if (error instanceof AppError && typeof error.details?.grantNeeded === "string") return { grantNeeded: error.details.grantNeeded };
+      throw error;
+    }
+  },
+);
 
 /** Run now / pause / resume / interval / revoke one of the caller's tasks. */
 export const changeTaskAction = authedAction(ZChangeTaskSchema, async (ctx, input) => {

@@ -15,8 +15,8 @@ export default async function TasksPage() {
       <div className="space-y-2">
         <h1 className="text-2xl font-semibold">Background tasks</h1>
         <p className="text-slate-700">
-          Each task runs in the background <strong>on your behalf</strong>, with the access you granted. Every request it
-          makes to Nextcloud is listed below under &quot;What it did for me&quot;.
+          Each task runs in the background <strong>on your behalf</strong>, with the access you granted. Every request it makes to Nextcloud
+          is listed below under &quot;What it did for me&quot;.
         </p>
       </div>
       <TasksClient initialTasks={tasks} initialRequests={requests} outcomes={outcomes} />

@@ -29,7 +29,15 @@ const RECEIPTS: Record<string, string> = {
 };
 
 /** Live tasks (fast polling while something runs), their controls with receipts, the outcomes chart, the request feed and note search. */
-export function TasksClient({ initialTasks, initialRequests, outcomes }: { initialTasks: TTaskView[]; initialRequests: TRequestRow[]; outcomes: TTaskOutcomeDay[] }) {
+export function TasksClient({
+  initialTasks,
+  initialRequests,
+  outcomes,
+}: {
+  initialTasks: TTaskView[];
+  initialRequests: TRequestRow[];
+  outcomes: TTaskOutcomeDay[];
+}) {
   const qc = useQueryClient();
   const toast = useToast();
   const [message, setMessage] = useState<string | null>(null);
@@ -40,7 +48,9 @@ export function TasksClient({ initialTasks, initialRequests, outcomes }: { initi
     initialDataUpdatedAt: 0,
     refetchInterval: (q) => {
       const busy = (q.state.data?.tasks ?? []).some((t) => t.task?.runs[0] && ["queued", "running"].includes(t.task.runs[0].status));
-      const due = (q.state.data?.tasks ?? []).some((t) => t.task?.status === "active" && t.task.nextRunAt && Date.parse(t.task.nextRunAt) <= Date.now() + 2000);
+      const due = (q.state.data?.tasks ?? []).some(
+        (t) => t.task?.status === "active" && t.task.nextRunAt && Date.parse(t.task.nextRunAt) <= Date.now() + 2000,
+      );
       return busy || due ? 500 : 3000;
     },
   });
@@ -59,7 +69,12 @@ export function TasksClient({ initialTasks, initialRequests, outcomes }: { initi
     },
   });
   const change = useMutation({
-    mutationFn: (input: { action: Exclude<TChangeTaskInput["action"], "interval">; taskId: string; title: string; revokesGrant: boolean }) => changeTaskAction({ action: input.action, taskId: input.taskId }),
+    mutationFn: (input: {
+      action: Exclude<TChangeTaskInput["action"], "interval">;
+      taskId: string;
+      title: string;
+      revokesGrant: boolean;
+    }) => changeTaskAction({ action: input.action, taskId: input.taskId }),
     onSuccess: async (r, input) => {
       await done(r);
       const receipt = input.action === "revoke" && input.revokesGrant ? "revoke-with-grant" : input.action;
@@ -72,17 +87,26 @@ export function TasksClient({ initialTasks, initialRequests, outcomes }: { initi
 
   return (
     <div className="space-y-8">
-      {message && <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">{message}</p>}
+      {message && (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">
+          {message}
+        </p>
+      )}
       {grantNeeded && (
         <p role="alert" className="rounded border border-amber-300 bg-amber-50 p-3">
           Grant access first: no active grant covers this task.{" "}
-          <Link className="underline" href={`/grants/new?task=${grantNeeded}`}>Grant access</Link>
+          <Link className="underline" href={`/grants/new?task=${grantNeeded}`}>
+            Grant access
+          </Link>
         </p>
       )}
       <ul className="space-y-4" aria-label="Tasks">
         {data.tasks.map((t) => {
           // Revoking a task also revokes its grant when no other live task uses that grant (changeTask does it).
-          const revokesGrant = !!t.task && t.task.grantStatus === "active" && !data.tasks.some((o) => o.task && o.type !== t.type && o.task.grantId === t.task!.grantId && o.task.status !== "revoked");
+          const revokesGrant =
+            !!t.task &&
+            t.task.grantStatus === "active" &&
+            !data.tasks.some((o) => o.task && o.type !== t.type && o.task.grantId === t.task!.grantId && o.task.status !== "revoked");
           return (
             <TaskCard
               key={t.type}
@@ -98,7 +122,9 @@ export function TasksClient({ initialTasks, initialRequests, outcomes }: { initi
       <TaskOutcomesChart days={outcomes} />
 
       <Card className="space-y-3">
-        <h2 id="search-heading" className="text-xl font-semibold">Search my notes</h2>
+        <h2 id="search-heading" className="text-xl font-semibold">
+          Search my notes
+        </h2>
         <form
           className="flex gap-2"
           onSubmit={(e) => {
@@ -106,11 +132,25 @@ export function TasksClient({ initialTasks, initialRequests, outcomes }: { initi
             if (q.trim()) search.mutate(q);
           }}
         >
-          <label htmlFor="note-search" className="sr-only">Search my notes</label>
-          <input id="note-search" value={q} onChange={(e) => setQ(e.target.value)} className="min-w-0 flex-1 rounded border border-slate-400 px-2 py-1 sm:max-w-sm" placeholder="A word from one of your notes" />
-          <Button type="submit" variant="primary">Search</Button>
+          <label htmlFor="note-search" className="sr-only">
+            Search my notes
+          </label>
+          <input
+            id="note-search"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            className="min-w-0 flex-1 rounded border border-slate-400 px-2 py-1 sm:max-w-sm"
+            placeholder="A word from one of your notes"
+          />
+          <Button type="submit" variant="primary">
+            Search
+          </Button>
         </form>
-        {search.data && !search.data.ok && <p role="alert" className="text-red-800">{search.data.error}</p>}
+        {search.data && !search.data.ok && (
+          <p role="alert" className="text-red-800">
+            {search.data.error}
+          </p>
+        )}
         {search.isSuccess && search.data.ok && hits.length === 0 && <p role="status">No note matches.</p>}
         <ul aria-label="Search results" className="space-y-2">
           {hits.map((h) => (
@@ -125,7 +165,11 @@ export function TasksClient({ initialTasks, initialRequests, outcomes }: { initi
 
       <RequestFeed rows={data.requests} />
       <p className="text-sm text-slate-600">
-        Need access for a task? <Link className="underline" href="/grants/new">Grant access</Link>.
+        Need access for a task?{" "}
+        <Link className="underline" href="/grants/new">
+          Grant access
+        </Link>
+        .
       </p>
     </div>
   );

@@ -21,16 +21,23 @@ export async function POST(req: Request) {
   const headers = { "cache-control": "no-store" };
   const read = await readLogoutToken(req);
   if ("problem" in read) {
-    return NextResponse.json({ error: "invalid_request", error_description: read.problem, code: "BadInput", field: "logout_token" }, { status: 400, headers });
+    return NextResponse.json(
+      { error: "invalid_request", error_description: read.problem, code: "BadInput", field: "logout_token" },
+      { status: 400, headers },
+    );
   }
   try {
     await handleBackchannelLogout(read.token);
     return new NextResponse(null, { status: 200, headers });
   } catch (error) {
     if (error instanceof AppError && error.code === "BadInput") {
-      return NextResponse.json({ error: "invalid_request", error_description: error.message, code: "BadInput", field: "logout_token" }, { status: 400, headers });
+      return NextResponse.json(
+        { error: "invalid_request", error_description: error.message, code: "BadInput", field: "logout_token" },
+        { status: 400, headers },
+      );
     }
     log.error("back-channel logout failed", { error });
-    return NextResponse.json({ error: "server_error" }, { status: 501, headers });
+    // OIDC Back-Channel Logout 1.0 §2.8: a logout that failed answers 400 (not a 5xx Keycloak might not log).
+    return NextResponse.json({ error: "server_error", error_description: "the logout could not be processed" }, { status: 400, headers });
   }
 }

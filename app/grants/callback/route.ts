@@ -1,11 +1,11 @@
 import { NextResponse } from "next/server";
 import { cookies } from "next/headers";
 import { currentUser } from "@/lib/auth/current-user";
+import { toRequestCtx } from "@/lib/auth/request-context";
 import { completeGrant } from "@/lib/services/grants/complete-grant";
 import { openPendingConsent, PENDING_CONSENT_COOKIE } from "@/lib/services/grants/pending-consent-cookie";
 import { env } from "@/lib/env";
 import { GRANT_RETURN_COOKIE, pickGrantReturnTo } from "@/lib/format/grant-return-to";
-import { randomUUID } from "node:crypto";
 
 /**
  * Keycloak redirects here after the consent screen. The pending-consent cookie is consumed on every
@@ -24,11 +24,7 @@ export async function GET(req: Request) {
   // Rebuild the URL on our public origin: openid-client compares it with the registered redirect_uri.
   const incoming = new URL(req.url);
   const callbackUrl = new URL(`/grants/callback${incoming.search}`, base);
-  const result = await completeGrant(
-    { userSub: user.sub, username: user.username, isAdmin: user.isAdmin, correlationId: randomUUID(), loginSessionId: user.loginSessionId },
-    pending,
-    callbackUrl,
-  );
+  const result = await completeGrant(toRequestCtx(user), pending, callbackUrl);
   const target = result.ok
     ? `${returnTo}?granted=${encodeURIComponent(result.change)}&grant=${encodeURIComponent(result.grantId)}${result.stoppedTasks.length ? `&stopped=${encodeURIComponent(result.stoppedTasks.join(","))}` : ""}${result.consentNarrowed === false ? "&consent=not_narrowed" : ""}`
     : `/access?error=${result.reason}`;

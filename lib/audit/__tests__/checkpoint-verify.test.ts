@@ -72,7 +72,10 @@ describe("signed checkpoints", () => {
   });
 
   it("cannot be altered or forged: a changed count, a foreign key or a rewritten file fails the signature", async () => {
-    expect(checkCheckpoint({ ...latest, count: String(BigInt(latest.count) + 1n) }, keys())).toMatchObject({ ok: false, reason: /signature does not verify/ });
+    expect(checkCheckpoint({ ...latest, count: String(BigInt(latest.count) + 1n) }, keys())).toMatchObject({
+      ok: false,
+      reason: /signature does not verify/,
+    });
     expect(checkCheckpoint({ ...latest, kid: "zz" }, keys())).toMatchObject({ ok: false, reason: /not configured/ });
     expect(checkCheckpoint({ nonsense: true }, keys())).toMatchObject({ ok: false });
     // An attacker with write access to the store replaces the newest file: the verifier refuses it.
@@ -104,7 +107,9 @@ describe("signed checkpoints", () => {
 describe("reading the chain back", () => {
   it("reproduces the hashed time exactly, whatever the milliseconds (.000, .100, .120, .123)", async () => {
     await withTamperSession(async (c) => {
-      const last = (await c.query<{ seq: string; hash: string }>(`SELECT e.seq::text AS seq, e.hash FROM "AuditEvent" e ORDER BY e.seq DESC LIMIT 1`)).rows[0]!;
+      const last = (
+        await c.query<{ seq: string; hash: string }>(`SELECT e.seq::text AS seq, e.hash FROM "AuditEvent" e ORDER BY e.seq DESC LIMIT 1`)
+      ).rows[0]!;
       let prevHash = last.hash;
       let seq = BigInt(last.seq);
       for (const ms of ["000", "100", "120", "123"]) {
@@ -114,7 +119,20 @@ describe("reading the chain back", () => {
         await c.query(
           `INSERT INTO "AuditEvent" (seq, "at", actor, "actorType", subject, action, resource, outcome, "correlationId", details, "prevHash", hash)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-          [seq.toString(), content.at, content.actor, content.actorType, content.subject, content.action, content.resource, content.outcome, content.correlationId, JSON.stringify(content.details), prevHash, hash],
+          [
+            seq.toString(),
+            content.at,
+            content.actor,
+            content.actorType,
+            content.subject,
+            content.action,
+            content.resource,
+            content.outcome,
+            content.correlationId,
+            JSON.stringify(content.details),
+            prevHash,
+            hash,
+          ],
         );
         prevHash = hash;
       }
@@ -129,7 +147,11 @@ describe("a superuser rewriting history behind the app's back (stolen owner cred
     await withTamperSession(async (c) => {
       await c.query(`DELETE FROM "AuditEvent" WHERE seq >= $1`, [tail[1]!.toString()]);
       // The old verifier's view: the chain that is left is perfectly consistent in itself.
-      const blind = await verifyAuditChain({ db: c, store: fileCheckpointStore(mkdtempSync(path.join(tmpdir(), "ncdd-empty-"))), keys: keys() });
+      const blind = await verifyAuditChain({
+        db: c,
+        store: fileCheckpointStore(mkdtempSync(path.join(tmpdir(), "ncdd-empty-"))),
+        keys: keys(),
+      });
       expect(blind).toMatchObject({ ok: true });
 
       for (const mode of ["full", "incremental"] as const) {
@@ -152,11 +174,16 @@ describe("a superuser rewriting history behind the app's back (stolen owner cred
     await withTamperSession(async (c) => {
       await editAndRehash(c, target, { outcome: "failure" });
       // In itself the rewritten chain is flawless: only the signed checkpoint gives it away.
-      expect(await verifyAuditChain({ db: c, store: fileCheckpointStore(mkdtempSync(path.join(tmpdir(), "ncdd-empty-"))), keys: keys() })).toMatchObject({ ok: true });
+      expect(
+        await verifyAuditChain({ db: c, store: fileCheckpointStore(mkdtempSync(path.join(tmpdir(), "ncdd-empty-"))), keys: keys() }),
+      ).toMatchObject({ ok: true });
       const r = await verifyAuditChain({ db: c, store, keys: keys() });
       expect(r).toMatchObject({ ok: false, kind: "rewritten", firstBrokenSeq: target.toString() });
       expect(r.reason).toMatch(new RegExp(`between seq ${target} and seq ${latest.headSeq}`));
-      expect(await verifyAuditChain({ db: c, store, keys: keys(), mode: "incremental" })).toMatchObject({ ok: false, firstBrokenSeq: target.toString() });
+      expect(await verifyAuditChain({ db: c, store, keys: keys(), mode: "incremental" })).toMatchObject({
+        ok: false,
+        firstBrokenSeq: target.toString(),
+      });
       // And the worker refuses to sign the rewritten history as a new checkpoint.
       await recordTamperedRow(c);
       const signed = await writeAuditCheckpoint({ ...opts(), pool: poolOver(c) });
@@ -183,7 +210,12 @@ describe("a superuser rewriting history behind the app's back (stolen owner cred
       await recordTamperedRow(c, BigInt(latest.headSeq) + 50n);
       for (const mode of ["full", "incremental"] as const) {
         const r = await verifyAuditChain({ db: c, store, keys: keys(), mode });
-        expect(r, mode).toMatchObject({ ok: false, kind: "missing-rows", firstBrokenSeq: tail[2]!.toString(), gap: { afterSeq: tail[1]!.toString(), missingRows: "2" } });
+        expect(r, mode).toMatchObject({
+          ok: false,
+          kind: "missing-rows",
+          firstBrokenSeq: tail[2]!.toString(),
+          gap: { afterSeq: tail[1]!.toString(), missingRows: "2" },
+        });
       }
     });
   });
@@ -208,7 +240,9 @@ describe("a superuser rewriting history behind the app's back (stolen owner cred
         firstBrokenSeq: tail[0]!.toString(),
         gap: { afterSeq: seq, missingRows: "4", throughSeq: latest.headSeq },
       });
-      expect(r.reason).toMatch(new RegExp(`${BigInt(latest.headSeq) + 1n} is the next row the table has — 4 rows after seq ${seq} were deleted`));
+      expect(r.reason).toMatch(
+        new RegExp(`${BigInt(latest.headSeq) + 1n} is the next row the table has — 4 rows after seq ${seq} were deleted`),
+      );
     });
   });
 });
@@ -216,7 +250,9 @@ describe("a superuser rewriting history behind the app's back (stolen owner cred
 // A row appended inside the tampered session, so the signer has something new it would sign.
 // (seq: what nextval would give, i.e. above every seq ever used; default the next after the last row.)
 async function recordTamperedRow(c: import("pg").Client, seq?: bigint): Promise<void> {
-  const last = (await c.query<{ seq: string; hash: string }>(`SELECT e.seq::text AS seq, e.hash FROM "AuditEvent" e ORDER BY e.seq DESC LIMIT 1`)).rows[0]!;
+  const last = (
+    await c.query<{ seq: string; hash: string }>(`SELECT e.seq::text AS seq, e.hash FROM "AuditEvent" e ORDER BY e.seq DESC LIMIT 1`)
+  ).rows[0]!;
   const at = seq ?? BigInt(last.seq) + 1n;
   await c.query(
     `INSERT INTO "AuditEvent" (seq, "at", actor, "actorType", action, outcome, "correlationId", "prevHash", hash) VALUES ($1, now(), 'x', 'system', 'x', 'success', 'x', $2, '')`,

@@ -22,7 +22,9 @@ describe("the app role (DATABASE_URL)", () => {
         `SELECT count(*)::int AS n FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)`,
       );
       expect(owned.rows[0].n).toBe(0);
-      const schemas = await c.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)`);
+      const schemas = await c.query(
+        `SELECT count(*)::int AS n FROM pg_namespace WHERE nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)`,
+      );
       expect(schemas.rows[0].n).toBe(0);
     });
   });
@@ -34,14 +36,20 @@ describe("the app role (DATABASE_URL)", () => {
       await expect(c.query(`SET session_replication_role = replica`)).rejects.toThrow(/permission denied/);
       await expect(c.query(`SELECT set_config('session_replication_role', 'replica', false)`)).rejects.toThrow(/permission denied/);
       await expect(c.query(`DROP TRIGGER "AuditEvent_no_update_delete" ON "AuditEvent"`)).rejects.toThrow(/must be owner/);
-      await expect(c.query(`CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE sql AS 'SELECT NULL'`)).rejects.toThrow(
-        /must be owner|permission denied/,
-      );
+      await expect(
+        c.query(`CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE sql AS 'SELECT NULL'`),
+      ).rejects.toThrow(/must be owner|permission denied/);
     });
   });
 
   it("may only INSERT and SELECT on the audit table: UPDATE, DELETE and TRUNCATE are refused by privilege", async () => {
-    const { seq } = await recordAuditEvent({ actor: "t", actorType: "system", action: testAuditAction("audit.privilege-probe"), outcome: "success", correlationId: "lp" });
+    const { seq } = await recordAuditEvent({
+      actor: "t",
+      actorType: "system",
+      action: testAuditAction("audit.privilege-probe"),
+      outcome: "success",
+      correlationId: "lp",
+    });
     await asApp(async (c) => {
       const rights = await c.query(
         `SELECT p AS privilege, has_table_privilege(current_user, '"AuditEvent"', p) AS granted
@@ -56,7 +64,9 @@ describe("the app role (DATABASE_URL)", () => {
         REFERENCES: false,
         TRIGGER: false,
       });
-      await expect(c.query(`UPDATE "AuditEvent" SET outcome = 'failure' WHERE seq = $1`, [seq.toString()])).rejects.toThrow(/permission denied/);
+      await expect(c.query(`UPDATE "AuditEvent" SET outcome = 'failure' WHERE seq = $1`, [seq.toString()])).rejects.toThrow(
+        /permission denied/,
+      );
       await expect(c.query(`DELETE FROM "AuditEvent" WHERE seq = $1`, [seq.toString()])).rejects.toThrow(/permission denied/);
       await expect(c.query(`TRUNCATE "AuditEvent"`)).rejects.toThrow(/permission denied/);
       await expect(c.query(`SELECT setval(pg_get_serial_sequence('"AuditEvent"', 'seq'), 1)`)).rejects.toThrow(/permission denied/);
@@ -73,7 +83,13 @@ describe("the app role (DATABASE_URL)", () => {
                 has_table_privilege(current_user, '"_prisma_migrations"', 'INSERT') AS migrations_insert,
                 has_schema_privilege(current_user, 'public', 'CREATE') AS create_in_public`,
       );
-      expect(rows[0]).toEqual({ grant_update: true, task_delete: true, job_update: true, migrations_insert: false, create_in_public: false });
+      expect(rows[0]).toEqual({
+        grant_update: true,
+        task_delete: true,
+        job_update: true,
+        migrations_insert: false,
+        create_in_public: false,
+      });
     });
   });
 });

@@ -25,7 +25,11 @@ export async function withTamperSession<T>(fn: (c: pg.Client) => Promise<T>): Pr
 export function poolOver(client: pg.Client): pg.Pool {
   const wrapped = {
     query: (text: string, params?: unknown[]) => {
-      const map: Record<string, string> = { BEGIN: "SAVEPOINT inner_tx", COMMIT: "RELEASE SAVEPOINT inner_tx", ROLLBACK: "ROLLBACK TO SAVEPOINT inner_tx" };
+      const map: Record<string, string> = {
+        BEGIN: "SAVEPOINT inner_tx",
+        COMMIT: "RELEASE SAVEPOINT inner_tx",
+        ROLLBACK: "ROLLBACK TO SAVEPOINT inner_tx",
+      };
       return client.query(map[text] ?? text, params);
     },
     release: () => undefined,
@@ -38,16 +42,20 @@ export function poolOver(client: pg.Client): pg.Pool {
  * chain is consistent in itself again (what an attacker with write access does to hide an edit).
  */
 export async function editAndRehash(c: pg.Client, seq: bigint, change: Record<string, string>): Promise<void> {
-  const set = Object.keys(change).map((k, i) => `"${k}" = $${i + 2}`).join(", ");
+  const set = Object.keys(change)
+    .map((k, i) => `"${k}" = $${i + 2}`)
+    .join(", ");
   await c.query(`UPDATE "AuditEvent" SET ${set} WHERE seq = $1`, [seq.toString(), ...Object.values(change)]);
   await rehashFrom(c, seq);
 }
 
 /** Recomputes prevHash and hash of every row from `seq` on (a rewritten, internally consistent chain). */
 export async function rehashFrom(c: pg.Client, seq: bigint): Promise<void> {
-  const before = await c.query<{ hash: string }>(`SELECT hash FROM "AuditEvent" WHERE seq < $1 ORDER BY seq DESC LIMIT 1`, [seq.toString()]);
+  const before = await c.query<{ hash: string }>(`SELECT hash FROM "AuditEvent" WHERE seq < $1 ORDER BY seq DESC LIMIT 1`, [
+    seq.toString(),
+  ]);
   let prevHash = before.rows[0]?.hash ?? "0".repeat(64);
-  for (let after = seq - 1n; ; ) {
+  for (let after = seq - 1n; ;) {
     const rows = await readChainRows(c, after, 1000);
     for (const row of rows) {
       const hash = hashEvent({ ...row, prevHash });

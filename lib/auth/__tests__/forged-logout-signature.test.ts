@@ -32,7 +32,9 @@ async function forge(audience: string, jti = randomUUID()): Promise<{ token: str
 }
 
 beforeAll(async () => {
-  const certs = (await (await fetch(`${ISSUER}/protocol/openid-connect/certs`)).json()) as { keys: { kid: string; alg?: string; use?: string }[] };
+  const certs = (await (await fetch(`${ISSUER}/protocol/openid-connect/certs`)).json()) as {
+    keys: { kid: string; alg?: string; use?: string }[];
+  };
   const rs256 = certs.keys.find((k) => k.alg === "RS256" && k.use !== "enc");
   if (!rs256) throw new Error("Keycloak publishes no RS256 signing key");
   keycloakKid = rs256.kid;
@@ -73,19 +75,27 @@ async function nothingChanged(jti: string) {
   const grant = await db().grant.findFirstOrThrow({ where: { userSub: sub } });
   expect(grant.status).toBe("active");
   expect(grant.recheckAt).toBeNull();
-  expect(await db().auditEvent.count({ where: { subject: sub, action: { in: ["auth.backchannel_logout", "auth.session_ended_by_keycloak"] } } })).toBe(0);
+  expect(
+    await db().auditEvent.count({ where: { subject: sub, action: { in: ["auth.backchannel_logout", "auth.session_ended_by_keycloak"] } } }),
+  ).toBe(0);
 }
 
 describe("a logout token with a forged signature", () => {
   it("is refused by the worker client's back-channel logout and changes nothing", async () => {
     const { token, jti } = await forge(process.env.KEYCLOAK_WORKER_CLIENT_ID!);
-    await expect(handleBackchannelLogout(token)).rejects.toMatchObject({ code: "BadInput", message: expect.stringMatching(/signature verification failed/) });
+    await expect(handleBackchannelLogout(token)).rejects.toMatchObject({
+      code: "BadInput",
+      message: expect.stringMatching(/signature verification failed/),
+    });
     await nothingChanged(jti);
   });
 
   it("is refused by the dashboard's back-channel logout and the session stays open", async () => {
     const { token, jti } = await forge(process.env.KEYCLOAK_DASHBOARD_CLIENT_ID!);
-    await expect(handleDashboardLogout(token)).rejects.toMatchObject({ code: "BadInput", message: expect.stringMatching(/signature verification failed/) });
+    await expect(handleDashboardLogout(token)).rejects.toMatchObject({
+      code: "BadInput",
+      message: expect.stringMatching(/signature verification failed/),
+    });
     await nothingChanged(jti);
   });
 });

@@ -41,12 +41,25 @@ type TClaims = Record<string, unknown>;
 
 /** A logout token as Keycloak would send it; `claims` overrides (undefined removes a claim). */
 async function logoutToken(opts: { aud?: string; claims?: TClaims; key?: CryptoKey; iat?: number } = {}): Promise<string> {
-  const claims: TClaims = { iss: ISSUER, aud: opts.aud ?? WORKER, iat: opts.iat ?? Math.floor(Date.now() / 1000), jti: randomUUID(), events: { [LOGOUT_EVENT]: {} }, sub: `sub-${randomUUID()}`, sid: `sid-${randomUUID()}`, ...opts.claims };
+  const claims: TClaims = {
+    iss: ISSUER,
+    aud: opts.aud ?? WORKER,
+    iat: opts.iat ?? Math.floor(Date.now() / 1000),
+    jti: randomUUID(),
+    events: { [LOGOUT_EVENT]: {} },
+    sub: `sub-${randomUUID()}`,
+    sid: `sid-${randomUUID()}`,
+    ...opts.claims,
+  };
   for (const k of Object.keys(claims)) if (claims[k] === undefined) delete claims[k];
   return new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: KID, typ: "logout+jwt" }).sign(opts.key ?? realmKey);
 }
 
-const refusal = (p: Promise<unknown>) => p.then(() => "accepted", (e: { code?: string; message?: string }) => `${e.code}: ${e.message}`);
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => "accepted",
+    (e: { code?: string; message?: string }) => `${e.code}: ${e.message}`,
+  );
 
 beforeAll(async () => {
   const pair = await generateKeyPair("RS256", { extractable: true });
@@ -71,12 +84,18 @@ describe("verifyLogoutToken", () => {
   });
 
   it("refuses a token signed by another key under the realm key's kid", async () => {
-    expect(await refusal(verifyLogoutToken(await logoutToken({ key: otherKey }), WORKER))).toMatch(/^BadInput: Invalid logout token: signature verification failed/);
+    expect(await refusal(verifyLogoutToken(await logoutToken({ key: otherKey }), WORKER))).toMatch(
+      /^BadInput: Invalid logout token: signature verification failed/,
+    );
   });
 
   it("refuses another issuer, another audience, a token older than 5 minutes, and one from the future", async () => {
-    expect(await refusal(verifyLogoutToken(await logoutToken({ claims: { iss: `${ISSUER}-other` } }), WORKER))).toMatch(/^BadInput: Invalid logout token: .*"iss"/);
-    expect(await refusal(verifyLogoutToken(await logoutToken({ aud: DASHBOARD }), WORKER))).toMatch(/^BadInput: Invalid logout token: .*"aud"/);
+    expect(await refusal(verifyLogoutToken(await logoutToken({ claims: { iss: `${ISSUER}-other` } }), WORKER))).toMatch(
+      /^BadInput: Invalid logout token: .*"iss"/,
+    );
+    expect(await refusal(verifyLogoutToken(await logoutToken({ aud: DASHBOARD }), WORKER))).toMatch(
+      /^BadInput: Invalid logout token: .*"aud"/,
+    );
     const old = Math.floor(Date.now() / 1000) - 6 * 60;
     expect(await refusal(verifyLogoutToken(await logoutToken({ iat: old }), WORKER))).toMatch(/^BadInput: Invalid logout token: .*"iat"/);
     // Four minutes old is still within the 5 minutes.
@@ -85,19 +104,27 @@ describe("verifyLogoutToken", () => {
 
   it("requires iat, jti and events", async () => {
     for (const claim of ["iat", "jti", "events"]) {
-      expect(await refusal(verifyLogoutToken(await logoutToken({ claims: { [claim]: undefined } }), WORKER)), claim).toMatch(new RegExp(`^BadInput: Invalid logout token: .*"${claim}"`));
+      expect(await refusal(verifyLogoutToken(await logoutToken({ claims: { [claim]: undefined } }), WORKER)), claim).toMatch(
+        new RegExp(`^BadInput: Invalid logout token: .*"${claim}"`),
+      );
     }
   });
 
   it("refuses events without the back-channel logout event, or events that are not an object", async () => {
     for (const events of [{ "http://schemas.openid.net/event/other": {} }, "backchannel-logout", null]) {
-      expect(await refusal(verifyLogoutToken(await logoutToken({ claims: { events } }), WORKER)), JSON.stringify(events)).toMatch(/^BadInput: Invalid logout token/);
+      expect(await refusal(verifyLogoutToken(await logoutToken({ claims: { events } }), WORKER)), JSON.stringify(events)).toMatch(
+        /^BadInput: Invalid logout token/,
+      );
     }
-    expect(await refusal(verifyLogoutToken(await logoutToken({ claims: { events: {} } }), WORKER))).toBe("BadInput: Invalid logout token: no back-channel logout event");
+    expect(await refusal(verifyLogoutToken(await logoutToken({ claims: { events: {} } }), WORKER))).toBe(
+      "BadInput: Invalid logout token: no back-channel logout event",
+    );
   });
 
   it("refuses a nonce", async () => {
-    expect(await refusal(verifyLogoutToken(await logoutToken({ claims: { nonce: "n" } }), WORKER))).toBe("BadInput: Invalid logout token: a nonce is not allowed");
+    expect(await refusal(verifyLogoutToken(await logoutToken({ claims: { nonce: "n" } }), WORKER))).toBe(
+      "BadInput: Invalid logout token: a nonce is not allowed",
+    );
   });
 
   it("needs sub or a string sid, and either one alone is enough", async () => {
@@ -126,7 +153,9 @@ describe("verifyLogoutToken", () => {
     const saved = metadata.jwks_uri;
     delete metadata.jwks_uri;
     try {
-      expect(await refusal(fresh.verifyLogoutToken(await logoutToken(), WORKER))).toBe("BadInput: Invalid logout token: Keycloak publishes no jwks_uri");
+      expect(await refusal(fresh.verifyLogoutToken(await logoutToken(), WORKER))).toBe(
+        "BadInput: Invalid logout token: Keycloak publishes no jwks_uri",
+      );
     } finally {
       metadata.jwks_uri = saved;
     }
@@ -179,7 +208,10 @@ describe("handleBackchannelLogout (worker client)", () => {
 
   it("without revoke_offline_access leaves a grant of another session alone", async () => {
     const a = await grantWith(person.userSub, `sid-${randomUUID()}`);
-    expect(await handleBackchannelLogout(await logoutToken({ claims: { sub: person.userSub, sid: `sid-${randomUUID()}` } }))).toEqual({ recheckRequested: 0, revokeOffline: false });
+    expect(await handleBackchannelLogout(await logoutToken({ claims: { sub: person.userSub, sid: `sid-${randomUUID()}` } }))).toEqual({
+      recheckRequested: 0,
+      revokeOffline: false,
+    });
     expect(await recheckOf(a)).toBeNull();
   });
 
@@ -188,23 +220,40 @@ describe("handleBackchannelLogout (worker client)", () => {
       const p = await createLocalPerson(`bcl-${where}`);
       const a = await grantWith(p.userSub, `sid-${randomUUID()}`);
       const claims = where === "events" ? { events: { [LOGOUT_EVENT]: {}, revoke_offline_access: true } } : { revoke_offline_access: true };
-      const result = await handleBackchannelLogout(await logoutToken({ claims: { sub: p.userSub, sid: `sid-${randomUUID()}`, ...claims } }));
+      const result = await handleBackchannelLogout(
+        await logoutToken({ claims: { sub: p.userSub, sid: `sid-${randomUUID()}`, ...claims } }),
+      );
       expect(result, where).toEqual({ recheckRequested: 1, revokeOffline: true });
       expect(await recheckOf(a), where).not.toBeNull();
-      expect((await auditOf(p.userSub, "auth.backchannel_logout"))[0]?.details, where).toMatchObject({ revokeOfflineAccess: true, recheckRequested: 1 });
+      expect((await auditOf(p.userSub, "auth.backchannel_logout"))[0]?.details, where).toMatchObject({
+        revokeOfflineAccess: true,
+        recheckRequested: 1,
+      });
     }
   });
 
   it("takes only revoke_offline_access === true, not a truthy look-alike", async () => {
     const a = await grantWith(person.userSub, `sid-${randomUUID()}`);
-    const result = await handleBackchannelLogout(await logoutToken({ claims: { sub: person.userSub, sid: `sid-${randomUUID()}`, revoke_offline_access: "true", events: { [LOGOUT_EVENT]: {}, revoke_offline_access: 1 } } }));
+    const result = await handleBackchannelLogout(
+      await logoutToken({
+        claims: {
+          sub: person.userSub,
+          sid: `sid-${randomUUID()}`,
+          revoke_offline_access: "true",
+          events: { [LOGOUT_EVENT]: {}, revoke_offline_access: 1 },
+        },
+      }),
+    );
     expect(result).toEqual({ recheckRequested: 0, revokeOffline: false });
     expect(await recheckOf(a)).toBeNull();
   });
 
   it("without a sid re-checks every grant of the person", async () => {
     const a = await grantWith(person.userSub, `sid-${randomUUID()}`);
-    expect(await handleBackchannelLogout(await logoutToken({ claims: { sub: person.userSub, sid: undefined } }))).toEqual({ recheckRequested: 1, revokeOffline: false });
+    expect(await handleBackchannelLogout(await logoutToken({ claims: { sub: person.userSub, sid: undefined } }))).toEqual({
+      recheckRequested: 1,
+      revokeOffline: false,
+    });
     expect(await recheckOf(a)).not.toBeNull();
     expect((await auditOf(person.userSub, "auth.backchannel_logout"))[0]?.details).toMatchObject({ sid: null });
   });
@@ -212,7 +261,10 @@ describe("handleBackchannelLogout (worker client)", () => {
   it("without a sub touches no grant, even one of the token's session", async () => {
     const sid = `sid-${randomUUID()}`;
     const a = await grantWith(person.userSub, sid);
-    expect(await handleBackchannelLogout(await logoutToken({ claims: { sub: undefined, sid } }))).toEqual({ recheckRequested: 0, revokeOffline: false });
+    expect(await handleBackchannelLogout(await logoutToken({ claims: { sub: undefined, sid } }))).toEqual({
+      recheckRequested: 0,
+      revokeOffline: false,
+    });
     expect(await recheckOf(a)).toBeNull();
   });
 
@@ -221,8 +273,12 @@ describe("handleBackchannelLogout (worker client)", () => {
     const sameSecond = await grantWith(person.userSub, null, new Date(iat * 1000 + 900));
     const later = await createLocalPerson("bcl-later");
     const nextSecond = await grantWith(later.userSub, null, new Date(iat * 1000 + 1_000));
-    expect((await handleBackchannelLogout(await logoutToken({ iat, claims: { sub: person.userSub, sid: undefined } }))).recheckRequested).toBe(1);
-    expect((await handleBackchannelLogout(await logoutToken({ iat, claims: { sub: later.userSub, sid: undefined } }))).recheckRequested).toBe(0);
+    expect(
+      (await handleBackchannelLogout(await logoutToken({ iat, claims: { sub: person.userSub, sid: undefined } }))).recheckRequested,
+    ).toBe(1);
+    expect(
+      (await handleBackchannelLogout(await logoutToken({ iat, claims: { sub: later.userSub, sid: undefined } }))).recheckRequested,
+    ).toBe(0);
     expect(await recheckOf(sameSecond)).not.toBeNull();
     expect(await recheckOf(nextSecond)).toBeNull();
   });
@@ -240,7 +296,9 @@ describe("handleBackchannelLogout (worker client)", () => {
   });
 
   it("refuses a token for the dashboard client", async () => {
-    expect(await refusal(handleBackchannelLogout(await logoutToken({ aud: DASHBOARD, claims: { sub: person.userSub } })))).toMatch(/^BadInput: Invalid logout token: .*"aud"/);
+    expect(await refusal(handleBackchannelLogout(await logoutToken({ aud: DASHBOARD, claims: { sub: person.userSub } })))).toMatch(
+      /^BadInput: Invalid logout token: .*"aud"/,
+    );
   });
 });
 
@@ -272,23 +330,44 @@ describe("handleDashboardLogout (dashboard client)", () => {
     const ended = await signIn(person.userSub, sid);
     const elsewhere = await signIn(person.userSub, `sid-${randomUUID()}`);
     const grant = await grantWith(person.userSub, sid);
-    expect(await handleDashboardLogout(await logoutToken({ aud: DASHBOARD, claims: { sub: person.userSub, sid } }))).toEqual({ endedSessions: 1 });
-    expect(await sessionOf(ended)).toMatchObject({ endReason: "Keycloak back-channel logout", idTokenEnc: "", accessTokenEnc: "", refreshTokenEnc: null, endedAt: expect.any(Date) });
+    expect(await handleDashboardLogout(await logoutToken({ aud: DASHBOARD, claims: { sub: person.userSub, sid } }))).toEqual({
+      endedSessions: 1,
+    });
+    expect(await sessionOf(ended)).toMatchObject({
+      endReason: "Keycloak back-channel logout",
+      idTokenEnc: "",
+      accessTokenEnc: "",
+      refreshTokenEnc: null,
+      endedAt: expect.any(Date),
+    });
     expect(await sessionOf(elsewhere)).toMatchObject({ endedAt: null, endReason: null });
     expect(await db().grant.findUniqueOrThrow({ where: { id: grant } })).toMatchObject({ status: "active", recheckAt: null });
     const [row, ...more] = await auditOf(person.userSub, "auth.session_ended_by_keycloak");
     expect(more).toEqual([]);
-    expect(row).toMatchObject({ actor: "keycloak", actorType: "system", resource: `client:${DASHBOARD}`, outcome: "success", mechanism: "oidc-backchannel-logout", details: { sid, endedSessions: 1 } });
+    expect(row).toMatchObject({
+      actor: "keycloak",
+      actorType: "system",
+      resource: `client:${DASHBOARD}`,
+      outcome: "success",
+      mechanism: "oidc-backchannel-logout",
+      details: { sid, endedSessions: 1 },
+    });
   });
 
   it("without a sid ends every open sign-in of the person and counts only those still open", async () => {
     const a = await signIn(person.userSub, `sid-${randomUUID()}`);
     const b = await signIn(person.userSub, null);
     const already = await signIn(person.userSub, null);
-    await db().loginSession.update({ where: { id: already }, data: { endedAt: new Date(), endReason: "signed out" } });
+    // Ended as the product ends a sign-in: its sealed tokens go with it (grant-lifecycle.test.ts checks every row).
+    await db().loginSession.update({
+      where: { id: already },
+      data: { endedAt: new Date(), endReason: "signed out", idTokenEnc: "", accessTokenEnc: "", refreshTokenEnc: null },
+    });
     const stranger = await createLocalPerson("dbl-stranger");
     const theirs = await signIn(stranger.userSub, null);
-    expect(await handleDashboardLogout(await logoutToken({ aud: DASHBOARD, claims: { sub: person.userSub, sid: undefined } }))).toEqual({ endedSessions: 2 });
+    expect(await handleDashboardLogout(await logoutToken({ aud: DASHBOARD, claims: { sub: person.userSub, sid: undefined } }))).toEqual({
+      endedSessions: 2,
+    });
     for (const id of [a, b]) expect((await sessionOf(id)).endedAt).not.toBeNull();
     expect((await sessionOf(already)).endReason).toBe("signed out");
     expect((await sessionOf(theirs)).endedAt).toBeNull();
@@ -297,7 +376,9 @@ describe("handleDashboardLogout (dashboard client)", () => {
   it("with a sid and no sub, audits the person whose sign-in it ended", async () => {
     const sid = `sid-${randomUUID()}`;
     const s = await signIn(person.userSub, sid);
-    expect(await handleDashboardLogout(await logoutToken({ aud: DASHBOARD, claims: { sub: undefined, sid } }))).toEqual({ endedSessions: 1 });
+    expect(await handleDashboardLogout(await logoutToken({ aud: DASHBOARD, claims: { sub: undefined, sid } }))).toEqual({
+      endedSessions: 1,
+    });
     expect((await sessionOf(s)).endedAt).not.toBeNull();
     expect(await auditOf(person.userSub, "auth.session_ended_by_keycloak")).toHaveLength(1);
   });
@@ -307,11 +388,15 @@ describe("handleDashboardLogout (dashboard client)", () => {
     const jti = randomUUID();
     const token = await logoutToken({ aud: DASHBOARD, iat, claims: { jti, sub: person.userSub, sid: undefined } });
     expect(await handleDashboardLogout(token)).toEqual({ endedSessions: 0 });
-    expect((await db().seenLogoutToken.findUniqueOrThrow({ where: { jti: `dashboard:${jti}` } })).expiresAt.getTime()).toBe(iat * 1000 + 5 * 60_000);
+    expect((await db().seenLogoutToken.findUniqueOrThrow({ where: { jti: `dashboard:${jti}` } })).expiresAt.getTime()).toBe(
+      iat * 1000 + 5 * 60_000,
+    );
     const s = await signIn(person.userSub, null);
     expect(await refusal(handleDashboardLogout(token))).toBe("BadInput: Invalid logout token: already used (replay)");
     expect((await sessionOf(s)).endedAt).toBeNull();
-    expect(await refusal(handleDashboardLogout(await logoutToken({ claims: { sub: person.userSub } })))).toMatch(/^BadInput: Invalid logout token: .*"aud"/);
+    expect(await refusal(handleDashboardLogout(await logoutToken({ claims: { sub: person.userSub } })))).toMatch(
+      /^BadInput: Invalid logout token: .*"aud"/,
+    );
     // The worker client's handler has its own jti namespace: the same jti is new there.
     expect(await refusal(handleBackchannelLogout(await logoutToken({ claims: { jti, sub: person.userSub } })))).toBe("accepted");
   });

@@ -30,22 +30,31 @@ afterAll(async () => {
 
 describe("a dashboard session follows Keycloak", () => {
   it("Keycloak's 'sign out' reaches the dashboard by back-channel: the session ends, its tokens are wiped, a replay changes nothing", async () => {
-    await withClientAttributes(DASHBOARD, { "backchannel.logout.url": receiver.url, "backchannel.logout.session.required": "true" }, async () => {
-      const me = await signInOverHttp(person);
-      const other = await signInOverHttp(person);
-      receiver.received.length = 0;
-      const sid = (await sessionRow(me.loginSessionId)).keycloakSid!;
-      await adminFetch(`/sessions/${sid}`, { method: "DELETE" });
-      const token = await receiver.next();
-      expect(await handleDashboardLogout(token)).toEqual({ endedSessions: 1 });
-      const ended = await sessionRow(me.loginSessionId);
-      expect(ended.endedAt).not.toBeNull();
-      expect(ended).toMatchObject({ idTokenEnc: "", accessTokenEnc: "", refreshTokenEnc: null, endReason: "Keycloak back-channel logout" });
-      // Acted on sid: the person's other sign-in (another Keycloak session) is untouched.
-      expect((await sessionRow(other.loginSessionId)).endedAt).toBeNull();
-      await expect(handleDashboardLogout(token)).rejects.toMatchObject({ code: "BadInput", message: expect.stringMatching(/replay/) });
-      await expect(confirmLogin(me.loginSessionId, person.sub)).rejects.toMatchObject({ code: "Unauthenticated" });
-    });
+    await withClientAttributes(
+      DASHBOARD,
+      { "backchannel.logout.url": receiver.url, "backchannel.logout.session.required": "true" },
+      async () => {
+        const me = await signInOverHttp(person);
+        const other = await signInOverHttp(person);
+        receiver.received.length = 0;
+        const sid = (await sessionRow(me.loginSessionId)).keycloakSid!;
+        await adminFetch(`/sessions/${sid}`, { method: "DELETE" });
+        const token = await receiver.next();
+        expect(await handleDashboardLogout(token)).toEqual({ endedSessions: 1 });
+        const ended = await sessionRow(me.loginSessionId);
+        expect(ended.endedAt).not.toBeNull();
+        expect(ended).toMatchObject({
+          idTokenEnc: "",
+          accessTokenEnc: "",
+          refreshTokenEnc: null,
+          endReason: "Keycloak back-channel logout",
+        });
+        // Acted on sid: the person's other sign-in (another Keycloak session) is untouched.
+        expect((await sessionRow(other.loginSessionId)).endedAt).toBeNull();
+        await expect(handleDashboardLogout(token)).rejects.toMatchObject({ code: "BadInput", message: expect.stringMatching(/replay/) });
+        await expect(confirmLogin(me.loginSessionId, person.sub)).rejects.toMatchObject({ code: "Unauthenticated" });
+      },
+    );
   });
 
   it("a removed realm role is gone at the next confirmation", async () => {
@@ -64,7 +73,11 @@ describe("a dashboard session follows Keycloak", () => {
     await adminFetch(`/users/${person.sub}`, { method: "PUT", body: { ...user, enabled: false } });
     try {
       await expect(confirmLogin(me.loginSessionId, person.sub, 0)).rejects.toMatchObject({ code: "Unauthenticated" });
-      expect(await sessionRow(me.loginSessionId)).toMatchObject({ accessTokenEnc: "", refreshTokenEnc: null, endReason: expect.stringMatching(/refused/) });
+      expect(await sessionRow(me.loginSessionId)).toMatchObject({
+        accessTokenEnc: "",
+        refreshTokenEnc: null,
+        endReason: expect.stringMatching(/refused/),
+      });
     } finally {
       await adminFetch(`/users/${person.sub}`, { method: "PUT", body: { ...user, enabled: true } });
     }

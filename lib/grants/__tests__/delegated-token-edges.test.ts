@@ -20,8 +20,13 @@ const { getDelegatedToken } = await import("../get-delegated-token");
 const WORKER = process.env.KEYCLOAK_WORKER_CLIENT_ID!;
 const AUDIENCE = process.env.NEXTCLOUD_AUDIENCE ?? "nextcloud";
 const recorder = async () => {};
-const call = (grantId: string, more: Record<string, unknown> = {}) => getDelegatedToken({ grantId, recorder, correlationId: randomUUID(), ...more });
-const failure = (p: Promise<unknown>) => p.then(() => "succeeded", (e: { code?: string; message?: string }) => `${e.code}: ${e.message}`);
+const call = (grantId: string, more: Record<string, unknown> = {}) =>
+  getDelegatedToken({ grantId, recorder, correlationId: randomUUID(), ...more });
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => "succeeded",
+    (e: { code?: string; message?: string }) => `${e.code}: ${e.message}`,
+  );
 const reasonOf = (r: PromiseSettledResult<unknown>) => {
   const e = (r.status === "rejected" ? r.reason : null) as { code?: string; message?: string } | null;
   return e ? `${e.code}: ${e.message}` : "succeeded";
@@ -46,7 +51,13 @@ async function freshGrant(cached?: { token: string; expiresAt: Date; lastUsedAt?
   if (cached) await storeCached(grantId, cached.token, cached.expiresAt, cached.lastUsedAt ?? null);
   return grantId;
 }
-async function storeCached(grantId: string, token: string, expiresAt: Date, lastUsedAt: Date | null, tx: Pick<ReturnType<typeof db>, "grant"> = db()) {
+async function storeCached(
+  grantId: string,
+  token: string,
+  expiresAt: Date,
+  lastUsedAt: Date | null,
+  tx: Pick<ReturnType<typeof db>, "grant"> = db(),
+) {
   const g = await tx.grant.findUniqueOrThrow({ where: { id: grantId } });
   const access = sealSecret(token, vaultAad.grantAccess(grantId));
   if (access.keyId !== g.keyId) throw new Error("test keys changed");
@@ -57,7 +68,11 @@ async function storeCached(grantId: string, token: string, expiresAt: Date, last
  * Holds the grant's row lock in a transaction of the test's own until `call` is waiting for it (seen in
  * pg_stat_activity, not guessed with a sleep), then lets `change` alter the row and commits.
  */
-async function whileCallWaitsOnTheLock<T>(grantId: string, start: () => Promise<T>, change: (tx: Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0]) => Promise<void>): Promise<PromiseSettledResult<T>> {
+async function whileCallWaitsOnTheLock<T>(
+  grantId: string,
+  start: () => Promise<T>,
+  change: (tx: Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0]) => Promise<void>,
+): Promise<PromiseSettledResult<T>> {
   let settled!: Promise<PromiseSettledResult<T>>;
   await db().$transaction(
     async (tx) => {
@@ -67,7 +82,15 @@ async function whileCallWaitsOnTheLock<T>(grantId: string, start: () => Promise<
         (reason: unknown) => ({ status: "rejected", reason }) as const,
       );
       await expect
-        .poll(async () => (await db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%' AND datname = current_database()`)[0]!.n, { timeout: 10_000 })
+        .poll(
+          async () =>
+            (
+              await db().$queryRaw<
+                { n: bigint }[]
+              >`SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%' AND datname = current_database()`
+            )[0]!.n,
+          { timeout: 10_000 },
+        )
         .toBeGreaterThan(0n);
       await change(tx);
     },
@@ -89,18 +112,26 @@ afterEach(() => {
 describe("a caller that waited on the row lock while the row changed", () => {
   it("is refused when the grant stopped meanwhile, and does not refresh", async () => {
     const grantId = await freshGrant();
-    const result = await whileCallWaitsOnTheLock(grantId, () => call(grantId), async (tx) => {
-      await tx.grant.update({ where: { id: grantId }, data: { status: "revoking" } });
-    });
+    const result = await whileCallWaitsOnTheLock(
+      grantId,
+      () => call(grantId),
+      async (tx) => {
+        await tx.grant.update({ where: { id: grantId }, data: { status: "revoking" } });
+      },
+    );
     expect(reasonOf(result)).toBe(`ConsentRevoked: Grant ${grantId} is revoking, not active`);
     expect(fakes.refresh).not.toHaveBeenCalled();
   });
 
   it("is told the grant is gone when it was deleted meanwhile", async () => {
     const grantId = await freshGrant();
-    const result = await whileCallWaitsOnTheLock(grantId, () => call(grantId), async (tx) => {
-      await tx.grant.delete({ where: { id: grantId } });
-    });
+    const result = await whileCallWaitsOnTheLock(
+      grantId,
+      () => call(grantId),
+      async (tx) => {
+        await tx.grant.delete({ where: { id: grantId } });
+      },
+    );
     expect(reasonOf(result)).toBe(`NotFound: Grant ${grantId} does not exist`);
     expect(fakes.refresh).not.toHaveBeenCalled();
   });
@@ -109,9 +140,13 @@ describe("a caller that waited on the row lock while the row changed", () => {
     const grantId = await freshGrant();
     const token = accessFor(AUDIENCE);
     const long = new Date(Date.now() - 3_600_000);
-    const result = await whileCallWaitsOnTheLock(grantId, () => call(grantId), async (tx) => {
-      await storeCached(grantId, token, new Date(Date.now() + 300_000), long, tx);
-    });
+    const result = await whileCallWaitsOnTheLock(
+      grantId,
+      () => call(grantId),
+      async (tx) => {
+        await storeCached(grantId, token, new Date(Date.now() + 300_000), long, tx);
+      },
+    );
     expect(result).toMatchObject({ status: "fulfilled", value: { token, source: "cache" } });
     expect(fakes.refresh).not.toHaveBeenCalled();
     expect((await row(grantId)).lastUsedAt!.getTime()).toBeGreaterThan(long.getTime() + 3_000_000);
@@ -162,7 +197,9 @@ describe("errors that are not OAuth answers", () => {
     grantId = await freshGrant();
     fakes.refresh.mockResolvedValueOnce(refreshed());
     fakes.exchange.mockRejectedValueOnce(new Error("connection reset"));
-    expect(await failure(call(grantId, { exchange: true }))).toBe("IdpUnavailable: Keycloak unavailable during token.exchange: connection reset");
+    expect(await failure(call(grantId, { exchange: true }))).toBe(
+      "IdpUnavailable: Keycloak unavailable during token.exchange: connection reset",
+    );
 
     grantId = await freshGrant({ token: accessFor([AUDIENCE, WORKER]), expiresAt: new Date(Date.now() + 300_000) });
     fakes.exchange.mockRejectedValueOnce(new Error("timeout"));
@@ -179,8 +216,15 @@ describe("errors that are not OAuth answers", () => {
 describe("audiences", () => {
   it("asks the exchange for task scopes only, leaving out every OpenID and Keycloak default scope", async () => {
     const grantId = await freshGrant();
-    fakes.refresh.mockResolvedValueOnce(refreshed(["openid", "offline_access", "profile", "email", "roles", "basic", "web-origins", "acr", "notes.read", "files.read"]));
-    fakes.exchange.mockResolvedValueOnce({ accessToken: accessFor(AUDIENCE), accessExpiresAt: new Date(Date.now() + 60_000), issuedTokenType: null, scopes: [] });
+    fakes.refresh.mockResolvedValueOnce(
+      refreshed(["openid", "offline_access", "profile", "email", "roles", "basic", "web-origins", "acr", "notes.read", "files.read"]),
+    );
+    fakes.exchange.mockResolvedValueOnce({
+      accessToken: accessFor(AUDIENCE),
+      accessExpiresAt: new Date(Date.now() + 60_000),
+      issuedTokenType: null,
+      scopes: [],
+    });
     await call(grantId, { exchange: true });
     expect(fakes.exchange.mock.calls[0]![0].scope).toEqual(["notes.read", "files.read"]);
   });
@@ -188,17 +232,36 @@ describe("audiences", () => {
   it("a cached token for one other audience is not taken for the one asked for", async () => {
     const grantId = await freshGrant({ token: accessFor("other-api"), expiresAt: new Date(Date.now() + 300_000) });
     const exchanged = accessFor(AUDIENCE);
-    fakes.exchange.mockResolvedValueOnce({ accessToken: exchanged, accessExpiresAt: new Date(Date.now() + 60_000), issuedTokenType: null, scopes: [] });
+    fakes.exchange.mockResolvedValueOnce({
+      accessToken: exchanged,
+      accessExpiresAt: new Date(Date.now() + 60_000),
+      issuedTokenType: null,
+      scopes: [],
+    });
     expect(await call(grantId, { exchange: true })).toMatchObject({ token: exchanged, source: "exchange" });
   });
 
   it("a token that is not a JWT has no audience: refused after a refresh and after a first-use exchange", async () => {
     let grantId = await freshGrant();
     fakes.refresh.mockResolvedValueOnce(refreshed());
-    fakes.exchange.mockResolvedValueOnce({ accessToken: "opaque-exchanged", accessExpiresAt: new Date(Date.now() + 60_000), issuedTokenType: null, scopes: [] });
-    expect(await failure(call(grantId, { exchange: true }))).toBe(`ProviderError: Keycloak issued a token without audience "${AUDIENCE}"; check the grant's scopes`);
+    fakes.exchange.mockResolvedValueOnce({
+      accessToken: "opaque-exchanged",
+      accessExpiresAt: new Date(Date.now() + 60_000),
+      issuedTokenType: null,
+      scopes: [],
+    });
+    expect(await failure(call(grantId, { exchange: true }))).toBe(
+      `ProviderError: Keycloak issued a token without audience "${AUDIENCE}"; check the grant's scopes`,
+    );
     grantId = await freshGrant({ token: accessFor([AUDIENCE, WORKER]), expiresAt: new Date(Date.now() + 300_000) });
-    fakes.exchange.mockResolvedValueOnce({ accessToken: "opaque-exchanged", accessExpiresAt: new Date(Date.now() + 60_000), issuedTokenType: null, scopes: [] });
-    expect(await failure(call(grantId, { exchange: true }))).toBe(`ProviderError: Keycloak issued an exchanged token whose audience is not only "${AUDIENCE}"`);
+    fakes.exchange.mockResolvedValueOnce({
+      accessToken: "opaque-exchanged",
+      accessExpiresAt: new Date(Date.now() + 60_000),
+      issuedTokenType: null,
+      scopes: [],
+    });
+    expect(await failure(call(grantId, { exchange: true }))).toBe(
+      `ProviderError: Keycloak issued an exchanged token whose audience is not only "${AUDIENCE}"`,
+    );
   });
 });

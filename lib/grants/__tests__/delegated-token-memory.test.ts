@@ -18,7 +18,8 @@ const token = (expiresInMs = 300_000): TDelegatedToken => ({
   source: "refresh",
 });
 const id = () => `grant-${randomUUID()}`;
-const keep = (grantId: string, t = token(), audience: string | null = null) => delegatedTokenMemory.remember(grantId, audience, t, delegatedTokenMemory.epoch(), 1234);
+const keep = (grantId: string, t = token(), audience: string | null = null) =>
+  delegatedTokenMemory.remember(grantId, audience, t, delegatedTokenMemory.epoch(), 1234);
 
 beforeEach(() => setRevocationListenerLive(true));
 afterEach(() => setRevocationListenerLive(false));
@@ -28,7 +29,11 @@ describe("delegatedTokenMemory", () => {
     const g = id();
     const t = token();
     keep(g, t);
-    expect(delegatedTokenMemory.recall(g, null, 30_000)).toEqual({ token: { ...t, source: "cache" }, audience: null, lastUsedWrittenAt: 1234 });
+    expect(delegatedTokenMemory.recall(g, null, 30_000)).toEqual({
+      token: { ...t, source: "cache" },
+      audience: null,
+      lastUsedWrittenAt: 1234,
+    });
   });
 
   it("keeps and answers nothing while the listener is not live", () => {

@@ -23,8 +23,13 @@ const { getDelegatedToken } = await import("../get-delegated-token");
 const WORKER = process.env.KEYCLOAK_WORKER_CLIENT_ID!;
 const AUDIENCE = process.env.NEXTCLOUD_AUDIENCE ?? "nextcloud";
 const recorder = async () => {};
-const call = (grantId: string, more: Record<string, unknown> = {}) => getDelegatedToken({ grantId, recorder, correlationId: randomUUID(), ...more });
-const failure = (p: Promise<unknown>) => p.then(() => "succeeded", (e: { code?: string; message?: string; constructor: { name: string } }) => `${e.constructor.name} ${e.code}: ${e.message}`);
+const call = (grantId: string, more: Record<string, unknown> = {}) =>
+  getDelegatedToken({ grantId, recorder, correlationId: randomUUID(), ...more });
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => "succeeded",
+    (e: { code?: string; message?: string; constructor: { name: string } }) => `${e.constructor.name} ${e.code}: ${e.message}`,
+  );
 const row = (id: string) => db().grant.findUniqueOrThrow({ where: { id } });
 const opened = async (id: string) => {
   const g = await row(id);
@@ -63,9 +68,22 @@ async function freshGrant(cached?: { token: (sub: string) => string; expiresInMs
 const accessFor = (aud: string | string[], sub: string) => fakeJwt({ sub, aud, jti: randomUUID() });
 /** What refreshOfflineToken returns: a rotated offline token and a fresh access token. */
 function refreshed(over: Record<string, unknown> = {}) {
-  return { accessToken: accessFor([AUDIENCE, WORKER], userSub), accessExpiresAt: new Date(Date.now() + 300_000), refreshToken: `rotated-${randomUUID()}`, refreshExpiresAt: new Date(Date.now() + 3_600_000), scopes: ["openid", "offline_access", "profile", "email", "notes.read"], subject: userSub, ...over };
+  return {
+    accessToken: accessFor([AUDIENCE, WORKER], userSub),
+    accessExpiresAt: new Date(Date.now() + 300_000),
+    refreshToken: `rotated-${randomUUID()}`,
+    refreshExpiresAt: new Date(Date.now() + 3_600_000),
+    scopes: ["openid", "offline_access", "profile", "email", "notes.read"],
+    subject: userSub,
+    ...over,
+  };
 }
-const exchanged = (aud: string | string[] = AUDIENCE) => ({ accessToken: accessFor(aud, userSub), accessExpiresAt: new Date(Date.now() + 120_000), issuedTokenType: null, scopes: ["notes.read"] });
+const exchanged = (aud: string | string[] = AUDIENCE) => ({
+  accessToken: accessFor(aud, userSub),
+  accessExpiresAt: new Date(Date.now() + 120_000),
+  issuedTokenType: null,
+  scopes: ["notes.read"],
+});
 const providerError = (error: string, description?: string) => new OAuthProviderError("token.refresh", error, description, 400);
 
 beforeEach(() => {
@@ -86,6 +104,9 @@ describe("getDelegatedToken: refusals before any call to Keycloak", () => {
       await freshGrant({ token: (s) => accessFor(AUDIENCE, s), expiresInMs: 300_000 });
       await db().grant.update({ where: { id: grantId }, data: { status } });
       expect(await failure(call(grantId)), status).toBe(`AppError ConsentRevoked: Grant ${grantId} is ${status}, not active`);
+      // This row was forged (a final state that still holds tokens): leave it as the state machine would, since
+      // grant-lifecycle.test.ts checks that no final row in the database keeps sealed token material.
+      await db().grant.update({ where: { id: grantId }, data: { refreshTokenEnc: "", accessTokenEnc: null } });
     }
     expect(fakes.refresh).not.toHaveBeenCalled();
   });
@@ -140,7 +161,14 @@ describe("getDelegatedToken: refresh", () => {
     expect(fakes.refresh).toHaveBeenCalledWith(offline, expect.objectContaining({ subject: userSub, taskId: "task-1" }));
     expect(await opened(grantId)).toEqual({ refresh: answer.refreshToken, access: answer.accessToken });
     const g = await row(grantId);
-    expect(g).toMatchObject({ version: version + 1, lastRefreshOk: true, lastError: null, recheckAt: null, accessExpiresAt: answer.accessExpiresAt, idleExpiresAt: answer.refreshExpiresAt });
+    expect(g).toMatchObject({
+      version: version + 1,
+      lastRefreshOk: true,
+      lastError: null,
+      recheckAt: null,
+      accessExpiresAt: answer.accessExpiresAt,
+      idleExpiresAt: answer.refreshExpiresAt,
+    });
     for (const at of [g.lastRefreshAt!, g.lastUsedAt!]) expect(at.getTime()).toBeGreaterThanOrEqual(before - 5);
     expect(fakes.exchange).not.toHaveBeenCalled();
   });
@@ -175,8 +203,15 @@ describe("getDelegatedToken: refresh", () => {
     await freshGrant({ token: (s) => accessFor(AUDIENCE, s), expiresInMs: 1_000 });
     const task = await createLocalTask(userSub, grantId, "notes-index");
     fakes.refresh.mockRejectedValueOnce(providerError("invalid_grant", "Offline user session not found"));
-    expect(await failure(call(grantId))).toBe(`GrantRevokedError ConsentRevoked: Grant ${grantId} was revoked at the provider: Offline user session not found`);
-    expect(await row(grantId)).toMatchObject({ status: "revoked_at_provider", refreshTokenEnc: "", accessTokenEnc: null, lastError: "Offline user session not found" });
+    expect(await failure(call(grantId))).toBe(
+      `GrantRevokedError ConsentRevoked: Grant ${grantId} was revoked at the provider: Offline user session not found`,
+    );
+    expect(await row(grantId)).toMatchObject({
+      status: "revoked_at_provider",
+      refreshTokenEnc: "",
+      accessTokenEnc: null,
+      lastError: "Offline user session not found",
+    });
     expect((await db().task.findUniqueOrThrow({ where: { id: task } })).status).toBe("revoked");
     // Refused from now on without asking Keycloak again.
     expect(await failure(call(grantId))).toMatch(/ConsentRevoked: .* is revoked_at_provider, not active/);
@@ -186,7 +221,9 @@ describe("getDelegatedToken: refresh", () => {
   it("a refusal without a description is still a revocation, named by the provider's words", async () => {
     await freshGrant();
     fakes.refresh.mockRejectedValueOnce(providerError("invalid_grant"));
-    expect(await failure(call(grantId))).toBe(`GrantRevokedError ConsentRevoked: Grant ${grantId} was revoked at the provider: invalid_grant`);
+    expect(await failure(call(grantId))).toBe(
+      `GrantRevokedError ConsentRevoked: Grant ${grantId} was revoked at the provider: invalid_grant`,
+    );
     expect((await row(grantId)).status).toBe("revoked_at_provider");
   });
 
@@ -194,7 +231,9 @@ describe("getDelegatedToken: refresh", () => {
     await freshGrant();
     fakes.refresh.mockRejectedValueOnce(providerError("invalid_client", "Invalid client credentials"));
     const before = Date.now();
-    expect(await failure(call(grantId))).toMatch(/^ClientMisconfiguredError Misconfigured: The worker client was refused during token.refresh \(invalid_client: Invalid client credentials\)/);
+    expect(await failure(call(grantId))).toMatch(
+      /^ClientMisconfiguredError Misconfigured: The worker client was refused during token.refresh \(invalid_client: Invalid client credentials\)/,
+    );
     const g = await row(grantId);
     expect(g).toMatchObject({ status: "active", lastRefreshOk: false, lastError: expect.stringMatching(/^The worker client was refused/) });
     expect(g.lastRefreshAt!.getTime()).toBeGreaterThanOrEqual(before - 5);
@@ -204,8 +243,14 @@ describe("getDelegatedToken: refresh", () => {
   it("an outage leaves the grant active, keeps the offline token, and passes the error on", async () => {
     await freshGrant();
     fakes.refresh.mockRejectedValueOnce(new IdpUnavailableError("token.refresh", "connect ECONNREFUSED"));
-    expect(await failure(call(grantId))).toBe("IdpUnavailableError IdpUnavailable: Keycloak unavailable during token.refresh: connect ECONNREFUSED");
-    expect(await row(grantId)).toMatchObject({ status: "active", lastRefreshOk: false, lastError: "Keycloak unavailable during token.refresh: connect ECONNREFUSED" });
+    expect(await failure(call(grantId))).toBe(
+      "IdpUnavailableError IdpUnavailable: Keycloak unavailable during token.refresh: connect ECONNREFUSED",
+    );
+    expect(await row(grantId)).toMatchObject({
+      status: "active",
+      lastRefreshOk: false,
+      lastError: "Keycloak unavailable during token.refresh: connect ECONNREFUSED",
+    });
     expect((await opened(grantId)).refresh).toBe(offline);
   });
 });
@@ -219,7 +264,10 @@ describe("getDelegatedToken: refresh then exchange (RFC 8693)", () => {
     fakes.exchange.mockResolvedValueOnce(ex);
     const got = await call(grantId, { exchange: true });
     expect(got).toEqual({ token: ex.accessToken, expiresAt: ex.accessExpiresAt, subject: userSub, source: "exchange" });
-    expect(fakes.exchange).toHaveBeenCalledWith({ subjectToken: answer.accessToken, audience: AUDIENCE, scope: ["notes.read"] }, expect.objectContaining({ subject: userSub }));
+    expect(fakes.exchange).toHaveBeenCalledWith(
+      { subjectToken: answer.accessToken, audience: AUDIENCE, scope: ["notes.read"] },
+      expect.objectContaining({ subject: userSub }),
+    );
     expect(await opened(grantId)).toEqual({ refresh: answer.refreshToken, access: ex.accessToken });
     expect((await row(grantId)).accessExpiresAt).toEqual(ex.accessExpiresAt);
   });
@@ -237,16 +285,25 @@ describe("getDelegatedToken: refresh then exchange (RFC 8693)", () => {
     const answer = refreshed();
     fakes.refresh.mockResolvedValueOnce(answer);
     fakes.exchange.mockRejectedValueOnce(new OAuthProviderError("token.exchange", "access_denied", "Client not allowed to exchange", 403));
-    expect(await failure(call(grantId, { exchange: true }))).toBe("OAuthProviderError ProviderError: access_denied: Client not allowed to exchange");
+    expect(await failure(call(grantId, { exchange: true }))).toBe(
+      "OAuthProviderError ProviderError: access_denied: Client not allowed to exchange",
+    );
     expect(await opened(grantId)).toEqual({ refresh: answer.refreshToken, access: null });
-    expect(await row(grantId)).toMatchObject({ status: "active", accessExpiresAt: null, lastRefreshOk: false, lastError: "access_denied: Client not allowed to exchange" });
+    expect(await row(grantId)).toMatchObject({
+      status: "active",
+      accessExpiresAt: null,
+      lastRefreshOk: false,
+      lastError: "access_denied: Client not allowed to exchange",
+    });
   });
 
   it("refuses an exchanged token that does not carry the audience", async () => {
     await freshGrant();
     fakes.refresh.mockResolvedValueOnce(refreshed());
     fakes.exchange.mockResolvedValueOnce(exchanged("account"));
-    expect(await failure(call(grantId, { exchange: true }))).toBe(`AppError ProviderError: Keycloak issued a token without audience "${AUDIENCE}"; check the grant's scopes`);
+    expect(await failure(call(grantId, { exchange: true }))).toBe(
+      `AppError ProviderError: Keycloak issued a token without audience "${AUDIENCE}"; check the grant's scopes`,
+    );
   });
 
   it("with exchange, reuses a cached token only when its audience is exactly the one asked for", async () => {
@@ -264,7 +321,10 @@ describe("getDelegatedToken: first use after consent (exchange of the consent-ti
     const got = await call(grantId, { exchange: true });
     expect(got).toEqual({ token: ex.accessToken, expiresAt: ex.accessExpiresAt, subject: userSub, source: "exchange" });
     expect(fakes.refresh).not.toHaveBeenCalled();
-    expect(fakes.exchange).toHaveBeenCalledWith({ subjectToken: consentTime, audience: AUDIENCE, scope: ["notes.read", "files.read"] }, expect.anything());
+    expect(fakes.exchange).toHaveBeenCalledWith(
+      { subjectToken: consentTime, audience: AUDIENCE, scope: ["notes.read", "files.read"] },
+      expect.anything(),
+    );
     // Both columns under one key id; the offline token is unchanged.
     expect(await opened(grantId)).toEqual({ refresh: offline, access: ex.accessToken });
     expect((await row(grantId)).accessExpiresAt).toEqual(ex.accessExpiresAt);
@@ -283,14 +343,18 @@ describe("getDelegatedToken: first use after consent (exchange of the consent-ti
   it("refuses an exchanged token whose audience is not only the one asked for, and stores nothing", async () => {
     const consentTime = await freshGrant({ token: (s) => accessFor([AUDIENCE, WORKER], s), expiresInMs: 300_000 });
     fakes.exchange.mockResolvedValueOnce(exchanged([AUDIENCE, "account"]));
-    expect(await failure(call(grantId, { exchange: true }))).toBe(`AppError ProviderError: Keycloak issued an exchanged token whose audience is not only "${AUDIENCE}"`);
+    expect(await failure(call(grantId, { exchange: true }))).toBe(
+      `AppError ProviderError: Keycloak issued an exchanged token whose audience is not only "${AUDIENCE}"`,
+    );
     expect(await opened(grantId)).toEqual({ refresh: offline, access: consentTime });
   });
 
   it("a failed exchange fails and changes nothing", async () => {
     const consentTime = await freshGrant({ token: (s) => accessFor([AUDIENCE, WORKER], s), expiresInMs: 300_000 });
     fakes.exchange.mockRejectedValueOnce(new IdpUnavailableError("token.exchange", "timeout"));
-    expect(await failure(call(grantId, { exchange: true }))).toBe("IdpUnavailableError IdpUnavailable: Keycloak unavailable during token.exchange: timeout");
+    expect(await failure(call(grantId, { exchange: true }))).toBe(
+      "IdpUnavailableError IdpUnavailable: Keycloak unavailable during token.exchange: timeout",
+    );
     expect(await opened(grantId)).toEqual({ refresh: offline, access: consentTime });
     expect((await row(grantId)).status).toBe("active");
   });
@@ -385,7 +449,13 @@ describe("lockGrant", () => {
       active: await lockActiveGrantOf(tx, userSub, WORKER),
       noneActive: await lockActiveGrantOf(tx, other, WORKER),
     }));
-    expect(locked.byId).toMatchObject({ id: grantId, userSub, clientId: WORKER, status: "active", scopes: ["openid", "offline_access", "notes.read", "files.read"] });
+    expect(locked.byId).toMatchObject({
+      id: grantId,
+      userSub,
+      clientId: WORKER,
+      status: "active",
+      scopes: ["openid", "offline_access", "notes.read", "files.read"],
+    });
     expect(locked.byOwner?.id).toBe(grantId);
     expect(locked.byStranger).toBeNull();
     expect(locked.active?.id).toBe(grantId);

@@ -23,7 +23,12 @@ async function countRefreshPosts<T>(fn: () => Promise<T>): Promise<{ result: T; 
   const config = await getOidcConfig();
   let posts = 0;
   config[oidc.customFetch] = async (url, options) => {
-    if ((options.body instanceof URLSearchParams || typeof options.body === "string" ? options.body.toString() : "").includes("grant_type=refresh_token")) posts++;
+    if (
+      (options.body instanceof URLSearchParams || typeof options.body === "string" ? options.body.toString() : "").includes(
+        "grant_type=refresh_token",
+      )
+    )
+      posts++;
     return fetch(url, options as RequestInit);
   };
   try {
@@ -73,7 +78,14 @@ describe("getDelegatedToken", () => {
     expect(after.idleExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 24 * 3600_000);
     expect(after.accessExpiresAt!.getTime()).toBe(token.expiresAt.getTime());
     expect(recorder.events).toEqual([
-      expect.objectContaining({ actor: "nextcloud-mcp-server", subject: aliceId, action: "token.refresh", outcome: "success", correlationId: "c2", mechanism: "offline-refresh" }),
+      expect.objectContaining({
+        actor: "nextcloud-mcp-server",
+        subject: aliceId,
+        action: "token.refresh",
+        outcome: "success",
+        correlationId: "c2",
+        mechanism: "offline-refresh",
+      }),
     ]);
     // The stored rotated token works (the old one is dead: refresh tokens are single-use here).
     const again = await getDelegatedToken({ grantId, recorder, correlationId: "c2b" });
@@ -133,10 +145,14 @@ describe("getDelegatedToken", () => {
       refreshTokenEnc: "",
     });
     expect(g.revokedAt).not.toBeNull();
-    expect(recorder.events).toEqual([expect.objectContaining({ action: "token.refresh", outcome: "failure", errorCode: "invalid_grant", subject: doomedPerson.sub })]);
+    expect(recorder.events).toEqual([
+      expect.objectContaining({ action: "token.refresh", outcome: "failure", errorCode: "invalid_grant", subject: doomedPerson.sub }),
+    ]);
 
     // From now on it is refused locally, without asking Keycloak.
-    const { result, posts } = await countRefreshPosts(() => getDelegatedToken({ grantId: doomed, recorder, correlationId: "c5" }).catch((e: unknown) => e));
+    const { result, posts } = await countRefreshPosts(() =>
+      getDelegatedToken({ grantId: doomed, recorder, correlationId: "c5" }).catch((e: unknown) => e),
+    );
     expect(posts).toBe(0);
     expect(result).toMatchObject({ code: "ConsentRevoked", message: expect.stringContaining("revoked_at_provider") });
   });
@@ -145,7 +161,11 @@ describe("getDelegatedToken", () => {
     const { grantId: paused } = await createGrantOverHttp(pausedPerson, ["notes.read"]);
     cleanup.push(paused);
     await db().grant.update({ where: { id: paused }, data: { status: "revoking" } });
-    await expect(getDelegatedToken({ grantId: paused, recorder: createMemoryRecorder(), correlationId: "c6" })).rejects.toMatchObject({ code: "ConsentRevoked" });
-    await expect(getDelegatedToken({ grantId: "no-such-grant", recorder: createMemoryRecorder(), correlationId: "c7" })).rejects.toMatchObject({ code: "NotFound" });
+    await expect(getDelegatedToken({ grantId: paused, recorder: createMemoryRecorder(), correlationId: "c6" })).rejects.toMatchObject({
+      code: "ConsentRevoked",
+    });
+    await expect(
+      getDelegatedToken({ grantId: "no-such-grant", recorder: createMemoryRecorder(), correlationId: "c7" }),
+    ).rejects.toMatchObject({ code: "NotFound" });
   });
 });

@@ -27,7 +27,10 @@ let person: TPerson;
 let me: TSignedIn;
 
 /** "Grant access" → Keycloak consent in the signed-in browser → callback, as the app runs it. */
-async function consentThroughApp(input: { task?: "notes-index" | "files-inventory"; scopes?: string[]; mode?: "add" | "set" }, jar = me.jar) {
+async function consentThroughApp(
+  input: { task?: "notes-index" | "files-inventory"; scopes?: string[]; mode?: "add" | "set" },
+  jar = me.jar,
+) {
   const started = await startGrant(me.ctx, input);
   const pending = openPendingConsent(started.cookie.value);
   const callbackUrl = await approveConsentOverHttp(new URL(started.authorizationUrl), person, "http://localhost:3000/grants/callback", jar);
@@ -61,7 +64,13 @@ afterAll(async () => {
 beforeEach(async () => {
   // Each test starts with no active grant for this person (a revoke through the state machine).
   for (const g of await db().grant.findMany({ where: { userSub: person.sub, status: "active" } })) {
-    const begun = await beginGrantRevocation({ userSub: person.sub, grantId: g.id, reason: "test reset", actor: { id: "test", type: "system" }, correlationId: "reset" });
+    const begun = await beginGrantRevocation({
+      userSub: person.sub,
+      grantId: g.id,
+      reason: "test reset",
+      actor: { id: "test", type: "system" },
+      correlationId: "reset",
+    });
     if (begun) await attemptRevocation(begun.revocationId, "reset");
   }
 });
@@ -113,27 +122,66 @@ describe("one grant per person and worker", () => {
     await enable(granted.grantId, "files-inventory");
     expect(await keycloakConsentScopes()).toEqual(expect.arrayContaining(["notes.read", "files.read"]));
     const narrowed = await consentThroughApp({ scopes: ["notes.read"], mode: "set" });
-    expect(narrowed).toMatchObject({ grantId: granted.grantId, change: "narrowed", droppedScopes: ["files.read"], stoppedTasks: ["files-inventory"], consentNarrowed: true });
+    expect(narrowed).toMatchObject({
+      grantId: granted.grantId,
+      change: "narrowed",
+      droppedScopes: ["files.read"],
+      stoppedTasks: ["files-inventory"],
+      consentNarrowed: true,
+    });
     const tasks = await db().task.findMany({ where: { grantId: granted.grantId } });
-    expect(tasks.find((t) => t.type === "files-inventory")).toMatchObject({ status: "revoked", stoppedReason: expect.stringMatching(/narrowed/) });
+    expect(tasks.find((t) => t.type === "files-inventory")).toMatchObject({
+      status: "revoked",
+      stoppedReason: expect.stringMatching(/narrowed/),
+    });
     expect(tasks.find((t) => t.type === "notes-index")).toMatchObject({ status: "active" });
     const consent = await keycloakConsentScopes();
     expect(consent).toContain("notes.read");
     expect(consent).not.toContain("files.read");
-    const token = await getDelegatedToken({ grantId: granted.grantId, recorder: createMemoryRecorder(), correlationId: "t", minValiditySeconds: 366 * 86400 });
+    const token = await getDelegatedToken({
+      grantId: granted.grantId,
+      recorder: createMemoryRecorder(),
+      correlationId: "t",
+      minValiditySeconds: 366 * 86400,
+    });
     expect(String(decodeJwt(token.token).scope)).not.toContain("files.read");
   });
 });
 
+/** Keycloak compares token times in whole seconds: waits until a token issued now is older than the next second. */
+async function nextSecond(): Promise<void> {
+  const target = (Math.floor(Date.now() / 1000) + 1) * 1000 + 50;
+  while (Date.now() < target) await new Promise((resolve) => setTimeout(resolve, target - Date.now()));
+}
+
 describe("what does not stop background work", () => {
-  it("signing out of the dashboard (Keycloak SSO logout) and Keycloak's admin 'sign out' keep the grant and its tasks", async () => {
+  it("signing out of the dashboard (Keycloak SSO logout) keeps the grant and its tasks", async () => {
     const granted = await consentThroughApp({ task: "notes-index" });
     await enable(granted.grantId, "notes-index");
+    await nextSecond();
     const ended = await endLoginSession(me.loginSessionId, person.sub);
     expect(ended.keycloakSessionEnded).toBe(true);
-    await adminFetch(`/users/${person.sub}/logout`, { method: "POST" });
+    await nextSecond();
     expect(await checkGrants([granted.grantId], "t")).toEqual({ stillActive: 1, revoked: 0, unknown: 0 });
     expect(await db().task.findFirstOrThrow({ where: { grantId: granted.grantId } })).toMatchObject({ status: "active" });
+    me = await signInOverHttp(person);
+  });
+});
+
+describe("what Keycloak ends, the dashboard honours", () => {
+  // Keycloak's admin "Sign out" (POST /users/{id}/logout) sets the user's not-before: every token issued
+  // before it — offline refresh tokens included — is refused as "Stale token", although the offline session
+  // is still listed. The grant ends at the next check, like any revocation made at Keycloak. (A token from
+  // the same second as the sign-out survives, which is why this test waits for the next second.)
+  it("Keycloak's admin 'sign out user' ends offline access issued before it: the grant and its tasks stop at the next check", async () => {
+    const granted = await consentThroughApp({ task: "notes-index" });
+    await enable(granted.grantId, "notes-index");
+    await nextSecond();
+    await adminFetch(`/users/${person.sub}/logout`, { method: "POST" });
+    expect(await checkGrants([granted.grantId], "t")).toEqual({ stillActive: 0, revoked: 1, unknown: 0 });
+    const grant = await db().grant.findUniqueOrThrow({ where: { id: granted.grantId } });
+    expect(grant).toMatchObject({ status: "revoked_at_provider", lastError: expect.stringMatching(/Stale token/) });
+    expect(await db().task.findFirstOrThrow({ where: { grantId: granted.grantId } })).toMatchObject({ status: "revoked" });
     me = await signInOverHttp(person);
   });
 });
@@ -152,7 +200,9 @@ describe("revocations", () => {
     expect(receipt.data?.deleted.notes).toBe(1);
     expect(await keycloakConsentScopes()).toBeNull();
     expect(await db().noteDocument.count({ where: { userSub: person.sub } })).toBe(0);
-    await expect(refreshOfflineToken(token, { recorder: createMemoryRecorder(), correlationId: "t" })).rejects.toMatchObject({ error: "invalid_grant" });
+    await expect(refreshOfflineToken(token, { recorder: createMemoryRecorder(), correlationId: "t" })).rejects.toMatchObject({
+      error: "invalid_grant",
+    });
     const grant = await db().grant.findUniqueOrThrow({ where: { id: granted.grantId } });
     expect(grant).toMatchObject({ status: "revoked", refreshTokenEnc: "", accessTokenEnc: null });
     expect(await db().task.findFirstOrThrow({ where: { grantId: granted.grantId } })).toMatchObject({ status: "revoked" });
@@ -163,8 +213,14 @@ describe("revocations", () => {
     await enable(granted.grantId, "notes-index");
     await adminFetch(`/users/${person.sub}/consents/${WORKER}`, { method: "DELETE" });
     expect(await checkGrants([granted.grantId], "t")).toMatchObject({ revoked: 1 });
-    expect(await db().grant.findUniqueOrThrow({ where: { id: granted.grantId } })).toMatchObject({ status: "revoked_at_provider", refreshTokenEnc: "" });
-    expect(await db().task.findFirstOrThrow({ where: { grantId: granted.grantId } })).toMatchObject({ status: "revoked", stoppedReason: expect.stringMatching(/revoked at Keycloak/) });
+    expect(await db().grant.findUniqueOrThrow({ where: { id: granted.grantId } })).toMatchObject({
+      status: "revoked_at_provider",
+      refreshTokenEnc: "",
+    });
+    expect(await db().task.findFirstOrThrow({ where: { grantId: granted.grantId } })).toMatchObject({
+      status: "revoked",
+      stoppedReason: expect.stringMatching(/revoked at Keycloak/),
+    });
   });
 
   it("disabling the user in Keycloak stops the grant and its tasks at the next check", async () => {
@@ -188,7 +244,10 @@ describe("whoever notices a dead grant stops its tasks", () => {
     await enable(granted.grantId, "notes-index");
     await adminFetch(`/users/${person.sub}/consents/${WORKER}`, { method: "DELETE" });
     const { probeOfflineAccess } = await import("@/lib/services/tiers/probe-offline-access");
-    const probe = await probeOfflineAccess({ id: granted.grantId, scopes: ["notes.read"] }, { recorder: createMemoryRecorder(), correlationId: "t" });
+    const probe = await probeOfflineAccess(
+      { id: granted.grantId, scopes: ["notes.read"] },
+      { recorder: createMemoryRecorder(), correlationId: "t" },
+    );
     expect(probe.result.status).toBe("failing");
     expect(await db().grant.findUniqueOrThrow({ where: { id: granted.grantId } })).toMatchObject({ status: "revoked_at_provider" });
     expect(await db().task.findFirstOrThrow({ where: { grantId: granted.grantId } })).toMatchObject({ status: "revoked" });
@@ -198,10 +257,20 @@ describe("whoever notices a dead grant stops its tasks", () => {
 describe("token module edges", () => {
   it("exchanges on first use: the consent-time token (audience nextcloud + worker) is not reused when an audience-only token is asked for", async () => {
     const granted = await consentThroughApp({ task: "notes-index" });
-    const first = await getDelegatedToken({ grantId: granted.grantId, recorder: createMemoryRecorder(), correlationId: "t", exchange: true });
+    const first = await getDelegatedToken({
+      grantId: granted.grantId,
+      recorder: createMemoryRecorder(),
+      correlationId: "t",
+      exchange: true,
+    });
     expect(first.source).toBe("exchange");
     expect(decodeJwt(first.token).aud).toBe("nextcloud");
-    const second = await getDelegatedToken({ grantId: granted.grantId, recorder: createMemoryRecorder(), correlationId: "t", exchange: true });
+    const second = await getDelegatedToken({
+      grantId: granted.grantId,
+      recorder: createMemoryRecorder(),
+      correlationId: "t",
+      exchange: true,
+    });
     expect(second.source).toBe("cache");
   });
 
@@ -216,7 +285,9 @@ describe("token module edges", () => {
     resetEnvForTests();
     clearOidcConfigCache();
     try {
-      await expect(getDelegatedToken({ grantId, recorder: createMemoryRecorder(), correlationId: "t", minValiditySeconds: 366 * 86400 })).rejects.toMatchObject({
+      await expect(
+        getDelegatedToken({ grantId, recorder: createMemoryRecorder(), correlationId: "t", minValiditySeconds: 366 * 86400 }),
+      ).rejects.toMatchObject({
         code: "Misconfigured",
       });
     } finally {
@@ -241,14 +312,20 @@ describe("secrets kept only while needed", () => {
     await endLoginSession(ended.loginSessionId, person.sub);
     const grants = await db().grant.findMany({ where: { status: { in: ["revoked", "revoked_at_provider"] } } });
     expect(grants.length).toBeGreaterThan(0);
-    for (const g of grants) expect({ id: g.id, refresh: g.refreshTokenEnc, access: g.accessTokenEnc }).toEqual({ id: g.id, refresh: "", access: null });
+    for (const g of grants)
+      expect({ id: g.id, refresh: g.refreshTokenEnc, access: g.accessTokenEnc }).toEqual({ id: g.id, refresh: "", access: null });
     const confirmed = await db().revocation.findMany({ where: { status: "confirmed" } });
     expect(confirmed.length).toBeGreaterThan(0);
     for (const r of confirmed) expect({ id: r.id, token: r.tokenEnc }).toEqual({ id: r.id, token: "" });
     const endedSessions = await db().loginSession.findMany({ where: { endedAt: { not: null } } });
     expect(endedSessions.length).toBeGreaterThan(0);
     for (const s of endedSessions) {
-      expect({ id: s.id, id_: s.idTokenEnc, access: s.accessTokenEnc, refresh: s.refreshTokenEnc }).toEqual({ id: s.id, id_: "", access: "", refresh: null });
+      expect({ id: s.id, id_: s.idTokenEnc, access: s.accessTokenEnc, refresh: s.refreshTokenEnc }).toEqual({
+        id: s.id,
+        id_: "",
+        access: "",
+        refresh: null,
+      });
     }
   });
 });

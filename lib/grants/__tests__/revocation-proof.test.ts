@@ -54,7 +54,9 @@ describe("the revocation proof", () => {
     // A retry meets the same Keycloak: still not confirmed, and the token it keeps is still live.
     expect(await attemptRevocation(row.id)).toBe("waiting");
     const live = await pendingToken(row.id);
-    await expect(refreshOfflineToken(live, { recorder: createMemoryRecorder(), correlationId: randomUUID() })).resolves.toMatchObject({ refreshToken: expect.any(String) });
+    await expect(refreshOfflineToken(live, { recorder: createMemoryRecorder(), correlationId: randomUUID() })).resolves.toMatchObject({
+      refreshToken: expect.any(String),
+    });
     expect(await db().auditEvent.count({ where: { resource: `grant:${grantId}`, action: "grant.revoke_confirmed" } })).toBe(0);
 
     // Keycloak really revokes now: the refusal of the next refresh is the proof.

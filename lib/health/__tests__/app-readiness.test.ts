@@ -79,7 +79,13 @@ describe("app readiness", () => {
     }
     expect(check(report, "migrations").detail).toMatch(/^(\d+) of \1 migrations applied$/);
     expect(check(report, "vault").detail).toContain("2 keys loaded");
-    for (const secret of [process.env.KEYCLOAK_WORKER_CLIENT_SECRET!, process.env.KEYCLOAK_DASHBOARD_CLIENT_SECRET!, process.env.NEXTAUTH_SECRET!, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "postgresql://"]) {
+    for (const secret of [
+      process.env.KEYCLOAK_WORKER_CLIENT_SECRET!,
+      process.env.KEYCLOAK_DASHBOARD_CLIENT_SECRET!,
+      process.env.NEXTAUTH_SECRET!,
+      "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+      "postgresql://",
+    ]) {
       expect(raw).not.toContain(secret);
     }
   });

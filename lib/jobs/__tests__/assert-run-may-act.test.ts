@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
-import { assertRunMayAct } from "../assert-run-may-act";
+import { assertNoStopHeardSince, assertRunMayAct } from "../assert-run-may-act";
+import { applyRevocationNotice } from "@/lib/grants/revocation-hints";
 import { RunStopped } from "../run-stopped";
 import { RunHandedBack } from "../run-handed-back";
 import { revokeGrant } from "@/lib/services/grants/revoke-grant";
 import { changeTask } from "@/lib/services/tasks/change-task";
 import { createLocalGrant, createLocalPerson, createLocalTask } from "@/test/fixtures/local-grant";
-import { applyRevocationNotice } from "@/lib/grants/revocation-hints";
 import { beginWorkerShutdown } from "../worker-shutdown";
 
 /**
@@ -21,7 +21,9 @@ let person: TPersonCtx;
 async function runningAttempt(taskId: string): Promise<{ taskId: string; runId: string; leaseId: string }> {
   const leaseId = randomUUID();
   const { userSub } = await db().task.findUniqueOrThrow({ where: { id: taskId } });
-  const run = await db().taskRun.create({ data: { taskId, userSub, status: "running", leaseId, startedAt: new Date(), heartbeatAt: new Date() } });
+  const run = await db().taskRun.create({
+    data: { taskId, userSub, status: "running", leaseId, startedAt: new Date(), heartbeatAt: new Date() },
+  });
   return { taskId, runId: run.id, leaseId };
 }
 
@@ -32,7 +34,10 @@ async function freshTask(type: string): Promise<{ grantId: string; taskId: strin
 }
 
 async function stopReason(attempt: { taskId: string; runId: string; leaseId: string; grantId?: string }): Promise<string> {
-  const error = await assertRunMayAct(attempt).then(() => null, (e: unknown) => e);
+  const error = await assertRunMayAct(attempt).then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (error instanceof RunStopped || error instanceof RunHandedBack) return `${error.constructor.name}: ${error.reason}`;
   return error === null ? "may act" : `unexpected: ${error instanceof Error ? error.message : typeof error}`;
 }
@@ -65,7 +70,9 @@ describe("the worker's per-request check", () => {
     const { taskId, grantId } = await freshTask("notes-index");
     const attempt = await runningAttempt(taskId);
     // Only the grant moves (as a provider-side revocation found by a check does); the task row stays active.
-    await db().grant.update({ where: { id: grantId }, data: { status: "revoked_at_provider" } });
+    // Its tokens go as the state machine would take them: a final grant keeps no sealed secret (another file
+    // checks that of every row in the database).
+    await db().grant.update({ where: { id: grantId }, data: { status: "revoked_at_provider", refreshTokenEnc: "", accessTokenEnc: null } });
     expect((await db().task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe("active");
     expect(await stopReason(attempt)).toBe("RunStopped: stopped: access revoked");
   });
@@ -121,10 +128,60 @@ describe("revokeGrant", () => {
     const elsewhere = await freshTask("notes-index");
     await revokeGrant(owner, { grantId });
     for (const id of [taskId, second]) {
-      expect(await db().task.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "revoked", nextRunAt: null, stoppedReason: "access revoked" });
+      expect(await db().task.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        status: "revoked",
+        nextRunAt: null,
+        stoppedReason: "access revoked",
+      });
     }
     expect(await stopReason(attempt)).toBe("RunStopped: stopped: access revoked");
     expect((await db().task.findUniqueOrThrow({ where: { id: elsewhere.taskId } })).status).toBe("active");
+  });
+});
+
+describe("after an answer: the notices heard while the request was in flight", () => {
+  async function outcome(attempt: { taskId: string; runId: string; leaseId: string; grantId: string }, since: number): Promise<string> {
+    const error = await assertNoStopHeardSince(attempt, since).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    if (error instanceof RunStopped) return `RunStopped: ${error.reason} (${error.detectedBy})`;
+    return error === null ? "may go on" : `unexpected: ${error instanceof Error ? error.message : typeof error}`;
+  }
+
+  it("a pushed grant revocation stops the run (a grant never comes back, so no database answer is needed)", async () => {
+    const { taskId, grantId } = await freshTask("notes-index");
+    const attempt = { ...(await runningAttempt(taskId)), grantId };
+    const since = performance.now();
+    applyRevocationNotice({ grantIds: [grantId] });
+    expect(await outcome(attempt, since)).toBe("RunStopped: stopped: access revoked (notice)");
+  });
+
+  it("a pushed pause stops the run with the pause as its reason", async () => {
+    const { taskId, grantId } = await freshTask("notes-index");
+    const attempt = { ...(await runningAttempt(taskId)), grantId };
+    const since = performance.now();
+    await changeTask(person, { action: "pause", taskId });
+    applyRevocationNotice({ taskIds: [taskId], reason: "paused" });
+    expect(await outcome(attempt, since)).toBe("RunStopped: stopped: paused (notice)");
+  });
+
+  it("a task notice is confirmed by the database: a task that is active again goes on", async () => {
+    const { taskId, grantId } = await freshTask("notes-index");
+    const attempt = { ...(await runningAttempt(taskId)), grantId };
+    const since = performance.now();
+    applyRevocationNotice({ taskIds: [taskId], reason: "paused" });
+    expect(await outcome(attempt, since)).toBe("may go on");
+  });
+
+  it("leaves notices heard before the request left to the check before the next request", async () => {
+    const { taskId, grantId } = await freshTask("notes-index");
+    const attempt = { ...(await runningAttempt(taskId)), grantId };
+    await changeTask(person, { action: "pause", taskId });
+    applyRevocationNotice({ taskIds: [taskId], reason: "paused" });
+    const since = performance.now();
+    expect(await outcome(attempt, since)).toBe("may go on");
+    expect(await stopReason(attempt)).toBe("RunStopped: stopped: paused");
   });
 });
 

@@ -98,7 +98,12 @@ describe("a worker's health port", () => {
     expect(open.text).not.toContain("ncdd_grants");
 
     const token = "metrics-test-token-0123456789";
-    const guarded = await m.startWorkerHttp({ host: "127.0.0.1", port: 0, metricsToken: token, readiness: async () => ({ status: "ready", checks: [] }) });
+    const guarded = await m.startWorkerHttp({
+      host: "127.0.0.1",
+      port: 0,
+      metricsToken: token,
+      readiness: async () => ({ status: "ready", checks: [] }),
+    });
     try {
       expect((await get("/metrics", {}, guarded!.port)).status).toBe(401);
       expect((await get("/metrics", { authorization: "Bearer wrong-token-0123456789" }, guarded!.port)).status).toBe(401);
@@ -117,7 +122,11 @@ describe("a worker's health port", () => {
   });
 
   it("keeps working its queue when its port is taken (logs, serves nothing)", async () => {
-    const taken = await m.startWorkerHttp({ host: "127.0.0.1", port: ops.httpPort!, readiness: async () => ({ status: "ready", checks: [] }) });
+    const taken = await m.startWorkerHttp({
+      host: "127.0.0.1",
+      port: ops.httpPort!,
+      readiness: async () => ({ status: "ready", checks: [] }),
+    });
     expect(taken).toBeNull();
   });
 

@@ -51,7 +51,8 @@ beforeAll(async () => {
   people.bob = await createPerson("worker-bob");
   const seedDir = mkdtempSync(path.join(tmpdir(), "ncdd-worker-seed-"));
   cpSync(path.join(DEFAULT_SEED_DIR, "default"), path.join(seedDir, "default"), { recursive: true });
-  for (const who of ["alice", "bob"] as const) cpSync(path.join(DEFAULT_SEED_DIR, who), path.join(seedDir, people[who].username), { recursive: true });
+  for (const who of ["alice", "bob"] as const)
+    cpSync(path.join(DEFAULT_SEED_DIR, who), path.join(seedDir, people[who].username), { recursive: true });
   standIn = await startNextcloudStandIn({ port: 0, issuer: process.env.KEYCLOAK_ISSUER!, audience: "nextcloud", seedDir });
   process.env.NEXTCLOUD_URL = standIn.url;
   // The production job expiry (15 min) on purpose: a dead worker's run must come back through the
@@ -89,7 +90,10 @@ describe("the worker acts for users through delegated tokens", () => {
 
   it("refuses to enable a task without a grant that covers it", async () => {
     const ctx = { userSub: `nobody-${randomUUID()}`, username: "nobody", isAdmin: false, correlationId: randomUUID() };
-    await expect(m.enableTask(ctx, { type: "notes-index" })).rejects.toMatchObject({ code: "Conflict", details: { grantNeeded: "notes-index" } });
+    await expect(m.enableTask(ctx, { type: "notes-index" })).rejects.toMatchObject({
+      code: "Conflict",
+      details: { grantNeeded: "notes-index" },
+    });
   });
 
   it("indexes alice's notes so search finds them, and inventories her files with changes", async () => {
@@ -144,10 +148,14 @@ describe("the worker acts for users through delegated tokens", () => {
       });
       await m.revokeGrant(ctx, { grantId });
       const acknowledged = Date.now();
-      const run = await waitFor(async () => {
-        const r = await latestRun(taskId);
-        return r && r.status !== "running" ? r : null;
-      }, 5000, 50);
+      const run = await waitFor(
+        async () => {
+          const r = await latestRun(taskId);
+          return r && r.status !== "running" ? r : null;
+        },
+        5000,
+        50,
+      );
       expect(run.status).toBe("stopped");
       expect(run.error).toBe("stopped: access revoked");
       expect(run.finishedAt!.getTime() - acknowledged).toBeLessThan(1000);
@@ -179,7 +187,10 @@ describe("the worker acts for users through delegated tokens", () => {
     const { sealSecret } = await import("@/lib/vault/token-vault");
     const { vaultAad } = await import("@/lib/vault/aad");
     const sealed = sealSecret(sa, vaultAad.grantAccess(grantId));
-    await m.db().grant.update({ where: { id: grantId }, data: { keyId: sealed.keyId, accessTokenEnc: sealed.sealed, accessExpiresAt: new Date(Date.now() + 300_000) } });
+    await m.db().grant.update({
+      where: { id: grantId },
+      data: { keyId: sealed.keyId, accessTokenEnc: sealed.sealed, accessExpiresAt: new Date(Date.now() + 300_000) },
+    });
     await m.db().task.deleteMany({ where: { userSub: ctx.userSub, type: "notes-index" } });
     const { taskId } = await m.enableTask(ctx, { type: "notes-index" });
     await m.db().task.update({ where: { id: taskId }, data: { grantId } });
@@ -193,7 +204,9 @@ describe("the worker acts for users through delegated tokens", () => {
     // The worker exchanges (WORKER_TOKEN_EXCHANGE is on in tests): Keycloak refuses to exchange a token the
     // worker client is not an audience of, so the service-account token is stopped before the Nextcloud
     // client's own guard (tested in nextcloud-client.test.ts) would refuse it.
-    expect(await m.db().auditEvent.count({ where: { action: "token.exchange", outcome: "failure", errorCode: "access_denied", taskId } })).toBeGreaterThanOrEqual(1);
+    expect(
+      await m.db().auditEvent.count({ where: { action: "token.exchange", outcome: "failure", errorCode: "access_denied", taskId } }),
+    ).toBeGreaterThanOrEqual(1);
   });
 });
 
@@ -218,7 +231,8 @@ function killGroup(child: ChildProcess | null, signal: NodeJS.Signals) {
   }
 }
 
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
 
 describe("worker processes", () => {
   // Only the child workers may take runs here, whichever test runs first or alone.
@@ -244,10 +258,14 @@ describe("worker processes", () => {
       const killedAt = Date.now();
       standIn.setLatencyMs(0);
       second = spawnWorker({ WORKER_LEASE_SECONDS: "4" });
-      const run = await waitFor(async () => {
-        const r = await m.db().taskRun.findUnique({ where: { id: running.id } });
-        return r?.status === "succeeded" ? r : null;
-      }, 60_000, 250);
+      const run = await waitFor(
+        async () => {
+          const r = await m.db().taskRun.findUnique({ where: { id: running.id } });
+          return r?.status === "succeeded" ? r : null;
+        },
+        60_000,
+        250,
+      );
       // Lease (4 s) + reclaim tick (2 s) + retry backoff (2–4 s) + the second worker's start: well under the 15-minute expiry.
       expect(Date.now() - killedAt).toBeLessThan(30_000);
       expect(run.leaseId).not.toBe(running.leaseId);
@@ -260,69 +278,85 @@ describe("worker processes", () => {
     }
   });
 
-  it("a worker told to stop (SIGTERM) hands its run back at the next request, and another worker completes it", { timeout: 90_000 }, async () => {
-    await boss.offWork("task-run");
-    const { ctx } = await ctxWithGrant("alice");
-    await m.db().task.deleteMany({ where: { userSub: ctx.userSub, type: "files-inventory" } });
-    const { taskId } = await m.enableTask(ctx, { type: "files-inventory" });
-    standIn.setLatencyMs(400);
-    let child: ChildProcess | null = null;
-    try {
-      child = spawnWorker();
-      const running = await waitFor(async () => {
-        const r = await latestRun(taskId);
-        return r?.status === "running" && r.itemsDone >= 1 ? r : null;
-      }, 40_000);
-      const termAt = Date.now();
-      killGroup(child, "SIGTERM");
-      // Handed back at the run's next request check (one slow request away), not after its last one.
-      await waitFor(async () => {
-        const r = await m.db().taskRun.findUnique({ where: { id: running.id } });
-        return r?.status === "queued" && r.error === "worker stopped; retrying" ? r : null;
-      }, 5_000, 50);
-      expect(Date.now() - termAt).toBeLessThan(2_000);
-      await exited(child);
-      standIn.setLatencyMs(0);
-      await m.workTaskRuns(boss, 1);
-      const run = await waitFor(async () => {
-        const r = await m.db().taskRun.findUnique({ where: { id: running.id } });
-        return r?.status === "succeeded" ? r : null;
-      }, 30_000, 250);
-      expect(Date.now() - termAt).toBeLessThan(15_000);
-      expect((run.summary as { files: number }).files).toBeGreaterThan(3);
-    } finally {
-      standIn.setLatencyMs(0);
-      killGroup(child, "SIGKILL");
+  it(
+    "a worker told to stop (SIGTERM) hands its run back at the next request, and another worker completes it",
+    { timeout: 90_000 },
+    async () => {
       await boss.offWork("task-run");
-    }
-  });
-
-  it("never provisions a service-account user, even with the worker configured with a service-account client", { timeout: 90_000 }, async () => {
-    for (const exchange of ["true", "false"]) {
-      const { ctx, grantId } = await ctxWithGrant("alice");
-      // No cached access token: the misconfigured worker must go to Keycloak for one.
-      await m.db().grant.update({ where: { id: grantId }, data: { accessTokenEnc: null, accessExpiresAt: null } });
-      await m.db().task.deleteMany({ where: { userSub: ctx.userSub, type: "notes-index" } });
-      const { taskId } = await m.enableTask(ctx, { type: "notes-index" });
-      await m.db().task.update({ where: { id: taskId }, data: { grantId } });
-      const since = Date.now();
-      const child = spawnWorker({
-        KEYCLOAK_WORKER_CLIENT_ID: "legacy-service-account",
-        KEYCLOAK_WORKER_CLIENT_SECRET: "service-account-local-dev-secret",
-        WORKER_TOKEN_EXCHANGE: exchange,
-      });
+      const { ctx } = await ctxWithGrant("alice");
+      await m.db().task.deleteMany({ where: { userSub: ctx.userSub, type: "files-inventory" } });
+      const { taskId } = await m.enableTask(ctx, { type: "files-inventory" });
+      standIn.setLatencyMs(400);
+      let child: ChildProcess | null = null;
       try {
-        const run = await waitFor(async () => {
+        child = spawnWorker();
+        const running = await waitFor(async () => {
           const r = await latestRun(taskId);
-          return r && ["failed", "succeeded", "stopped"].includes(r.status) ? r : null;
+          return r?.status === "running" && r.itemsDone >= 1 ? r : null;
         }, 40_000);
-        expect(run.status, `exchange=${exchange}`).not.toBe("succeeded");
-      } finally {
-        killGroup(child, "SIGKILL");
+        const termAt = Date.now();
+        killGroup(child, "SIGTERM");
+        // Handed back at the run's next request check (one slow request away), not after its last one.
+        await waitFor(
+          async () => {
+            const r = await m.db().taskRun.findUnique({ where: { id: running.id } });
+            return r?.status === "queued" && r.error === "worker stopped; retrying" ? r : null;
+          },
+          5_000,
+          50,
+        );
+        expect(Date.now() - termAt).toBeLessThan(2_000);
         await exited(child);
+        standIn.setLatencyMs(0);
+        await m.workTaskRuns(boss, 1);
+        const run = await waitFor(
+          async () => {
+            const r = await m.db().taskRun.findUnique({ where: { id: running.id } });
+            return r?.status === "succeeded" ? r : null;
+          },
+          30_000,
+          250,
+        );
+        expect(Date.now() - termAt).toBeLessThan(15_000);
+        expect((run.summary as { files: number }).files).toBeGreaterThan(3);
+      } finally {
+        standIn.setLatencyMs(0);
+        killGroup(child, "SIGKILL");
+        await boss.offWork("task-run");
       }
-      expect(standIn.requests().filter((r) => Date.parse(r.time) >= since)).toEqual([]);
-    }
-    expect(standIn.provisioned().filter((u) => u.uid.startsWith("service-account-"))).toEqual([]);
-  });
+    },
+  );
+
+  it(
+    "never provisions a service-account user, even with the worker configured with a service-account client",
+    { timeout: 90_000 },
+    async () => {
+      for (const exchange of ["true", "false"]) {
+        const { ctx, grantId } = await ctxWithGrant("alice");
+        // No cached access token: the misconfigured worker must go to Keycloak for one.
+        await m.db().grant.update({ where: { id: grantId }, data: { accessTokenEnc: null, accessExpiresAt: null } });
+        await m.db().task.deleteMany({ where: { userSub: ctx.userSub, type: "notes-index" } });
+        const { taskId } = await m.enableTask(ctx, { type: "notes-index" });
+        await m.db().task.update({ where: { id: taskId }, data: { grantId } });
+        const since = Date.now();
+        const child = spawnWorker({
+          KEYCLOAK_WORKER_CLIENT_ID: "legacy-service-account",
+          KEYCLOAK_WORKER_CLIENT_SECRET: "service-account-local-dev-secret",
+          WORKER_TOKEN_EXCHANGE: exchange,
+        });
+        try {
+          const run = await waitFor(async () => {
+            const r = await latestRun(taskId);
+            return r && ["failed", "succeeded", "stopped"].includes(r.status) ? r : null;
+          }, 40_000);
+          expect(run.status, `exchange=${exchange}`).not.toBe("succeeded");
+        } finally {
+          killGroup(child, "SIGKILL");
+          await exited(child);
+        }
+        expect(standIn.requests().filter((r) => Date.parse(r.time) >= since)).toEqual([]);
+      }
+      expect(standIn.provisioned().filter((u) => u.uid.startsWith("service-account-"))).toEqual([]);
+    },
+  );
 });

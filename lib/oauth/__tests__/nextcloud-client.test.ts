@@ -27,17 +27,27 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await revokeToken(await currentOfflineToken(grantId), "refresh_token", { recorder: createMemoryRecorder(), correlationId: "cleanup" }).catch(() => undefined);
+  await revokeToken(await currentOfflineToken(grantId), "refresh_token", {
+    recorder: createMemoryRecorder(),
+    correlationId: "cleanup",
+  }).catch(() => undefined);
   await new Promise((r) => server.close(r));
 });
 
 describe("nextcloudRequest, the only way a bearer reaches Nextcloud", () => {
   it("refuses a client_credentials token before any request is sent, and audits the refusal", async () => {
     const recorder = createMemoryRecorder();
-    const sa = await getServiceAccountToken({ clientId: "legacy-service-account", clientSecret: "service-account-local-dev-secret" }, { recorder, correlationId: "sa" });
+    const sa = await getServiceAccountToken(
+      { clientId: "legacy-service-account", clientSecret: "service-account-local-dev-secret" },
+      { recorder, correlationId: "sa" },
+    );
     const before = seen.length;
     // The compiler already forbids this (see token-types.test.ts); the cast simulates a bypass.
-    const err = await nextcloudRequest(sa as unknown as TUserAccessToken, { method: "GET", path: "/ocs/v2.php/cloud/user" }, { recorder, correlationId: "sa" }).catch((e: unknown) => e);
+    const err = await nextcloudRequest(
+      sa as unknown as TUserAccessToken,
+      { method: "GET", path: "/ocs/v2.php/cloud/user" },
+      { recorder, correlationId: "sa" },
+    ).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "ServiceAccountRefused" });
     expect(seen.length - before).toBe(0);
     expect(recorder.events.at(-1)).toMatchObject({
@@ -56,12 +66,26 @@ describe("nextcloudRequest, the only way a bearer reaches Nextcloud", () => {
     const user = await getDelegatedToken({ grantId, recorder, correlationId: "guard" });
     const fake = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.sig` as TUserAccessToken;
     const before = seen.length;
-    await expect(nextcloudRequest(user.token, { method: "GET", path: "/x" }, { ...ctx, serviceAccountClientIds: ["nextcloud-mcp-server"] })).rejects.toMatchObject({ code: "ServiceAccountRefused" });
-    await expect(nextcloudRequest(fake({ aud: "nextcloud", azp: "x" }), { method: "GET", path: "/x" }, ctx)).rejects.toMatchObject({ code: "ServiceAccountRefused", details: { reason: "no_user_subject" } });
-    await expect(nextcloudRequest(fake({ aud: "nextcloud", sub: "u", client_id: "legacy" }), { method: "GET", path: "/x" }, ctx)).rejects.toMatchObject({ code: "ServiceAccountRefused" });
-    await expect(nextcloudRequest(fake({ aud: "account", sub: "u" }), { method: "GET", path: "/x" }, ctx)).rejects.toMatchObject({ code: "Forbidden", details: { reason: "audience_mismatch" } });
-    await expect(nextcloudRequest("opaque" as TUserAccessToken, { method: "GET", path: "/x" }, ctx)).rejects.toMatchObject({ code: "Forbidden" });
-    await expect(nextcloudRequest(user.token, { method: "GET", path: "//evil.example/x" }, ctx)).rejects.toMatchObject({ code: "BadInput" });
+    await expect(
+      nextcloudRequest(user.token, { method: "GET", path: "/x" }, { ...ctx, serviceAccountClientIds: ["nextcloud-mcp-server"] }),
+    ).rejects.toMatchObject({ code: "ServiceAccountRefused" });
+    await expect(nextcloudRequest(fake({ aud: "nextcloud", azp: "x" }), { method: "GET", path: "/x" }, ctx)).rejects.toMatchObject({
+      code: "ServiceAccountRefused",
+      details: { reason: "no_user_subject" },
+    });
+    await expect(
+      nextcloudRequest(fake({ aud: "nextcloud", sub: "u", client_id: "legacy" }), { method: "GET", path: "/x" }, ctx),
+    ).rejects.toMatchObject({ code: "ServiceAccountRefused" });
+    await expect(nextcloudRequest(fake({ aud: "account", sub: "u" }), { method: "GET", path: "/x" }, ctx)).rejects.toMatchObject({
+      code: "Forbidden",
+      details: { reason: "audience_mismatch" },
+    });
+    await expect(nextcloudRequest("opaque" as TUserAccessToken, { method: "GET", path: "/x" }, ctx)).rejects.toMatchObject({
+      code: "Forbidden",
+    });
+    await expect(nextcloudRequest(user.token, { method: "GET", path: "//evil.example/x" }, ctx)).rejects.toMatchObject({
+      code: "BadInput",
+    });
     expect(seen.length - before).toBe(0);
     expect(recorder.count("service_account.refused", "refused")).toBe(3);
     expect(recorder.count("nextcloud.request", "refused")).toBe(2);
@@ -71,7 +95,11 @@ describe("nextcloudRequest, the only way a bearer reaches Nextcloud", () => {
     const recorder = createMemoryRecorder();
     const aliceId = (await getUserByUsername("alice")).id;
     const { token } = await getDelegatedToken({ grantId, recorder, correlationId: "ok" });
-    const res = await nextcloudRequest(token, { method: "GET", path: "/ocs/v2.php/cloud/user?format=json", headers: { "ocs-apirequest": "true" } }, { recorder, correlationId: "ok", taskId: null });
+    const res = await nextcloudRequest(
+      token,
+      { method: "GET", path: "/ocs/v2.php/cloud/user?format=json", headers: { "ocs-apirequest": "true" } },
+      { recorder, correlationId: "ok", taskId: null },
+    );
     expect(res.status).toBe(200);
     expect(seen.at(-1)).toEqual({ method: "GET", url: "/nc/ocs/v2.php/cloud/user?format=json", auth: `Bearer ${token}` });
     expect(recorder.events.at(-1)).toMatchObject({
@@ -89,7 +117,11 @@ describe("nextcloudRequest, the only way a bearer reaches Nextcloud", () => {
   it("an exchanged token (aud = nextcloud only) is accepted too", async () => {
     const recorder = createMemoryRecorder();
     const { token } = await getDelegatedToken({ grantId, recorder, correlationId: "ok2", exchange: true });
-    const res = await nextcloudRequest(token, { method: "PROPFIND", path: "/remote.php/dav/files/alice/" }, { recorder, correlationId: "ok2", mechanism: "token-exchange" });
+    const res = await nextcloudRequest(
+      token,
+      { method: "PROPFIND", path: "/remote.php/dav/files/alice/" },
+      { recorder, correlationId: "ok2", mechanism: "token-exchange" },
+    );
     expect(res.status).toBe(200);
     expect(recorder.events.at(-1)).toMatchObject({ action: "nextcloud.request", mechanism: "token-exchange", outcome: "success" });
   });

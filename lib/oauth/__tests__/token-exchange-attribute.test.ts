@@ -41,7 +41,9 @@ afterAll(async () => {
 
 describe("the client attribute that enables Standard Token Exchange", () => {
   it("the realm export sets only standard.token.exchange.enabled on the worker, and Keycloak has it", async () => {
-    const realm = JSON.parse(readFileSync("keycloak/realm-export.json", "utf8")) as { clients: { clientId: string; attributes?: Record<string, string> }[] };
+    const realm = JSON.parse(readFileSync("keycloak/realm-export.json", "utf8")) as {
+      clients: { clientId: string; attributes?: Record<string, string> }[];
+    };
     const attrs = realm.clients.find((c) => c.clientId === WORKER)!.attributes!;
     expect(attrs[REAL]).toBe("true");
     expect(attrs[SEED]).toBeUndefined();

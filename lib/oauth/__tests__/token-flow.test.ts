@@ -90,7 +90,10 @@ describe("offline consent over HTTP, refresh and exchange against the real Keycl
   it("requested_subject is refused by Standard V2, with Keycloak's words verbatim", async () => {
     const refreshed = await refreshOfflineToken(offline, ctx);
     offline = refreshed.refreshToken;
-    const result = await probeImpersonationExchange({ subjectToken: refreshed.accessToken, requestedSubject: "bob", audience: "nextcloud" }, ctx);
+    const result = await probeImpersonationExchange(
+      { subjectToken: refreshed.accessToken, requestedSubject: "bob", audience: "nextcloud" },
+      ctx,
+    );
     expect(result).toEqual({
       supported: false,
       error: "invalid_request",
@@ -98,7 +101,12 @@ describe("offline consent over HTTP, refresh and exchange against the real Keycl
       status: 400,
     });
     const event = recorder.events.findLast((e) => e.action === "token.exchange");
-    expect(event).toMatchObject({ outcome: "failure", errorCode: "invalid_request", mechanism: "impersonation-probe", correlationId: "token-flow-test" });
+    expect(event).toMatchObject({
+      outcome: "failure",
+      errorCode: "invalid_request",
+      mechanism: "impersonation-probe",
+      correlationId: "token-flow-test",
+    });
   });
 
   it("a service-account token cannot be exchanged by the worker (Keycloak's words verbatim)", async () => {

@@ -39,17 +39,17 @@ function floorUtc(d: Date, bucket: "hour" | "day"): Date {
  * the chart above the list. Every bucket in the range is present (zeros included), so a chart can plot
  * the array as is. Without a range it covers the last 48 hours (hourly) or 90 days (daily).
  */
-export async function countAuditEventsOverTime(
-  ctx: TCtx,
-  input: TCountAuditEventsOverTimeInput,
-): Promise<TCountAuditEventsOverTimeResult> {
+export async function countAuditEventsOverTime(ctx: TCtx, input: TCountAuditEventsOverTimeInput): Promise<TCountAuditEventsOverTimeResult> {
   const { bucket, ...filter } = parseAuditInput(ZCountAuditEventsOverTimeSchema, input);
   const to = filter.to ?? new Date();
   const from = floorUtc(filter.from ?? new Date(to.getTime() - DEFAULT_SPAN_MS[bucket]), bucket);
   if (from >= to) throw new AppError("BadInput", "Invalid audit query: to must be after from");
   const span = Math.ceil((to.getTime() - from.getTime()) / STEP_MS[bucket]);
   if (span > MAX_BUCKETS) {
-    throw new AppError("BadInput", `Invalid audit query: the range has ${span} ${bucket}s; at most ${MAX_BUCKETS} buckets (use day, or a shorter range)`);
+    throw new AppError(
+      "BadInput",
+      `Invalid audit query: the range has ${span} ${bucket}s; at most ${MAX_BUCKETS} buckets (use day, or a shorter range)`,
+    );
   }
   const scoped = scopeAuditFilter(ctx, await resolvePersonFilter({ ...filter, from, to }));
   const counts = new Map<number, number>();

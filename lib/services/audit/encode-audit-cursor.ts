@@ -25,7 +25,10 @@ export function readAuditCursor(cursor: unknown): bigint | null {
 export function decodeAuditCursor(cursor: string): bigint {
   const seq = readAuditCursor(cursor);
   if (seq === null) {
-    throw new AppError("BadInput", "Invalid audit query: cursor: cursor is not a valid page token", { field: "cursor", problems: ["cursor: cursor is not a valid page token"] });
+    throw new AppError("BadInput", "Invalid audit query: cursor: cursor is not a valid page token", {
+      field: "cursor",
+      problems: ["cursor: cursor is not a valid page token"],
+    });
   }
   return seq;
 }

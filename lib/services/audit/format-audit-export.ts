@@ -1,7 +1,10 @@
 import type { TCheckpoint } from "../../audit/checkpoint";
 import type { TAuditEventRow } from "./read-audit-rows";
 
+/** The whole-document JSON export written before NDJSON (still read back as a witness). */
 export const AUDIT_EXPORT_TYPE = "ncdd-audit-export/v1";
+/** The NDJSON export: a head line with this type, the snapshot and the checkpoint, then one event per line. */
+export const AUDIT_NDJSON_EXPORT_TYPE = "ncdd-audit-export/v2";
 /** First cell of the CSV trailer row that carries the signed checkpoint. */
 export const CSV_CHECKPOINT_MARKER = "#checkpoint";
 
@@ -38,14 +41,9 @@ export function escapeCsvCell(value: unknown): string {
   return /[",\r\n']/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** The CSV header line (CRLF-terminated, as RFC 4180 asks). */
+/** The CSV header line (LF-terminated like the rows PostgreSQL's COPY writes). */
 export function formatCsvHeader(): string {
-  return `${AUDIT_EXPORT_COLUMNS.join(",")}\r\n`;
-}
-
-/** One audit row as a CSV line; JSON columns are embedded as JSON text. */
-export function formatCsvRow(row: TAuditEventRow): string {
-  return `${AUDIT_EXPORT_COLUMNS.map((c) => escapeCsvCell(row[c])).join(",")}\r\n`;
+  return `${AUDIT_EXPORT_COLUMNS.join(",")}\n`;
 }
 
 /**
@@ -53,10 +51,10 @@ export function formatCsvRow(row: TAuditEventRow): string {
  * witness of what the trail held when it was taken (`verify-audit --against <file>`).
  */
 export function formatCsvCheckpointTrailer(checkpoint: TCheckpoint | null): string {
-  return `${CSV_CHECKPOINT_MARKER},${escapeCsvCell(checkpoint === null ? "" : JSON.stringify(checkpoint))}\r\n`;
+  return `${CSV_CHECKPOINT_MARKER},${escapeCsvCell(checkpoint === null ? "" : JSON.stringify(checkpoint))}\n`;
 }
 
-/** The opening of a JSON export: an object with the signed checkpoint first, then the `events` array. */
-export function formatJsonExportHead(snapshotSeq: string, checkpoint: TCheckpoint | null): string {
-  return `{"type":${JSON.stringify(AUDIT_EXPORT_TYPE)},"snapshotSeq":${JSON.stringify(snapshotSeq)},"checkpoint":${JSON.stringify(checkpoint)},"events":[`;
+/** The first line of an NDJSON export: type, snapshot and the signed checkpoint; events follow, one a line. */
+export function formatNdjsonExportHead(snapshotSeq: string, checkpoint: TCheckpoint | null): string {
+  return `${JSON.stringify({ type: AUDIT_NDJSON_EXPORT_TYPE, snapshotSeq, checkpoint })}\n`;
 }

@@ -38,9 +38,12 @@ export async function getAuditTrustStatus(ctx: TCtx): Promise<TAuditTrustStatus>
   const oldest = rows[0]!.oldest;
   const problems: string[] = [];
   if (!verification.ok) {
-    problems.push(`The audit trail does not verify against its signed checkpoints, at seq ${verification.firstBrokenSeq}: ${verification.reason}`);
+    problems.push(
+      `The audit trail does not verify against its signed checkpoints, at seq ${verification.firstBrokenSeq}: ${verification.reason}`,
+    );
   }
-  if (!config.signingKey) problems.push("No checkpoint signing key is configured (AUDIT_CHECKPOINT_KEYS): deleted or rewritten history would go unnoticed.");
+  if (!config.signingKey)
+    problems.push("No checkpoint signing key is configured (AUDIT_CHECKPOINT_KEYS): deleted or rewritten history would go unnoticed.");
   if (verification.checkpointProblem) problems.push(`Checkpoints: ${verification.checkpointProblem}.`);
   const ageOfUnsigned = oldest ? Math.round((Date.now() - oldest.getTime()) / 1000) : 0;
   if (oldest && ageOfUnsigned > config.maxAgeSeconds) {

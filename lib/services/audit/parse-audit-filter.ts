@@ -7,7 +7,13 @@ import { ZSafeTextSchema } from "../../validation/z-safe-text-schema";
 // Forms and query strings send "" for an unset field; treat it as absent rather than as a filter.
 const blankToUndefined = (v: unknown) => (v === "" || v === null || (typeof v === "string" && v.trim() === "") ? undefined : v);
 
-const text = (max: number) => z.preprocess(blankToUndefined, ZSafeTextSchema.trim().max(max, { error: `must be at most ${max} characters` }).optional());
+const text = (max: number) =>
+  z.preprocess(
+    blankToUndefined,
+    ZSafeTextSchema.trim()
+      .max(max, { error: `must be at most ${max} characters` })
+      .optional(),
+  );
 
 const id = z.preprocess((v) => (typeof v === "string" ? blankToUndefined(v.trim()) : blankToUndefined(v)), ZIdSchema.optional());
 

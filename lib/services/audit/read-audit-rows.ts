@@ -1,26 +1,10 @@
 import "server-only";
 import { Prisma } from "@prisma/client";
 import { db } from "../../db";
+import type { TSanitizedAuditInput } from "../../audit/sanitize-audit-input";
 
 /** One audit event as services hand it out: plain JSON-safe values (seq as a string, time as ISO). */
-export type TAuditEventRow = {
-  seq: string;
-  at: string;
-  actor: string;
-  actorType: string;
-  subject: string | null;
-  actChain: unknown;
-  action: string;
-  resource: string | null;
-  outcome: string;
-  errorCode: string | null;
-  taskId: string | null;
-  correlationId: string;
-  mechanism: string | null;
-  details: unknown;
-  prevHash: string;
-  hash: string;
-};
+export type TAuditEventRow = TSanitizedAuditInput & { seq: string; at: string; prevHash: string; hash: string };
 
 type TDbRow = Omit<TAuditEventRow, "seq" | "at"> & { seq: bigint; at: Date };
 

@@ -8,6 +8,11 @@ import { recordAdminView } from "./record-admin-view";
 export async function verifyAuditTrail(ctx: TCtx, mode: "full" | "incremental"): Promise<TChainVerification> {
   if (!ctx.isAdmin) throw new AppError("Forbidden", "Only admins can verify the audit trail.");
   const result = await verifyAuditChain({ mode });
-  await recordAdminView(ctx, "audit.verify", "audit-events", { mode, ok: result.ok, checked: result.checked, firstBrokenSeq: result.firstBrokenSeq ?? null });
+  await recordAdminView(ctx, "audit.verify", "audit-events", {
+    mode,
+    ok: result.ok,
+    checked: result.checked,
+    firstBrokenSeq: result.firstBrokenSeq ?? null,
+  });
   return result;
 }

@@ -19,7 +19,8 @@ export async function verifyAuditWitness(ctx: TCtx, input: { text: string; fileN
     throw new AppError("Forbidden", "Only admins can verify audit witnesses.");
   }
   if (input.text.length === 0) throw new AppError("BadInput", "file: the file is empty");
-  if (Buffer.byteLength(input.text) > MAX_WITNESS_BYTES) throw new AppError("BadInput", `file: larger than ${MAX_WITNESS_BYTES / 1024 / 1024} MB`);
+  if (Buffer.byteLength(input.text) > MAX_WITNESS_BYTES)
+    throw new AppError("BadInput", `file: larger than ${MAX_WITNESS_BYTES / 1024 / 1024} MB`);
   let file;
   try {
     file = parseWitnessFile(input.text);

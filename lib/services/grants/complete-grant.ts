@@ -14,7 +14,15 @@ import type { TCtx } from "../context";
 import type { TPendingConsent } from "./pending-consent-cookie";
 
 export type TCompleteGrantResult =
-  | { ok: true; grantId: string; scopes: string[]; change: TGrantChange; droppedScopes: string[]; stoppedTasks: string[]; consentNarrowed: boolean | null }
+  | {
+      ok: true;
+      grantId: string;
+      scopes: string[];
+      change: TGrantChange;
+      droppedScopes: string[];
+      stoppedTasks: string[];
+      consentNarrowed: boolean | null;
+    }
   | { ok: false; reason: "no_pending_request" | "other_person" | "declined" | "state_mismatch" | "provider_error"; detail?: string };
 
 /**
@@ -80,7 +88,13 @@ export async function completeGrant(
   }
 
   const stored = await storeConsentedGrant(redeemed, ctx.correlationId);
-  await audit("success", { grantId: stored.grantId, change: stored.change, scopes: redeemed.grantedScopes, requested: pending.checks.requestedScopes, task: pending.taskType });
+  await audit("success", {
+    grantId: stored.grantId,
+    change: stored.change,
+    scopes: redeemed.grantedScopes,
+    requested: pending.checks.requestedScopes,
+    task: pending.taskType,
+  });
   if (stored.supersededRevocationId) {
     await attemptRevocation(stored.supersededRevocationId, ctx.correlationId).catch((error) =>
       log.warn("superseded token revocation deferred to the outbox", { error, correlationId: ctx.correlationId }),
@@ -90,7 +104,11 @@ export async function completeGrant(
   if (stored.droppedScopes.length) {
     try {
       const token = await loginAccessToken(ctx.loginSessionId, ctx.userSub);
-      await dropConsentedScopes(token, workerClient().clientId, stored.droppedScopes.map((s) => SCOPE_CATALOG[s]!.consentText));
+      await dropConsentedScopes(
+        token,
+        workerClient().clientId,
+        stored.droppedScopes.map((s) => SCOPE_CATALOG[s]!.consentText),
+      );
       consentNarrowed = true;
     } catch (error) {
       log.warn("could not narrow the consent at Keycloak", { error, correlationId: ctx.correlationId });

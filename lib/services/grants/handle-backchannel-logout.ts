@@ -34,7 +34,8 @@ export async function handleBackchannelLogout(logoutToken: string): Promise<{ re
   const clientId = workerClient().clientId;
   let recheckRequested = 0;
   if (claims.sub) {
-    const scope = revokeOffline || !claims.sid ? { userSub: claims.sub, clientId } : { userSub: claims.sub, clientId, keycloakSid: claims.sid };
+    const scope =
+      revokeOffline || !claims.sid ? { userSub: claims.sub, clientId } : { userSub: claims.sub, clientId, keycloakSid: claims.sid };
     // `iat` has whole seconds: a token from the same second as the grant may be about it.
     recheckRequested = await requestGrantRecheck({ ...scope, grantedBefore: new Date(issuedAt.getTime() + 999) }, RECHECK_DELAY_MS);
   }

@@ -1,10 +1,14 @@
 import "server-only";
 import { db } from "../../db";
-import { tasksCoveredBy, type TTaskType } from "../../tasks/task-catalog";
+import { tasksReachableBy, type TTaskType } from "../../tasks/task-catalog";
 import type { TCtx } from "../context";
 
 export type TGrantView = {
   id: string;
+  /** offline_access: Keycloak offline token (OAuth delegation); app_password: a Nextcloud app password (Login Flow v2). */
+  mechanism: "offline_access" | "app_password";
+  /** app_password only: the Nextcloud account it signs in as. */
+  nextcloudLoginName: string | null;
   scopes: string[];
   tasksCovered: TTaskType[];
   status: "active" | "revoking" | "revoked" | "revoked_at_provider";
@@ -44,8 +48,10 @@ export async function listGrants(ctx: TCtx): Promise<TGrantView[]> {
     const r = g.revocations[0];
     return {
       id: g.id,
+      mechanism: g.mechanism,
+      nextcloudLoginName: g.nextcloudLoginName,
       scopes: g.scopes,
-      tasksCovered: tasksCoveredBy(g.scopes),
+      tasksCovered: tasksReachableBy(g),
       status: g.status,
       grantedAt: g.grantedAt.toISOString(),
       lastUsedAt: iso(g.lastUsedAt),

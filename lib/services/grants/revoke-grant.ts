@@ -20,6 +20,10 @@ export const ZRevokeGrantSchema = z.object({ grantId: ZIdSchema, deleteData: z.b
 export type TRevokeReceipt = {
   grantId: string;
   revocationId: string | null;
+  /** offline_access: Keycloak ends the offline session; app_password: Nextcloud deletes the app password. */
+  mechanism: "offline_access" | "app_password";
+  /** Who confirms the revocation (and whose answer is the proof). */
+  provider: "keycloak" | "nextcloud";
   scopes: string[];
   stoppedLocallyAt: Date;
   keycloak: "confirmed" | "waiting" | "not_needed";
@@ -37,7 +41,9 @@ export type TRevokeReceipt = {
  * outbox retries until a refused refresh proves it), and Keycloak's consent for the worker is removed in
  * the person's own name (account API), so the account console no longer lists the worker. With
  * `deleteData`, what the tasks collected is deleted too. Revoking twice returns the existing receipt.
- * Another person's grant is NotFound.
+ * Another person's grant is NotFound. An app-password grant is revoked at Nextcloud instead: the app
+ * password is deleted there and Nextcloud's 401 to it afterwards is the proof (no Keycloak consent exists
+ * for it, so none is removed).
  */
 export async function revokeGrant(
   ctx: TCtx & { loginSessionId?: string },
@@ -56,7 +62,12 @@ export async function revokeGrant(
     await attemptRevocation(begun.revocationId, ctx.correlationId).catch((error) =>
       log.warn("revocation deferred to the outbox", { error, revocationId: begun.revocationId }),
     );
-    const consent = ctx.loginSessionId ? await removeWorkerConsent(ctx as TCtx & { loginSessionId: string }) : { error: "no sign-in to act in your name" };
+    const consent =
+      begun.mechanism === "app_password"
+        ? undefined
+        : ctx.loginSessionId
+          ? await removeWorkerConsent(ctx as TCtx & { loginSessionId: string })
+          : { error: "no sign-in to act in your name" };
     const dataDisposition = input.deleteData ? await deleteCollectedData(ctx) : undefined;
     // Signed after every part was audited, so a saved receipt proves the trail held all of them.
     const checkpoint = await latestCheckpointForReceipt();
@@ -66,7 +77,9 @@ export async function revokeGrant(
 }
 
 /** Removes the worker's consent at Keycloak in the person's name and proves it by reading it back. */
-async function removeWorkerConsent(ctx: TCtx & { loginSessionId: string }): Promise<{ removedAt: Date; proof: string } | { error: string }> {
+async function removeWorkerConsent(
+  ctx: TCtx & { loginSessionId: string },
+): Promise<{ removedAt: Date; proof: string } | { error: string }> {
   const clientId = workerClient().clientId;
   try {
     const token = await loginAccessToken(ctx.loginSessionId, ctx.userSub);
@@ -104,6 +117,8 @@ export async function readReceipt(userSub: string, grantId: string): Promise<TRe
   return {
     grantId,
     revocationId: r?.id ?? null,
+    mechanism: grant.mechanism,
+    provider: grant.mechanism === "app_password" ? "nextcloud" : "keycloak",
     scopes: grant.scopes,
     stoppedLocallyAt: grant.revokedAt ?? new Date(),
     keycloak: r ? (r.status === "confirmed" ? "confirmed" : "waiting") : "not_needed",

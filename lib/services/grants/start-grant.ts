@@ -11,7 +11,10 @@ import type { TCtx } from "../context";
 import { sealPendingConsent } from "./pending-consent-cookie";
 
 export const ZStartGrantSchema = z.object({
-  task: z.enum(Object.keys(TASK_CATALOG) as [TTaskType, ...TTaskType[]]).nullable().optional(),
+  task: z
+    .enum(Object.keys(TASK_CATALOG) as [TTaskType, ...TTaskType[]])
+    .nullable()
+    .optional(),
   scopes: z.array(ZIdSchema).max(16).optional(),
   /** "add" (default): what the grant has plus what is asked. "set": exactly the scopes asked (narrowing). */
   mode: z.enum(["add", "set"]).optional(),
@@ -36,7 +39,13 @@ export function requestedTaskScopes(input: TStartGrantInput): string[] {
  */
 export async function startGrant(ctx: TCtx & { loginSessionId: string }, input: TStartGrantInput) {
   const asked = requestedTaskScopes(input);
-  const current = input.mode === "set" ? null : await db().grant.findFirst({ where: { userSub: ctx.userSub, status: "active" }, select: { scopes: true } });
+  const current =
+    input.mode === "set"
+      ? null
+      : await db().grant.findFirst({
+          where: { userSub: ctx.userSub, status: "active", mechanism: "offline_access" },
+          select: { scopes: true },
+        });
   const taskScopes = [...new Set([...taskScopesOf(current?.scopes ?? []), ...asked])];
   const redirectUri = new URL("/grants/callback", env().NEXTAUTH_URL).toString();
   const { url, checks } = await buildConsentRequest({ taskScopes, redirectUri });

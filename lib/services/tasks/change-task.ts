@@ -9,13 +9,25 @@ import type { TCtx } from "../context";
 import { revokeGrant } from "../grants/revoke-grant";
 import { publishRevocation } from "../../grants/publish-revocation";
 
-export const ZChangeTaskSchema = z.discriminatedUnion("action", [
-  z.object({ action: z.literal("run-now"), taskId: ZIdSchema }),
-  z.object({ action: z.literal("pause"), taskId: ZIdSchema }),
-  z.object({ action: z.literal("resume"), taskId: ZIdSchema }),
-  z.object({ action: z.literal("revoke"), taskId: ZIdSchema }),
-  z.object({ action: z.literal("interval"), taskId: ZIdSchema, intervalMinutes: z.number().int().min(5).max(7 * 24 * 60) }),
-], { error: "action must be run-now, pause, resume, revoke or interval" });
+export const ZChangeTaskSchema = z.discriminatedUnion(
+  "action",
+  [
+    z.object({ action: z.literal("run-now"), taskId: ZIdSchema }),
+    z.object({ action: z.literal("pause"), taskId: ZIdSchema }),
+    z.object({ action: z.literal("resume"), taskId: ZIdSchema }),
+    z.object({ action: z.literal("revoke"), taskId: ZIdSchema }),
+    z.object({
+      action: z.literal("interval"),
+      taskId: ZIdSchema,
+      intervalMinutes: z
+        .number()
+        .int()
+        .min(5)
+        .max(7 * 24 * 60),
+    }),
+  ],
+  { error: "action must be run-now, pause, resume, revoke or interval" },
+);
 export type TChangeTaskInput = z.infer<typeof ZChangeTaskSchema>;
 
 /**
@@ -45,7 +57,10 @@ export async function changeTask(ctx: TCtx, input: TChangeTaskInput): Promise<{ 
       data = { status: "active", stoppedReason: null, nextRunAt: new Date(Date.now() + task.intervalMinutes * 60_000) };
       break;
     case "interval":
-      data = { intervalMinutes: input.intervalMinutes, nextRunAt: task.status === "active" ? new Date(Date.now() + input.intervalMinutes * 60_000) : null };
+      data = {
+        intervalMinutes: input.intervalMinutes,
+        nextRunAt: task.status === "active" ? new Date(Date.now() + input.intervalMinutes * 60_000) : null,
+      };
       break;
     case "revoke":
       data = { status: "revoked", nextRunAt: null, stoppedReason: "revoked by the user" };

@@ -19,7 +19,9 @@ export async function deleteCollectedData(ctx: TCtx): Promise<TDataDisposition> 
     const files = await tx.fileEntry.deleteMany({ where: { userSub: ctx.userSub } });
     const disposition: TDataDisposition = {
       deleted: { notes: notes.count, files: files.count },
-      kept: ["the request feed (what the worker did, when and with which result): it is part of the tamper-evident audit trail and holds no content"],
+      kept: [
+        "the request feed (what the worker did, when and with which result): it is part of the tamper-evident audit trail and holds no content",
+      ],
     };
     await appendAuditEvents(tx, [
       {

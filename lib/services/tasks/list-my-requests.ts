@@ -17,6 +17,8 @@ export type TRequestRow = {
   taskId: string | null;
   /** The task's title ("Notes index"), or null when the request belongs to no task of the caller. */
   taskTitle: string | null;
+  /** The credential the request went out with: "app-password", "token-exchange", "offline-refresh"… */
+  mechanism: string | null;
 };
 
 /**
@@ -45,6 +47,7 @@ export async function listMyRequests(ctx: TCtx, limit = 25): Promise<TRequestRow
       actorName: describeClient(r.actor),
       taskId: r.taskId,
       taskTitle: r.taskId ? (titles.get(r.taskId) ?? null) : null,
+      mechanism: r.mechanism,
     };
   });
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "../../db";
-import { TASK_CATALOG, TASK_TYPES, tasksCoveredBy, type TTaskType } from "../../tasks/task-catalog";
+import { TASK_CATALOG, TASK_TYPES, tasksReachableBy, type TTaskType } from "../../tasks/task-catalog";
 import type { TCtx } from "../context";
 
 export type TRunView = {
@@ -43,9 +43,9 @@ export async function listTasks(ctx: TCtx): Promise<TTaskView[]> {
       where: { userSub: ctx.userSub },
       include: { grant: { select: { status: true } }, runs: { orderBy: { createdAt: "desc" }, take: 10 } },
     }),
-    db().grant.findMany({ where: { userSub: ctx.userSub, status: "active" }, select: { scopes: true } }),
+    db().grant.findMany({ where: { userSub: ctx.userSub, status: "active" }, select: { scopes: true, mechanism: true } }),
   ]);
-  const covered = new Set(grants.flatMap((g) => tasksCoveredBy(g.scopes)));
+  const covered = new Set(grants.flatMap((g) => tasksReachableBy(g)));
   return TASK_TYPES.map((type) => {
     const t = tasks.find((x) => x.type === type);
     return {

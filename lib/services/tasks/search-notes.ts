@@ -4,7 +4,9 @@ import { ZSafeTextSchema } from "../../validation/z-safe-text-schema";
 import { db } from "../../db";
 import type { TCtx } from "../context";
 
-export const ZSearchNotesSchema = z.strictObject({ q: ZSafeTextSchema.trim().min(1, { error: "must not be empty" }).max(200, { error: "must be at most 200 characters" }) });
+export const ZSearchNotesSchema = z.strictObject({
+  q: ZSafeTextSchema.trim().min(1, { error: "must not be empty" }).max(200, { error: "must be at most 200 characters" }),
+});
 
 export type TNoteHit = { path: string; title: string; snippet: string; rank: number };
 

@@ -11,5 +11,8 @@ export function describeProviderError(err: unknown): { response: string; errorCo
     return { response: `${words}${err.status ? ` (HTTP ${err.status})` : ""}`, errorCode: err.error };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return { response: String(redact(message)), errorCode: err instanceof Error && "code" in err ? String((err as { code: unknown }).code) : null };
+  return {
+    response: String(redact(message)),
+    errorCode: err instanceof Error && "code" in err ? String((err as { code: unknown }).code) : null,
+  };
 }

@@ -13,7 +13,7 @@ export const NEXTCLOUD_SCOPES = ["notes.read", "files.read"] as const;
  * the query is scoped by the caller's subject. Null when the caller has none.
  */
 export async function findProbeGrant(ctx: TCtx): Promise<TProbeGrant | null> {
-  const base = { userSub: ctx.userSub, status: "active" as const };
+  const base = { userSub: ctx.userSub, status: "active" as const, mechanism: "offline_access" as const };
   const select = { id: true, scopes: true };
   const orderBy = { grantedAt: "desc" as const };
   return (

@@ -27,7 +27,8 @@ export async function listTierProbes(ctx: TCtx): Promise<TTierProbeList> {
   const probes = TIER_MECHANISMS.map((mechanism: TTierMechanism): TTierProbeView => {
     const row = byMechanism.get(mechanism);
     if (!row || row.checkedAt.getTime() < dueBefore) stale = true;
-    if (!row) return { mechanism, status: "not_checked", checkedAt: null, evidence: { request: "—", response: "not checked yet" }, fix: null };
+    if (!row)
+      return { mechanism, status: "not_checked", checkedAt: null, evidence: { request: "—", response: "not checked yet" }, fix: null };
     return {
       mechanism,
       status: row.status as TTierStatus,

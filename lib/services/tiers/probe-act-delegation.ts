@@ -12,18 +12,29 @@ export function probeActDelegation(exchange: { claims: Record<string, unknown> |
   if (!exchange.claims) {
     return exchange.status === "needs_probe_grant"
       ? { mechanism, status: "needs_probe_grant", evidence: { request, response: "no exchanged token to inspect" }, fix: PROBE_GRANT_FIX }
-      : { mechanism, status: "not_detected", evidence: { request, response: "Tier 2 failed, so there is no exchanged token to inspect" }, fix: "Fix Tier 2 first." };
+      : {
+          mechanism,
+          status: "not_detected",
+          evidence: { request, response: "Tier 2 failed, so there is no exchanged token to inspect" },
+          fix: "Fix Tier 2 first.",
+        };
   }
   const act = exchange.claims.act;
   if (act !== null && act !== undefined) {
-    return { mechanism, status: "works", evidence: { request, response: "the exchanged token carries an act claim", claims: { act, sub: exchange.claims.sub } }, fix: null };
+    return {
+      mechanism,
+      status: "works",
+      evidence: { request, response: "the exchanged token carries an act claim", claims: { act, sub: exchange.claims.sub } },
+      fix: null,
+    };
   }
   return {
     mechanism,
     status: "not_detected",
     evidence: {
       request,
-      response: "no act claim in the exchanged token (Keycloak 26.7 Standard V2 issues none); the audit trail records azp as actor and sub as subject instead",
+      response:
+        "no act claim in the exchanged token (Keycloak 26.7 Standard V2 issues none); the audit trail records azp as actor and sub as subject instead",
       claims: { sub: exchange.claims.sub, azp: exchange.claims.azp, act: null },
     },
     fix: "None in Keycloak 26.7: delegation with may_act / actor_token is an experimental Keycloak 26.8 feature. Nothing to change here.",

@@ -1,5 +1,6 @@
 import "server-only";
 import { env } from "../../env";
+import { probeCapabilities } from "./probe-capabilities";
 import type { TTierProbeResult } from "./tier-types";
 
 const OCS_PATH = "/ocs/v2.php/cloud/user?format=json";
@@ -21,7 +22,11 @@ export async function probeBasicAuthTier(): Promise<TTierProbeResult> {
     return {
       mechanism,
       status: "not_configured",
-      evidence: { request: "NEXTCLOUD_ADMIN_USER / NEXTCLOUD_ADMIN_PASSWORD", response: "not set: no admin BasicAuth is configured", notes: [notRecommended] },
+      evidence: {
+        request: "NEXTCLOUD_ADMIN_USER / NEXTCLOUD_ADMIN_PASSWORD",
+        response: "not set: no admin BasicAuth is configured",
+        notes: [notRecommended],
+      },
       fix: null,
     };
   }
@@ -30,7 +35,11 @@ export async function probeBasicAuthTier(): Promise<TTierProbeResult> {
   let res: Response;
   try {
     res = await fetch(url, {
-      headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`, "ocs-apirequest": "true", accept: "application/json" },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`,
+        "ocs-apirequest": "true",
+        accept: "application/json",
+      },
       redirect: "manual",
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
@@ -38,18 +47,33 @@ export async function probeBasicAuthTier(): Promise<TTierProbeResult> {
     return {
       mechanism,
       status: "failing",
-      evidence: { request, response: `Nextcloud unreachable: ${err instanceof Error ? err.message : "network error"}`, notes: [notRecommended] },
+      evidence: {
+        request,
+        response: `Nextcloud unreachable: ${err instanceof Error ? err.message : "network error"}`,
+        notes: [notRecommended],
+      },
       fix: `Check NEXTCLOUD_URL (${NEXTCLOUD_URL}) — or unset NEXTCLOUD_ADMIN_USER/_PASSWORD, since Tier 0 is not recommended.`,
     };
   }
   const body = (await res.json().catch(() => ({}))) as TOcsAnswer;
   const meta = body.ocs?.meta;
-  const response = `HTTP ${res.status}; OCS ${meta?.status ?? "?"} ${meta?.statuscode ?? ""} ${meta?.message ?? ""}`.replace(/\s+/g, " ").trim();
+  const response = `HTTP ${res.status}; OCS ${meta?.status ?? "?"} ${meta?.statuscode ?? ""} ${meta?.message ?? ""}`
+    .replace(/\s+/g, " ")
+    .trim();
   if (res.ok && meta?.status === "ok") {
+    const base = NEXTCLOUD_URL.replace(/\/$/, "");
+    const capabilities = await probeCapabilities(user, (req) =>
+      fetch(base + req.path, {
+        method: req.method,
+        headers: { ...req.headers, authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` },
+        redirect: "manual",
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      }),
+    );
     return {
       mechanism,
       status: "works",
-      evidence: { request, response: `${response}; signed in as "${body.ocs?.data?.id ?? user}"`, notes: [notRecommended] },
+      evidence: { request, response: `${response}; signed in as "${body.ocs?.data?.id ?? user}"`, notes: [notRecommended], capabilities },
       fix: "Works, but remove NEXTCLOUD_ADMIN_USER/_PASSWORD once Tier 2 works: admin credentials are an identity of their own.",
     };
   }

@@ -21,7 +21,12 @@ export async function probeImpersonationTier(
 ): Promise<TTierProbeResult> {
   const mechanism = "tier1-impersonation" as const;
   if (!token) {
-    return { mechanism, status: "needs_probe_grant", evidence: { request: "not sent", response: "no probe token (see Offline access)", notes: [LEGACY_NOTE] }, fix: PROBE_GRANT_FIX };
+    return {
+      mechanism,
+      status: "needs_probe_grant",
+      evidence: { request: "not sent", response: "no probe token (see Offline access)", notes: [LEGACY_NOTE] },
+      fix: PROBE_GRANT_FIX,
+    };
   }
   const audience = env().NEXTCLOUD_AUDIENCE;
   const request = `POST token endpoint: grant_type=token-exchange, audience=${audience}, requested_subject=${call.subject} (yourself), subject_token=<your probe grant's access token>`;

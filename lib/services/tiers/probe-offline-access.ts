@@ -27,7 +27,7 @@ export async function probeOfflineAccess(
   call: { recorder: TAuditRecorder; correlationId: string },
 ): Promise<TOfflineProbe> {
   const mechanism = "offline-access" as const;
-  const scopes = ((await getOidcConfig()).serverMetadata().scopes_supported ?? []);
+  const scopes = (await getOidcConfig()).serverMetadata().scopes_supported ?? [];
   const offered = scopes.includes("offline_access");
   const discovery = `discovery scopes_supported ${offered ? "includes" : "does NOT include"} offline_access`;
   if (!offered) {
@@ -47,7 +47,10 @@ export async function probeOfflineAccess(
       result: {
         mechanism,
         status: "needs_probe_grant",
-        evidence: { request: "GET .well-known/openid-configuration; live refresh skipped", response: `${discovery}; you have no active grant to refresh` },
+        evidence: {
+          request: "GET .well-known/openid-configuration; live refresh skipped",
+          response: `${discovery}; you have no active grant to refresh`,
+        },
         fix: PROBE_GRANT_FIX,
       },
     };
@@ -70,7 +73,9 @@ export async function probeOfflineAccess(
           request,
           response: `${discovery}; Keycloak refreshed the offline grant (${delegated.source}); the rotated offline token was stored sealed`,
           claims: { sub: c.sub, azp: c.azp, aud: c.aud, scope: c.scope },
-          notes: [`the worker client is allowed offline_access: the grant carries ${grant.scopes.includes("offline_access") ? "offline_access" : "an offline session"}`],
+          notes: [
+            `the worker client is allowed offline_access: the grant carries ${grant.scopes.includes("offline_access") ? "offline_access" : "an offline session"}`,
+          ],
         },
         fix: null,
       },

@@ -11,7 +11,7 @@ import type { TTierProbeResult } from "./tier-types";
 export const SERVICE_ACCOUNT_REASONS = [
   "With Nextcloud's user_oidc bearer provisioning, a client_credentials token creates a Nextcloud user of its own (e.g. service-account-nextcloud-mcp-server): a stateful server identity.",
   "Every action is attributed to the service account, not to the real user: it breaks the audit trail and user attribution.",
-  "A service account is \"admin by another name\".",
+  'A service account is "admin by another name".',
   "Its only legal use is as the subject_token of an RFC 8693 exchange; the Nextcloud client refuses such tokens in code, by type and at run time.",
 ];
 
@@ -48,7 +48,9 @@ export async function probeServiceAccounts(call: { recorder: TAuditRecorder; cor
       status: "rejected_by_policy",
       evidence: {
         request,
-        response: refused ? `${response} — good: Keycloak refuses the worker a service-account token` : `could not ask Keycloak: ${response}`,
+        response: refused
+          ? `${response} — good: Keycloak refuses the worker a service-account token`
+          : `could not ask Keycloak: ${response}`,
         notes: SERVICE_ACCOUNT_REASONS,
       },
       fix: null,

@@ -15,6 +15,9 @@ import { probeImpersonationTier } from "./probe-impersonation-tier";
 import { probeOfflineAccess } from "./probe-offline-access";
 import { probeServiceAccounts } from "./probe-service-accounts";
 import { probeTokenExchangeTier } from "./probe-token-exchange-tier";
+import { probeAppPasswordTier } from "./probe-app-password-tier";
+import { probeNextcloudImpersonateApp, probeNextcloudOidcProvider } from "./probe-nextcloud-apps";
+import { nextcloudAccountOf } from "../../nextcloud/nextcloud-account-of";
 import type { TTierMechanism, TTierProbeResult, TTierProbeView } from "./tier-types";
 
 export type TRunTierProbesOptions = {
@@ -40,7 +43,12 @@ async function guard(mechanism: TTierMechanism, run: () => Promise<TTierProbeRes
   try {
     return await run();
   } catch (err) {
-    return { mechanism, status: "failing", evidence: { request: "probe", response: describeProviderError(err).response }, fix: "The probe itself failed; see the answer above." };
+    return {
+      mechanism,
+      status: "failing",
+      evidence: { request: "probe", response: describeProviderError(err).response },
+      fix: "The probe itself failed; see the answer above.",
+    };
   }
 }
 
@@ -55,13 +63,16 @@ async function runAll(ctx: TCtx): Promise<TTierProbeView[]> {
   }));
   results.push(offline.result);
   results.push(await guard("tier1-impersonation", () => probeImpersonationTier(offline.token, call)));
-  const exchange = await probeTokenExchangeTier(offline.token, grant, call).catch(async (err: unknown) => ({
+  const exchange = await probeTokenExchangeTier(offline.token, grant, call, nextcloudAccountOf(ctx)).catch(async (err: unknown) => ({
     claims: null,
     result: await guard("tier2-token-exchange", () => Promise.reject(err instanceof Error ? err : new Error(String(err)))),
   }));
   results.push(exchange.result);
   results.push(probeActDelegation({ claims: exchange.claims, status: exchange.result.status }));
   results.push(await guard("service-accounts", () => probeServiceAccounts(call)));
+  results.push(await guard("app-password", () => probeAppPasswordTier(ctx, call)));
+  results.push(await guard("nextcloud-oidc-provider", probeNextcloudOidcProvider));
+  results.push(await guard("nextcloud-impersonate-app", probeNextcloudImpersonateApp));
 
   const checkedAt = new Date();
   for (const r of results) {
@@ -100,7 +111,14 @@ async function runAll(ctx: TCtx): Promise<TTierProbeView[]> {
 export async function runTierProbes(ctx: TCtx, options: TRunTierProbesOptions = {}): Promise<TTierProbeView[]> {
   if (!ctx.isAdmin) {
     await recordAuditEvents([
-      { actor: ctx.userSub, actorType: "user", action: "tier.probe", resource: "tier:*", outcome: "refused", correlationId: ctx.correlationId },
+      {
+        actor: ctx.userSub,
+        actorType: "user",
+        action: "tier.probe",
+        resource: "tier:*",
+        outcome: "refused",
+        correlationId: ctx.correlationId,
+      },
     ]);
     throw new AppError("Forbidden", "Only admins can run the tier probes.");
   }

@@ -9,6 +9,9 @@ export const TIER_MECHANISMS = [
   "tier2-token-exchange",
   "delegation-act",
   "service-accounts",
+  "app-password",
+  "nextcloud-oidc-provider",
+  "nextcloud-impersonate-app",
 ] as const;
 
 export type TTierMechanism = (typeof TIER_MECHANISMS)[number];
@@ -37,7 +40,24 @@ export type TTierEvidence = {
   claims?: Record<string, unknown>;
   notes?: string[];
   warning?: string;
+  /** Which Nextcloud APIs accepted this mechanism's credential, with Nextcloud's verbatim HTTP status. */
+  capabilities?: TCapability[];
 };
+
+/** The Nextcloud APIs the capability matrix asks, in its column order. */
+export const NEXTCLOUD_APIS = ["webdav-files", "ocs-user", "caldav", "carddav", "notes-api"] as const;
+export type TNextcloudApi = (typeof NEXTCLOUD_APIS)[number];
+
+export const NEXTCLOUD_API_TITLES: Record<TNextcloudApi, string> = {
+  "webdav-files": "WebDAV files",
+  "ocs-user": "OCS user",
+  caldav: "CalDAV calendars",
+  carddav: "CardDAV address books",
+  "notes-api": "Notes app API",
+};
+
+/** One cell of the matrix: the request made (never a credential) and Nextcloud's status, or why none came. */
+export type TCapability = { api: TNextcloudApi; request: string; status: number | null; answer: string };
 
 export type TTierProbeResult = {
   mechanism: TTierMechanism;
@@ -55,6 +75,9 @@ export const TIER_TITLES: Record<TTierMechanism, string> = {
   "tier2-token-exchange": "Tier 2 — token exchange (Standard V2)",
   "delegation-act": "Delegation with an act claim",
   "service-accounts": "Service accounts (client_credentials)",
+  "app-password": "Nextcloud app password (Login Flow v2)",
+  "nextcloud-oidc-provider": "Nextcloud's own OIDC provider app as identity provider",
+  "nextcloud-impersonate-app": "Nextcloud Impersonate app (admin session impersonation)",
 };
 
 /** Words shown for a status; Tier 0 that works is never shown as plainly "works". */

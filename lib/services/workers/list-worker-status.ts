@@ -60,7 +60,15 @@ export async function listWorkerStatus(ctx: TCtx): Promise<TWorkerStatus> {
       where: { status: "pending" },
       orderBy: { requestedAt: "asc" },
       take: OUTBOX_ROWS,
-      select: { id: true, userSub: true, requestedAt: true, attempts: true, nextAttemptAt: true, lastError: true, grant: { select: { user: { select: { username: true } } } } },
+      select: {
+        id: true,
+        userSub: true,
+        requestedAt: true,
+        attempts: true,
+        nextAttemptAt: true,
+        lastError: true,
+        grant: { select: { user: { select: { username: true } } } },
+      },
     }),
   ]);
 

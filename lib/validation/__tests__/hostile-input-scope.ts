@@ -22,12 +22,22 @@ export async function inRequestScope<T>(req: NextRequest, fn: () => Promise<T>):
     buildId: "hostile-input-test",
     previouslyRevalidatedTags: [],
   });
-  const requestStore = createRequestStoreForAPI(req, req.nextUrl, { tags: [], expirationsByCacheKind: new Map() }, undefined, undefined, undefined);
+  const requestStore = createRequestStoreForAPI(
+    req,
+    req.nextUrl,
+    { tags: [], expirationsByCacheKind: new Map() },
+    undefined,
+    undefined,
+    undefined,
+  );
   return workAsyncStorage.run(workStore as never, () => workUnitAsyncStorage.run(requestStore as never, fn));
 }
 
 /** A request to the dashboard's origin carrying the given session cookie. */
-export function makeRequest(path: string, init: { method?: string; cookie?: string; headers?: Record<string, string>; body?: BodyInit } = {}): NextRequest {
+export function makeRequest(
+  path: string,
+  init: { method?: string; cookie?: string; headers?: Record<string, string>; body?: BodyInit } = {},
+): NextRequest {
   const headers = new Headers(init.headers);
   if (init.cookie) headers.set("cookie", init.cookie);
   return new NextRequest(new URL(path, "http://localhost:3000"), { method: init.method ?? "GET", headers, body: init.body });

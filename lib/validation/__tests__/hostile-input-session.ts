@@ -39,7 +39,15 @@ export async function seedGrantAndTask(userSub: string): Promise<{ grantId: stri
   const grantId = `c${randomUUID().replace(/-/g, "").slice(0, 24)}`;
   const sealed = sealSecret("placeholder-refresh-token", vaultAad.grantRefresh(grantId));
   await db().grant.create({
-    data: { id: grantId, userSub, clientId: env().KEYCLOAK_WORKER_CLIENT_ID, scopes: ["offline_access"], status: "active", keyId: sealed.keyId, refreshTokenEnc: sealed.sealed },
+    data: {
+      id: grantId,
+      userSub,
+      clientId: env().KEYCLOAK_WORKER_CLIENT_ID,
+      scopes: ["offline_access"],
+      status: "active",
+      keyId: sealed.keyId,
+      refreshTokenEnc: sealed.sealed,
+    },
   });
   const task = await db().task.create({ data: { userSub, type: "notes-index", grantId, status: "paused", intervalMinutes: 60 } });
   return { grantId, taskId: task.id };

@@ -12,7 +12,7 @@ import * as sessionEndRoute from "@/app/api/session/end/route";
 import * as tasksRoute from "@/app/api/tasks/route";
 import { checkGrantAction, revokeAllGrantsAction, revokeGrantAction } from "@/app/(user)/access/actions";
 import { changeTaskAction, enableTaskAction, searchNotesAction } from "@/app/(user)/tasks/actions";
-import { startGrantAction } from "@/app/(user)/grants/new/actions";
+import { pollAppPasswordAction, startAppPasswordAction, startGrantAction } from "@/app/(user)/grants/new/actions";
 import { runTierProbesAction } from "@/app/(admin)/admin/tiers/actions";
 import { db } from "@/lib/db";
 import type { TActionResult } from "@/lib/actions/authed-action";
@@ -46,7 +46,12 @@ afterAll(async () => {
 
 type TRouteHandler = (req: never, ctx: never) => Promise<Response>;
 
-async function call(handler: TRouteHandler, path: string, init: Parameters<typeof makeRequest>[1] = {}, ctx?: unknown): Promise<{ status: number; body: unknown; text: string }> {
+async function call(
+  handler: TRouteHandler,
+  path: string,
+  init: Parameters<typeof makeRequest>[1] = {},
+  ctx?: unknown,
+): Promise<{ status: number; body: unknown; text: string }> {
   const req = makeRequest(path, init);
   // A handler that throws is what Next answers with a 500.
   const res = await inRequestScope(req, () => (handler as (r: unknown, c: unknown) => Promise<Response>)(req, ctx)).catch(
@@ -83,11 +88,21 @@ async function snapshot(): Promise<TDbFingerprint> {
   return fp;
 }
 
-const label = (c: THostileCase) => `${c.name} (${String(JSON.stringify(c.value, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))).slice(0, 40)})`;
+const label = (c: THostileCase) =>
+  `${c.name} (${String(JSON.stringify(c.value, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))).slice(0, 40)})`;
 const queryCases = HOSTILE_STRINGS.filter((c) => c.only !== "action");
 const actionCases = [...HOSTILE_STRINGS.filter((c) => c.only !== "query"), ...HOSTILE_VALUES];
 
-const FILTERS: Record<string, TKind> = { subject: "id", actor: "text256", action: "text128", outcome: "outcome", taskId: "id", from: "date", to: "date", q: "search" };
+const FILTERS: Record<string, TKind> = {
+  subject: "id",
+  actor: "text256",
+  action: "text128",
+  outcome: "outcome",
+  taskId: "id",
+  from: "date",
+  to: "date",
+  q: "search",
+};
 
 const QUERY_ROUTES: { path: string; handler: TRouteHandler; fields: Record<string, TKind>; view: string }[] = [
   { path: "/api/admin/audit", handler: auditRoute.GET, fields: { ...FILTERS, cursor: "cursor" }, view: "audit.search" },
@@ -116,7 +131,8 @@ describe("every API route refuses hostile query input with 400 naming the field,
         // An array where one value belongs: the parameter given twice.
         const before = await snapshot();
         const twice = await call(route.handler, `${route.path}?${field}=abc&${field}=def`, { cookie: admin.cookie });
-        if (twice.status !== 400 || (twice.body as { field?: string } | null)?.field !== field) problems.push(`given twice: got ${twice.status} ${twice.text}`);
+        if (twice.status !== 400 || (twice.body as { field?: string } | null)?.field !== field)
+          problems.push(`given twice: got ${twice.status} ${twice.text}`);
         problems.push(...(await changes(before)));
         expect(problems).toEqual([]);
       });
@@ -124,7 +140,8 @@ describe("every API route refuses hostile query input with 400 naming the field,
   }
 
   it("routes without input ignore hostile query parameters: no 500, nothing changed", async () => {
-    const junk = "q=%00&cursor=" + encodeURIComponent("ae1:99999999999999999999") + "&from=200000&to=-271821-04-20T00:00:00Z&x=%3Cscript%3E&x=2";
+    const junk =
+      "q=%00&cursor=" + encodeURIComponent("ae1:99999999999999999999") + "&from=200000&to=-271821-04-20T00:00:00Z&x=%3Cscript%3E&x=2";
     const targets: [string, TRouteHandler, TTestSession, string[]][] = [
       ["/api/grants", grantsRoute.GET, user, []],
       ["/api/tasks", tasksRoute.GET, user, []],
@@ -133,11 +150,17 @@ describe("every API route refuses hostile query input with 400 naming the field,
     ];
     const problems: string[] = [];
     for (const [path, handler, session, views] of targets) {
-      for (const cookie of [session.cookie, undefined, "next-auth.session-token=%00garbage", `next-auth.session-token=${"a".repeat(5000)}`]) {
+      for (const cookie of [
+        session.cookie,
+        undefined,
+        "next-auth.session-token=%00garbage",
+        `next-auth.session-token=${"a".repeat(5000)}`,
+      ]) {
         const before = await snapshot();
         const res = await call(handler, `${path}?${junk}`, { cookie });
         const expected = cookie === session.cookie ? 200 : 401;
-        if (res.status !== expected) problems.push(`${path} cookie=${cookie?.slice(0, 30)}: expected ${expected}, got ${res.status} ${res.text.slice(0, 200)}`);
+        if (res.status !== expected)
+          problems.push(`${path} cookie=${cookie?.slice(0, 30)}: expected ${expected}, got ${res.status} ${res.text.slice(0, 200)}`);
         for (const change of await changes(before, views)) problems.push(`${path}: ${change}`);
       }
     }
@@ -146,9 +169,20 @@ describe("every API route refuses hostile query input with 400 naming the field,
 
   it("/api/session/end refuses hostile origins with 403 and signs nobody out", async () => {
     const problems: string[] = [];
-    for (const origin of ["null", "http://localhost:3001", "http://localhost:3000.evil.example", "javascript:alert(1)", "x".repeat(5_000), "http://localhost:3000/%00"]) {
+    for (const origin of [
+      "null",
+      "http://localhost:3001",
+      "http://localhost:3000.evil.example",
+      "javascript:alert(1)",
+      "x".repeat(5_000),
+      "http://localhost:3000/%00",
+    ]) {
       const before = await snapshot();
-      const res = await call(sessionEndRoute.POST, "/api/session/end?redirect=%00", { method: "POST", cookie: user.cookie, headers: { origin } });
+      const res = await call(sessionEndRoute.POST, "/api/session/end?redirect=%00", {
+        method: "POST",
+        cookie: user.cookie,
+        headers: { origin },
+      });
       if (res.status !== 403) problems.push(`origin ${origin.slice(0, 40)}: got ${res.status}`);
       problems.push(...(await changes(before)));
     }
@@ -161,13 +195,27 @@ describe("every API route refuses hostile query input with 400 naming the field,
 
   it("/api/backchannel-logout refuses anything but one JWT-shaped logout_token with 400, and changes nothing", async () => {
     const problems: string[] = [];
-    const form = (v: string) => ({ method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ logout_token: v }).toString() });
+    const form = (v: string) => ({
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ logout_token: v }).toString(),
+    });
     const bodies: [string, Parameters<typeof makeRequest>[1]][] = [
       ...queryCases.map((c) => [label(c), form(String(c.value))] as [string, Parameters<typeof makeRequest>[1]]),
-      ["given twice", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "logout_token=a.b.c&logout_token=d.e.f" }],
+      [
+        "given twice",
+        { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "logout_token=a.b.c&logout_token=d.e.f" },
+      ],
       ["JSON body", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ logout_token: "a.b.c" }) }],
       ["no body", { method: "POST" }],
-      ["declared 10 MB", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": "10000000" }, body: "logout_token=a.b.c" }],
+      [
+        "declared 10 MB",
+        {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", "content-length": "10000000" },
+          body: "logout_token=a.b.c",
+        },
+      ],
       ["a JWT with NUL", form(`${fakeJwt({ sub: "x" }, { alg: "RS256" })}\u0000`)],
       ["a forged unsigned JWT", form(fakeJwt({ sub: "x", events: {} }, { alg: "none" }))],
     ];
@@ -175,7 +223,8 @@ describe("every API route refuses hostile query input with 400 naming the field,
       const before = await snapshot();
       const res = await call(backchannelRoute.POST, "/api/backchannel-logout", init);
       const body = res.body as { code?: string; field?: string } | null;
-      if (res.status !== 400 || body?.code !== "BadInput" || body.field !== "logout_token") problems.push(`${name}: got ${res.status} ${res.text.slice(0, 200)}`);
+      if (res.status !== 400 || body?.code !== "BadInput" || body.field !== "logout_token")
+        problems.push(`${name}: got ${res.status} ${res.text.slice(0, 200)}`);
       problems.push(...(await changes(before)).map((c) => `${name}: ${c}`));
     }
     expect(problems).toEqual([]);
@@ -184,20 +233,44 @@ describe("every API route refuses hostile query input with 400 naming the field,
 
 describe("next-auth's route answers hostile input without a 500 and changes nothing", () => {
   const segments: string[][] = [
-    ["session"], ["csrf"], ["providers"], ["signin"], ["signin", "keycloak"], ["callback", "keycloak"], ["signout"], ["error"], ["_log"],
-    ["\u0000"], ["x".repeat(5_000)], ["session", "\u0000"], ["callback", "<script>"], ["signin", "' OR '1'='1"], ["callback", "keycloak", "extra"], [],
+    ["session"],
+    ["csrf"],
+    ["providers"],
+    ["signin"],
+    ["signin", "keycloak"],
+    ["callback", "keycloak"],
+    ["signout"],
+    ["error"],
+    ["_log"],
+    ["\u0000"],
+    ["x".repeat(5_000)],
+    ["session", "\u0000"],
+    ["callback", "<script>"],
+    ["signin", "' OR '1'='1"],
+    ["callback", "keycloak", "extra"],
+    [],
   ];
   const values = queryCases.filter((c) => c.rawQuery === undefined).map((c) => String(c.value));
   for (const nextauth of segments) {
     it(`GET and POST /api/auth/${JSON.stringify(nextauth).slice(0, 40)} with hostile query values and form bodies`, async () => {
       const problems: string[] = [];
       for (const value of [...values.slice(0, 12), ...values.slice(-6)]) {
-        for (const [method, callbackUrl] of [["GET", "/"], ["POST", "/"], ["GET", value], ["POST", value]] as const) {
+        for (const [method, callbackUrl] of [
+          ["GET", "/"],
+          ["POST", "/"],
+          ["GET", value],
+          ["POST", value],
+        ] as const) {
           const qs = new URLSearchParams({ callbackUrl, error: value, code: value, state: value }).toString();
           const body = method === "POST" ? new URLSearchParams({ csrfToken: value, callbackUrl, json: "true" }).toString() : undefined;
           const before = await snapshot();
           const path = `/api/auth/${nextauth.map(encodeURIComponent).join("/")}?${qs}`;
-          const res = await call(method === "GET" ? authRoute.GET : authRoute.POST, path, { method, cookie: user.cookie, body, headers: body ? { "content-type": "application/x-www-form-urlencoded" } : {} }, { params: Promise.resolve({ nextauth }) });
+          const res = await call(
+            method === "GET" ? authRoute.GET : authRoute.POST,
+            path,
+            { method, cookie: user.cookie, body, headers: body ? { "content-type": "application/x-www-form-urlencoded" } : {} },
+            { params: Promise.resolve({ nextauth }) },
+          );
           const tag = `${method} ${JSON.stringify(value).slice(0, 30)} callbackUrl=${JSON.stringify(callbackUrl).slice(0, 20)}`;
           if (res.status >= 500) problems.push(`${tag}: ${res.status} ${res.text.slice(0, 200)}`);
           const b = res.body as { code?: string; field?: string } | null;
@@ -212,14 +285,19 @@ describe("next-auth's route answers hostile input without a 500 and changes noth
   it("bodies next-auth cannot parse, and a hostile callback-URL cookie", async () => {
     const problems: string[] = [];
     for (const [name, init] of [
-      ["broken JSON", { method: "POST", headers: { "content-type": "application/json" }, body: "{\"csrfToken\":" }],
+      ["broken JSON", { method: "POST", headers: { "content-type": "application/json" }, body: '{"csrfToken":' }],
       ["JSON array", { method: "POST", headers: { "content-type": "application/json" }, body: "[1,2]" }],
       ["callback-url cookie", { method: "GET", cookie: `${user.cookie}; next-auth.callback-url=pause` }],
       ["callback-url cookie with NUL", { method: "GET", cookie: `${user.cookie}; next-auth.callback-url=%2F%00` }],
     ] as [string, Parameters<typeof makeRequest>[1]][]) {
       for (const nextauth of [["signin", "keycloak"], ["session"], ["signout"]]) {
         const before = await snapshot();
-        const res = await call(init!.method === "GET" ? authRoute.GET : authRoute.POST, `/api/auth/${nextauth.join("/")}`, { cookie: user.cookie, ...init }, { params: Promise.resolve({ nextauth }) });
+        const res = await call(
+          init!.method === "GET" ? authRoute.GET : authRoute.POST,
+          `/api/auth/${nextauth.join("/")}`,
+          { cookie: user.cookie, ...init },
+          { params: Promise.resolve({ nextauth }) },
+        );
         if (res.status >= 500) problems.push(`${name} ${nextauth.join("/")}: ${res.status} ${res.text.slice(0, 200)}`);
         problems.push(...(await changes(before)).map((c) => `${name}: ${c}`));
       }
@@ -240,13 +318,77 @@ type TAction = {
 };
 
 const ACTIONS: TAction[] = [
-  { name: "revokeGrantAction", call: (i) => revokeGrantAction(i as never), session: () => user, base: () => ({ grantId: MISSING_ID }), fields: { grantId: "id" } },
-  { name: "checkGrantAction", call: (i) => checkGrantAction(i as never), session: () => user, base: () => ({ grantId: MISSING_ID }), fields: { grantId: "id" } },
-  { name: "revokeAllGrantsAction", call: (i) => revokeAllGrantsAction(i as never), session: () => user, runs: (v) => v === null || v === undefined || (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 0) },
-  { name: "enableTaskAction", call: (i) => enableTaskAction(i as never), session: () => user, base: () => ({ type: "notes-index", intervalMinutes: 60 }), fields: { type: "taskType", intervalMinutes: "minutes" } },
-  { name: "changeTaskAction", call: (i) => changeTaskAction(i as never), session: () => user, base: () => ({ action: "interval", taskId: MISSING_ID, intervalMinutes: 60 }), fields: { action: "changeAction", taskId: "id", intervalMinutes: "minutes" } },
-  { name: "searchNotesAction", call: (i) => searchNotesAction(i as never), session: () => user, base: () => ({ q: "hello" }), fields: { q: "text128" } },
-  { name: "runTierProbesAction", call: (i) => runTierProbesAction(i as never), session: () => admin, runs: (v) => v === null || v === undefined || (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 0) },
+  {
+    name: "revokeGrantAction",
+    call: (i) => revokeGrantAction(i as never),
+    session: () => user,
+    base: () => ({ grantId: MISSING_ID }),
+    fields: { grantId: "id" },
+  },
+  {
+    name: "checkGrantAction",
+    call: (i) => checkGrantAction(i as never),
+    session: () => user,
+    base: () => ({ grantId: MISSING_ID }),
+    fields: { grantId: "id" },
+  },
+  {
+    name: "revokeAllGrantsAction",
+    call: (i) => revokeAllGrantsAction(i as never),
+    session: () => user,
+    runs: (v) =>
+      v === null ||
+      v === undefined ||
+      (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 0),
+  },
+  {
+    name: "enableTaskAction",
+    call: (i) => enableTaskAction(i as never),
+    session: () => user,
+    base: () => ({ type: "notes-index", intervalMinutes: 60 }),
+    fields: { type: "taskType", intervalMinutes: "minutes" },
+  },
+  {
+    name: "changeTaskAction",
+    call: (i) => changeTaskAction(i as never),
+    session: () => user,
+    base: () => ({ action: "interval", taskId: MISSING_ID, intervalMinutes: 60 }),
+    fields: { action: "changeAction", taskId: "id", intervalMinutes: "minutes" },
+  },
+  {
+    name: "searchNotesAction",
+    call: (i) => searchNotesAction(i as never),
+    session: () => user,
+    base: () => ({ q: "hello" }),
+    fields: { q: "text128" },
+  },
+  {
+    name: "startAppPasswordAction",
+    call: (i) => startAppPasswordAction(i as never),
+    session: () => user,
+    runs: (v) =>
+      v === null ||
+      v === undefined ||
+      (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 0),
+  },
+  {
+    name: "pollAppPasswordAction",
+    call: (i) => pollAppPasswordAction(i as never),
+    session: () => user,
+    runs: (v) =>
+      v === null ||
+      v === undefined ||
+      (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 0),
+  },
+  {
+    name: "runTierProbesAction",
+    call: (i) => runTierProbesAction(i as never),
+    session: () => admin,
+    runs: (v) =>
+      v === null ||
+      v === undefined ||
+      (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 0),
+  },
 ];
 
 async function runAction(action: TAction, input: unknown): Promise<TActionResult<unknown>> {
@@ -259,14 +401,21 @@ describe("every server action answers hostile input with BadInput naming the fie
     for (const [field, kind] of Object.entries(action.fields ?? {})) {
       it(`${action.name} { ${field} } (${kind})`, async () => {
         const problems: string[] = [];
-        const near = kind === "id" ? [seeded.grantId, seeded.taskId].flatMap((id) => [`${id}\u0000`, `${id} `, ` ${id}`, `${id}' OR '1'='1`, [id], { id }]) : [];
+        const near =
+          kind === "id"
+            ? [seeded.grantId, seeded.taskId].flatMap((id) => [`${id}\u0000`, `${id} `, ` ${id}`, `${id}' OR '1'='1`, [id], { id }])
+            : [];
         const cases = [...actionCases, ...near.map((value) => ({ name: "near miss of a real id", value, accepts: [] as TKind[] }))];
         for (const c of cases) {
           const before = await snapshot();
           const result = await runAction(action, { ...action.base!(), [field]: c.value });
           const legal = c.accepts.includes(kind);
-          if (legal && !result.ok && (result.code === "BadInput" || result.code === "Internal")) problems.push(`${label(c)}: legal value answered ${result.code}: ${result.error}`);
-          if (!legal && (result.ok || result.code !== "BadInput" || !(result.error.startsWith(`${field}:`) || result.error.startsWith(`${field}.`)))) {
+          if (legal && !result.ok && (result.code === "BadInput" || result.code === "Internal"))
+            problems.push(`${label(c)}: legal value answered ${result.code}: ${result.error}`);
+          if (
+            !legal &&
+            (result.ok || result.code !== "BadInput" || !(result.error.startsWith(`${field}:`) || result.error.startsWith(`${field}.`)))
+          ) {
             problems.push(`${label(c)}: expected BadInput naming ${field}, got ${JSON.stringify(result).slice(0, 200)}`);
           }
           problems.push(...(await changes(before)).map((ch) => `${label(c)}: ${ch}`));
@@ -281,7 +430,8 @@ describe("every server action answers hostile input with BadInput naming the fie
         if (action.runs?.(c.value)) continue;
         const before = await snapshot();
         const result = await runAction(action, c.value);
-        if (result.ok || result.code !== "BadInput" || !/^[\w.$()]+: /.test(result.error)) problems.push(`${label(c)}: expected BadInput naming a field, got ${JSON.stringify(result).slice(0, 200)}`);
+        if (result.ok || result.code !== "BadInput" || !/^[\w.$()]+: /.test(result.error))
+          problems.push(`${label(c)}: expected BadInput naming a field, got ${JSON.stringify(result).slice(0, 200)}`);
         problems.push(...(await changes(before)).map((ch) => `${label(c)}: ${ch}`));
       }
       expect(problems).toEqual([]);
@@ -292,7 +442,10 @@ describe("every server action answers hostile input with BadInput naming the fie
     const problems: string[] = [];
     const submit = async (form: unknown): Promise<string> => {
       const req = makeRequest("/grants/new", { method: "POST", cookie: user.cookie });
-      const error = await inRequestScope(req, () => startGrantAction(form as FormData)).then(() => null, (e: unknown) => e);
+      const error = await inRequestScope(req, () => startGrantAction(form as FormData)).then(
+        () => null,
+        (e: unknown) => e,
+      );
       const digest = String((error as { digest?: unknown } | null)?.digest ?? error);
       return digest.split(";")[2] ?? digest;
     };
@@ -304,9 +457,18 @@ describe("every server action answers hostile input with BadInput naming the fie
     for (const field of ["task", "scopes"]) {
       for (const c of HOSTILE_STRINGS.filter((x) => x.only !== "query")) {
         const before = await snapshot();
-        const target = await submit(formOf([[field, String(c.value)], [field === "task" ? "scopes" : "task", ""]]));
+        const target = await submit(
+          formOf([
+            [field, String(c.value)],
+            [field === "task" ? "scopes" : "task", ""],
+          ]),
+        );
         const legalTask = field === "task" && c.accepts.includes("taskType");
-        const ok = legalTask ? /^http:\/\/localhost:8180\//.test(target) : c.accepts.includes("id") && field === "scopes" ? target === "/access?error=BadInput" : target.startsWith(`/access?error=BadInput&field=${field}`);
+        const ok = legalTask
+          ? /^http:\/\/localhost:8180\//.test(target)
+          : c.accepts.includes("id") && field === "scopes"
+            ? target === "/access?error=BadInput"
+            : target.startsWith(`/access?error=BadInput&field=${field}`);
         if (!ok) problems.push(`${field} ${label(c)}: redirected to ${target.slice(0, 120)}`);
         problems.push(...(await changes(before)).map((ch) => `${field} ${label(c)}: ${ch}`));
       }
@@ -314,7 +476,13 @@ describe("every server action answers hostile input with BadInput naming the fie
     const wholes: [string, unknown][] = [
       ...HOSTILE_VALUES.map((c) => [label(c), c.value] as [string, unknown]),
       ["a string", "task=notes-index"],
-      ["task twice", formOf([["task", "notes-index"], ["task", "files-inventory"]])],
+      [
+        "task twice",
+        formOf([
+          ["task", "notes-index"],
+          ["task", "files-inventory"],
+        ]),
+      ],
       ["a file for a field", formOf([["task", new Blob(["notes-index"])]])],
     ];
     for (const [name, value] of wholes) {

@@ -61,7 +61,14 @@ beforeAll(async () => {
     });
     const rev = sealSecret("revocation-token-plain", vaultAad.revocationToken(revocationId));
     await db().revocation.create({
-      data: { id: revocationId, grantId, userSub: created.redeemed.sub, requestedBy: created.redeemed.sub, keyId: rev.keyId, tokenEnc: rev.sealed },
+      data: {
+        id: revocationId,
+        grantId,
+        userSub: created.redeemed.sub,
+        requestedBy: created.redeemed.sub,
+        keyId: rev.keyId,
+        tokenEnc: rev.sealed,
+      },
     });
   });
 });
@@ -69,14 +76,19 @@ beforeAll(async () => {
 afterAll(async () => {
   const { currentOfflineToken, createMemoryRecorder } = await import("@/test/keycloak/grant-fixture");
   const { revokeToken } = await import("@/lib/oauth/revoke-token");
-  await revokeToken(await currentOfflineToken(grantId), "refresh_token", { recorder: createMemoryRecorder(), correlationId: "cleanup" }).catch(() => undefined);
+  await revokeToken(await currentOfflineToken(grantId), "refresh_token", {
+    recorder: createMemoryRecorder(),
+    correlationId: "cleanup",
+  }).catch(() => undefined);
   await sql.end();
   await deletePerson(person);
 });
 
 describe("token vault at rest", () => {
   it("raw rows read with SQL contain no token", async () => {
-    const rows = await sql.query(`SELECT t::text AS row FROM "Grant" t UNION ALL SELECT t::text FROM "LoginSession" t UNION ALL SELECT t::text FROM "Revocation" t`);
+    const rows = await sql.query(
+      `SELECT t::text AS row FROM "Grant" t UNION ALL SELECT t::text FROM "LoginSession" t UNION ALL SELECT t::text FROM "Revocation" t`,
+    );
     const dump = rows.rows.map((r: { row: string }) => r.row).join("\n");
     expect(dump).toContain(grantId);
     expect(dump).not.toContain(offlineAtStart);

@@ -41,11 +41,17 @@ describe("Nextcloud stand-in against the real Keycloak", () => {
     });
     expect(res.status).toBe(207);
 
-    const ocs = await fetch(`${standIn.url}/ocs/v2.php/cloud/user?format=json`, { headers: { ...bearer(token), "OCS-APIRequest": "true" } });
+    const ocs = await fetch(`${standIn.url}/ocs/v2.php/cloud/user?format=json`, {
+      headers: { ...bearer(token), "OCS-APIRequest": "true" },
+    });
     expect(((await ocs.json()) as { ocs: { data: { id: string } } }).ocs.data.id).toBe("service-account-legacy-service-account");
 
     expect(standIn.provisioned()).toEqual([
-      expect.objectContaining({ uid: "service-account-legacy-service-account", preferredUsername: "service-account-legacy-service-account", azp: "legacy-service-account" }),
+      expect.objectContaining({
+        uid: "service-account-legacy-service-account",
+        preferredUsername: "service-account-legacy-service-account",
+        azp: "legacy-service-account",
+      }),
     ]);
     expect(standIn.requests().map((r) => [r.method, r.azp, r.status])).toEqual([
       ["PROPFIND", "legacy-service-account", 207],
@@ -69,7 +75,10 @@ describe("Nextcloud stand-in against the real Keycloak", () => {
     const [header, payload, signature] = (await legacyServiceAccountToken()).split(".");
     const claims = JSON.parse(Buffer.from(payload!, "base64url").toString("utf8")) as Record<string, unknown>;
     const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, preferred_username: "alice" })).toString("base64url")}.${signature}`;
-    const res = await fetch(`${standIn.url}/remote.php/dav/files/alice/`, { method: "PROPFIND", headers: { ...bearer(forged), Depth: "0" } });
+    const res = await fetch(`${standIn.url}/remote.php/dav/files/alice/`, {
+      method: "PROPFIND",
+      headers: { ...bearer(forged), Depth: "0" },
+    });
     expect(res.status).toBe(401);
     expect(standIn.provisioned()).toEqual([]);
   });

@@ -96,27 +96,40 @@ export function AuditClient({ initialFilters, adminSub }: { initialFilters: TAud
           Verify chain
         </button>
         <span className="ml-auto flex gap-2">
-          <a className="rounded border px-3 py-1.5 text-sm hover:bg-slate-100" href={`/api/admin/audit/export?${auditQueryString(filters, { format: "csv" })}`} download>
+          <a
+            className="rounded border px-3 py-1.5 text-sm hover:bg-slate-100"
+            href={`/api/admin/audit/export?${auditQueryString(filters, { format: "csv" })}`}
+            download
+          >
             Export CSV
           </a>
-          <a className="rounded border px-3 py-1.5 text-sm hover:bg-slate-100" href={`/api/admin/audit/export?${auditQueryString(filters, { format: "json" })}`} download>
+          <a
+            className="rounded border px-3 py-1.5 text-sm hover:bg-slate-100"
+            href={`/api/admin/audit/export?${auditQueryString(filters, { format: "json" })}`}
+            download
+          >
             Export JSON
           </a>
         </span>
       </div>
-      {page.error && <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">{page.error.message}</p>}
-      {page.data && (() => {
-        const { rows, hidden } = hideOwnPageViews(page.data.rows, adminSub, showOwnViews);
-        return (
-          <>
-            <label className="flex items-center gap-2 text-sm text-slate-700">
-              <input type="checkbox" checked={showOwnViews} onChange={(e) => setShowOwnViews(e.target.checked)} />
-              Show my own page views{!showOwnViews && hidden > 0 ? ` (${hidden} hidden on this page)` : ""}
-            </label>
-            <AuditTable rows={rows} people={page.data.people ?? {}} />
-          </>
-        );
-      })()}
+      {page.error && (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">
+          {page.error.message}
+        </p>
+      )}
+      {page.data &&
+        (() => {
+          const { rows, hidden } = hideOwnPageViews(page.data.rows, adminSub, showOwnViews);
+          return (
+            <>
+              <label className="flex items-center gap-2 text-sm text-slate-700">
+                <input type="checkbox" checked={showOwnViews} onChange={(e) => setShowOwnViews(e.target.checked)} />
+                Show my own page views{!showOwnViews && hidden > 0 ? ` (${hidden} hidden on this page)` : ""}
+              </label>
+              <AuditTable rows={rows} people={page.data.people ?? {}} />
+            </>
+          );
+        })()}
       <nav aria-label="Audit pages" className="flex items-center gap-2">
         <button
           type="button"

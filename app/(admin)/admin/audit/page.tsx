@@ -19,8 +19,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const qc = new QueryClient();
   // Invalid filters make these fail quietly here; the client then shows the server's message.
   await Promise.all([
-    qc.prefetchQuery({ queryKey: auditQueryKeys.page(filters, null), queryFn: () => searchAuditEvents(ctx, { ...filters, limit: AUDIT_PAGE_SIZE }) }),
-    qc.prefetchQuery({ queryKey: auditQueryKeys.chart(filters), queryFn: () => countAuditEventsOverTime(ctx, { ...filters, bucket: chartBucket(filters) }) }),
+    qc.prefetchQuery({
+      queryKey: auditQueryKeys.page(filters, null),
+      queryFn: () => searchAuditEvents(ctx, { ...filters, limit: AUDIT_PAGE_SIZE }),
+    }),
+    qc.prefetchQuery({
+      queryKey: auditQueryKeys.chart(filters),
+      queryFn: () => countAuditEventsOverTime(ctx, { ...filters, bucket: chartBucket(filters) }),
+    }),
     qc.prefetchQuery({ queryKey: AUDIT_TRUST_QUERY_KEY, queryFn: () => getAuditTrustStatus(ctx) }),
   ]);
   await recordAdminView(ctx, "audit.view", "/admin/audit", { filter: filters });
@@ -28,9 +34,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <section className="space-y-4">
       <h1 className="text-2xl font-semibold">Audit trail</h1>
       <p className="text-slate-700">
-        Every event the product recorded: who acted, on whose behalf, and how. Rows are hash-chained and append-only,
-        and checkpoints of the chain are signed with a key the database never sees, so deleted or rewritten history shows
-        here; this page and every export (which carries the newest checkpoint) are recorded too.
+        Every event the product recorded: who acted, on whose behalf, and how. Rows are hash-chained and append-only, and checkpoints of the
+        chain are signed with a key the database never sees, so deleted or rewritten history shows here; this page and every export (which
+        carries the newest checkpoint) are recorded too.
       </p>
       <HydrationBoundary state={dehydrate(qc)}>
         <AuditClient initialFilters={filters} adminSub={ctx.userSub} />

@@ -22,8 +22,9 @@ export default async function TiersPage({ searchParams }: { searchParams: Promis
     <section className="space-y-4">
       <h1 className="text-2xl font-semibold">Delegation tier status</h1>
       <p className="text-sm text-slate-700">
-        Live probes against Keycloak, run through your own grant (you acting on your own behalf), every {Math.round(list.intervalSeconds / 60)} minutes
-        while someone looks at this page, and on demand. Evidence shows requests and Keycloak&apos;s answers verbatim, and claims — never tokens.
+        Live probes against Keycloak, run through your own grant (you acting on your own behalf), every{" "}
+        {Math.round(list.intervalSeconds / 60)} minutes while someone looks at this page, and on demand. Evidence shows requests and
+        Keycloak&apos;s answers verbatim, and claims — never tokens.
       </p>
       <HydrationBoundary state={dehydrate(qc)}>
         <TiersClient justGranted={Boolean(granted)} />

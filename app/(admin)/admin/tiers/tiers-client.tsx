@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import type { TTierProbeList } from "@/lib/services/tiers/list-tier-probes";
+import { CapabilityMatrix } from "@/components/admin/capability-matrix";
 import { ProbeGrantStep } from "@/components/admin/probe-grant-step";
 import { TierTable } from "@/components/admin/tier-table";
 import { TierVerdict } from "@/components/admin/tier-verdict";
@@ -17,7 +18,11 @@ export function TiersClient({ justGranted }: { justGranted: boolean }) {
   const qc = useQueryClient();
   const toast = useToast();
   const [message, setMessage] = useState<string | null>(null);
-  const { data } = useQuery({ queryKey: TIERS_QUERY_KEY, queryFn: () => fetchJson<TTierProbeList>("/api/admin/tiers"), refetchInterval: 5_000 });
+  const { data } = useQuery({
+    queryKey: TIERS_QUERY_KEY,
+    queryFn: () => fetchJson<TTierProbeList>("/api/admin/tiers"),
+    refetchInterval: 5_000,
+  });
   const run = useMutation({
     mutationFn: () => runTierProbesAction({}),
     onSuccess: (r) => {
@@ -43,10 +48,19 @@ export function TiersClient({ justGranted }: { justGranted: boolean }) {
         <Button variant="primary" onClick={() => run.mutate()} disabled={run.isPending}>
           {run.isPending ? "Running probes…" : "Run probes now"}
         </Button>
-        {run.isSuccess && run.data.ok && <span role="status" className="text-sm text-slate-600">Probes finished.</span>}
+        {run.isSuccess && run.data.ok && (
+          <span role="status" className="text-sm text-slate-600">
+            Probes finished.
+          </span>
+        )}
       </div>
-      {message && <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">{message}</p>}
+      {message && (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">
+          {message}
+        </p>
+      )}
       {shown.length > 0 && <TierTable probes={shown} />}
+      {data && <CapabilityMatrix probes={data.probes} />}
     </div>
   );
 }

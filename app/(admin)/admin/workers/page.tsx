@@ -17,8 +17,8 @@ export default async function WorkersPage() {
     <section className="space-y-4">
       <h1 className="text-2xl font-semibold">Workers</h1>
       <p className="text-slate-700">
-        Every worker process renews a heartbeat every few seconds and removes it when it stops cleanly; one that stops beating is shown as gone.
-        Health and metrics of each worker are on its own port (see the README&apos;s Operations section).
+        Every worker process renews a heartbeat every few seconds and removes it when it stops cleanly; one that stops beating is shown as
+        gone. Health and metrics of each worker are on its own port (see the README&apos;s Operations section).
       </p>
       <HydrationBoundary state={dehydrate(qc)}>
         <WorkersClient />

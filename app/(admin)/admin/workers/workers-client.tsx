@@ -20,7 +20,8 @@ export function WorkersClient() {
   return (
     <div className="space-y-6">
       <p className="text-sm text-slate-600" role="status">
-        As of {formatTime(data.checkedAt)}{isError ? " — the last refresh failed; retrying" : ""}
+        As of {formatTime(data.checkedAt)}
+        {isError ? " — the last refresh failed; retrying" : ""}
       </p>
       <WorkersTable workers={data.workers} goneAfterSeconds={data.goneAfterSeconds} />
       <h2 className="text-lg font-semibold">Queue and revocation outbox</h2>

@@ -6,7 +6,10 @@ import { refineTimeRange, ZAuditFilterFields } from "@/lib/services/audit/parse-
 import { ZCursorSchema } from "@/lib/validation/z-cursor-schema";
 
 // The filters the admin page puts in its URLs, with the services' own field schemas.
-const filters = Object.fromEntries(AUDIT_FILTER_KEYS.map((k) => [k, ZAuditFilterFields[k]])) as Pick<typeof ZAuditFilterFields, (typeof AUDIT_FILTER_KEYS)[number]>;
+const filters = Object.fromEntries(AUDIT_FILTER_KEYS.map((k) => [k, ZAuditFilterFields[k]])) as Pick<
+  typeof ZAuditFilterFields,
+  (typeof AUDIT_FILTER_KEYS)[number]
+>;
 
 const cursor = z.preprocess(
   (v) => (v === "" ? undefined : v),
@@ -21,5 +24,11 @@ export const ZAuditChartQuerySchema = z.object(filters).superRefine(refineTimeRa
 
 /** Query of GET /api/admin/audit/export: the filters and the file format. */
 export const ZAuditExportQuerySchema = z
-  .object({ ...filters, format: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["csv", "json"], { error: "format must be csv or json" }).default("csv")) })
+  .object({
+    ...filters,
+    format: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.enum(["csv", "json"], { error: "format must be csv or json" }).default("csv"),
+    ),
+  })
   .superRefine(refineTimeRange);

@@ -28,10 +28,17 @@ function isCallbackUrl(value: string, base: string): boolean {
  * values anywhere in the query, body or callback-URL cookie, callback URLs on this site. Returns the first
  * bad field with a message, or null. Reads a clone of the request, so next-auth still gets the body.
  */
-export async function findBadAuthInput(req: Request, nextauth: string[] | undefined, base: string, cookies: Map<string, string>): Promise<{ field: string; message: string } | null> {
+export async function findBadAuthInput(
+  req: Request,
+  nextauth: string[] | undefined,
+  base: string,
+  cookies: Map<string, string>,
+): Promise<{ field: string; message: string } | null> {
   const segments = nextauth ?? [];
-  if (segments.length < 1 || segments.length > 2 || !ACTIONS.has(segments[0]!)) return { field: "action", message: "must be a sign-in action" };
-  if (segments[1] !== undefined && !ZIdSchema.safeParse(segments[1]).success) return { field: "provider", message: "must be a provider id" };
+  if (segments.length < 1 || segments.length > 2 || !ACTIONS.has(segments[0]!))
+    return { field: "action", message: "must be a sign-in action" };
+  if (segments[1] !== undefined && !ZIdSchema.safeParse(segments[1]).success)
+    return { field: "provider", message: "must be a provider id" };
   const url = new URL(req.url);
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) {
@@ -58,13 +65,16 @@ export async function findBadAuthInput(req: Request, nextauth: string[] | undefi
   const hostile = findHostileValue(query, { lineBreaks: false }) ?? findHostileValue(body, { lineBreaks: false });
   if (hostile) return hostile;
   for (const source of [query, body as Record<string, unknown>]) {
-    if (source.error !== undefined && (typeof source.error !== "string" || !ERROR_CODE.test(source.error))) return { field: "error", message: "must be an error code" };
+    if (source.error !== undefined && (typeof source.error !== "string" || !ERROR_CODE.test(source.error)))
+      return { field: "error", message: "must be an error code" };
     const callbackUrl = source.callbackUrl;
-    if (callbackUrl !== undefined && (typeof callbackUrl !== "string" || !isCallbackUrl(callbackUrl, base))) return { field: "callbackUrl", message: "must be a page of this site" };
+    if (callbackUrl !== undefined && (typeof callbackUrl !== "string" || !isCallbackUrl(callbackUrl, base)))
+      return { field: "callbackUrl", message: "must be a page of this site" };
   }
   for (const name of CALLBACK_URL_COOKIES) {
     const value = cookies.get(name);
-    if (value !== undefined && (findHostileValue(value, { lineBreaks: false }) || !isCallbackUrl(value, base))) return { field: name, message: "must be a page of this site" };
+    if (value !== undefined && (findHostileValue(value, { lineBreaks: false }) || !isCallbackUrl(value, base)))
+      return { field: name, message: "must be a page of this site" };
   }
   return null;
 }

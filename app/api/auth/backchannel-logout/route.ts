@@ -19,6 +19,7 @@ export async function POST(req: Request) {
       return NextResponse.json({ error: "invalid_request", error_description: error.message }, { status: 400, headers });
     }
     log.error("dashboard back-channel logout failed", { error });
-    return NextResponse.json({ error: "server_error" }, { status: 501, headers });
+    // OIDC Back-Channel Logout 1.0 §2.8: a logout that failed answers 400 (not a 5xx Keycloak might not log).
+    return NextResponse.json({ error: "server_error", error_description: "the logout could not be processed" }, { status: 400, headers });
   }
 }

@@ -14,7 +14,13 @@ export async function POST(req: Request) {
   const user = await currentUser();
   const result = user ? await endLoginSession(user.loginSessionId, user.sub) : { keycloakSessionEnded: false };
   const res = NextResponse.redirect(new URL(`/signed-out?keycloak=${result.keycloakSessionEnded ? "ended" : "unknown"}`, base), 303);
-  for (const name of [...SESSION_COOKIES, "next-auth.csrf-token", "__Host-next-auth.csrf-token", "next-auth.callback-url", "__Secure-next-auth.callback-url"]) {
+  for (const name of [
+    ...SESSION_COOKIES,
+    "next-auth.csrf-token",
+    "__Host-next-auth.csrf-token",
+    "next-auth.callback-url",
+    "__Secure-next-auth.callback-url",
+  ]) {
     res.cookies.set(name, "", { maxAge: 0, path: "/" });
   }
   return res;

@@ -19,7 +19,9 @@ describe("audit integrity services", () => {
     await expect(getAuditTrustStatus(run.asAlice)).rejects.toMatchObject({ code: "Forbidden" });
     await expect(signAuditCheckpoint(run.asAlice)).rejects.toMatchObject({ code: "Forbidden" });
     await expect(verifyAuditWitness(run.asAlice, { text: "{}" })).rejects.toMatchObject({ code: "Forbidden" });
-    const refused = await db().auditEvent.count({ where: { actor: run.alice, outcome: "refused", action: { in: ["audit.checkpoint", "audit.verify-witness"] } } });
+    const refused = await db().auditEvent.count({
+      where: { actor: run.alice, outcome: "refused", action: { in: ["audit.checkpoint", "audit.verify-witness"] } },
+    });
     expect(refused).toBe(2);
   });
 
@@ -36,8 +38,14 @@ describe("audit integrity services", () => {
 
   it("answers a file that is no witness with BadInput naming why, and records nothing for it", async () => {
     await expect(verifyAuditWitness(run.admin, { text: "" })).rejects.toMatchObject({ code: "BadInput", message: /empty/ });
-    await expect(verifyAuditWitness(run.admin, { text: "a,b\r\n1,2\r\n" })).rejects.toMatchObject({ code: "BadInput", message: /neither an audit export/ });
-    await expect(verifyAuditWitness(run.admin, { text: "{\"events\": [{\"seq\": \"1\"}]}" })).rejects.toMatchObject({ code: "BadInput", message: /no valid seq and hash/ });
+    await expect(verifyAuditWitness(run.admin, { text: "a,b\r\n1,2\r\n" })).rejects.toMatchObject({
+      code: "BadInput",
+      message: /neither an audit export/,
+    });
+    await expect(verifyAuditWitness(run.admin, { text: '{"events": [{"seq": "1"}]}' })).rejects.toMatchObject({
+      code: "BadInput",
+      message: /no valid seq and hash/,
+    });
     expect(await db().auditEvent.count({ where: { actor: run.admin.userSub, action: "audit.verify-witness" } })).toBe(0);
   });
 });

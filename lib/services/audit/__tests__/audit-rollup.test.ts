@@ -14,7 +14,8 @@ beforeAll(async () => {
   for (let i = 0; i < 5; i += 1) await run.record({ action: "task.run", outcome: i % 2 ? "failure" : "success" });
   for (let i = 0; i < 3; i += 1) await run.record({ subject: run.bob, action: "token.refresh" });
   await run.record({ subject: null, action: "task.run" });
-  for (let i = 0; i < 4; i += 1) await run.record({ subject: i % 2 ? run.bob : null, action: PROBE_ACTION, outcome: i % 3 ? "success" : "failure" });
+  for (let i = 0; i < 4; i += 1)
+    await run.record({ subject: i % 2 ? run.bob : null, action: PROBE_ACTION, outcome: i % 3 ? "success" : "failure" });
 });
 
 afterAll(async () => {
@@ -41,7 +42,9 @@ describe("the hourly audit rollup (AuditHourlyCount, kept by a trigger)", () => 
     expect(rollup.map(key).sort()).toEqual(direct.map(key).sort());
     expect(rollup.some((r) => r.subject === run.alice && r.action === "task.run" && r.outcome === "failure" && r.n === 2n)).toBe(true);
     const [totals, direct2] = await inOneSnapshot(async (tx) => [
-      await tx.$queryRaw<TDirect[]>`SELECT "hour", '' AS subject, "action", "outcome", "n" FROM "AuditHourlyTotal" WHERE "action" = ${PROBE_ACTION}`,
+      await tx.$queryRaw<
+        TDirect[]
+      >`SELECT "hour", '' AS subject, "action", "outcome", "n" FROM "AuditHourlyTotal" WHERE "action" = ${PROBE_ACTION}`,
       await tx.$queryRaw<TDirect[]>`
         SELECT h AS hour, '' AS subject, a AS action, coalesce(o, '*') AS outcome, count(*)::bigint AS n
         FROM (SELECT date_trunc('hour', "at", 'UTC') AS h, "action" AS a, "outcome" AS o FROM "AuditEvent" WHERE "action" = ${PROBE_ACTION}) e
@@ -71,7 +74,9 @@ describe("the hourly audit rollup (AuditHourlyCount, kept by a trigger)", () => 
   });
 
   it("may not be written by the app role: only the trigger (running as the owner) changes it", async () => {
-    await expect(db().$executeRaw`UPDATE "AuditHourlyCount" SET "n" = "n" + 1000 WHERE "subject" = ${run.alice}`).rejects.toThrow(/permission denied/);
+    await expect(db().$executeRaw`UPDATE "AuditHourlyCount" SET "n" = "n" + 1000 WHERE "subject" = ${run.alice}`).rejects.toThrow(
+      /permission denied/,
+    );
     await expect(db().$executeRaw`DELETE FROM "AuditHourlyTotal"`).rejects.toThrow(/permission denied/);
   });
 });

@@ -42,9 +42,11 @@ describe("countAuditEventsOverTime", () => {
   });
 
   it("refuses ranges with too many buckets", async () => {
-    const error = await countAuditEventsOverTime(run.admin, { bucket: "hour", from: "2026-01-01T00:00:00Z", to: "2026-06-01T00:00:00Z" }).catch(
-      (e: unknown) => e,
-    );
+    const error = await countAuditEventsOverTime(run.admin, {
+      bucket: "hour",
+      from: "2026-01-01T00:00:00Z",
+      to: "2026-06-01T00:00:00Z",
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).message).toMatch(/at most 1000 buckets/);
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAuditEvents } from "../../../audit/record-event";
 import { db } from "../../../db";
 import { exportAuditEvents } from "../export-audit-events";
-import { escapeCsvCell } from "../format-audit-export";
+import { AUDIT_EXPORT_COLUMNS, escapeCsvCell } from "../format-audit-export";
 import { makeRun, readStream } from "./audit-fixtures";
 import { parseCsv } from "../../../audit/parse-csv";
 import { checkCheckpoint } from "../../../audit/checkpoint";
@@ -15,7 +15,11 @@ const bulkCorr = `bulk-${run.id}`;
 const BULK = 2_050;
 
 beforeAll(async () => {
-  await run.record({ action: "nextcloud.request", resource: '=HYPERLINK("http://evil","click")', details: { a: "x,y", b: 'say "hi"\nnext' } });
+  await run.record({
+    action: "nextcloud.request",
+    resource: '=HYPERLINK("http://evil","click")',
+    details: { a: "x,y", b: 'say "hi"\nnext' },
+  });
   await run.record({ action: "token.refresh", outcome: "failure", errorCode: "-1+2", actor: "@worker" });
   await run.record({ subject: run.bob, action: "token.exchange" });
   // Enough rows for several keyset batches (1,000 each).
@@ -27,6 +31,32 @@ beforeAll(async () => {
 afterAll(async () => {
   await db().$disconnect();
 });
+
+// The rows a filter on one correlation id matches, read straight from the table, newest first, in the
+// export's value forms (seq as text, time as ISO-8601).
+async function storedRows(correlationId: string) {
+  const rows = await db().auditEvent.findMany({ where: { correlationId }, orderBy: { seq: "desc" } });
+  return rows.map((r) => ({ ...r, seq: r.seq.toString(), at: r.at.toISOString() }));
+}
+
+// An NDJSON export: the head line, then one event per line.
+function readNdjson(text: string) {
+  expect(text.endsWith("\n")).toBe(true);
+  const [head, ...events] = text
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { head: head!, events };
+}
+
+// What a CSV cell holds for a stored value: text as is, JSON as JSON text, and a formula start defused.
+const isJsonColumn = (c: string) => c === "details" || c === "actChain";
+function expectCell(cell: string, column: string, value: unknown) {
+  if (value === null) return expect(cell).toBe("");
+  if (isJsonColumn(column)) return expect(JSON.parse(cell)).toEqual(value);
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  expect(cell).toBe(/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+}
 
 describe("escapeCsvCell", () => {
   it("quotes separators, doubles quotes and neutralises formula starts", () => {
@@ -65,31 +95,64 @@ describe("exportAuditEvents", () => {
     expect(data.every((r) => /^[0-9a-f]{64}$/.test(r[col("hash")]!))).toBe(true);
   });
 
-  it("streams a large set as one JSON document (checkpoint, then events) in several batches, newest first", async () => {
+  it("CSV rows are exactly the filtered rows, newest first, every column", async () => {
+    const exp = await exportAuditEvents(run.admin, { correlationId: bulkCorr, format: "csv" });
+    const [header, ...rest] = parseCsv((await readStream(exp.stream)).text);
+    expect(header).toEqual([...AUDIT_EXPORT_COLUMNS]);
+    const data = rest.slice(0, -1);
+    const stored = await storedRows(bulkCorr);
+    expect(data).toHaveLength(stored.length);
+    data.forEach((cells, i) => AUDIT_EXPORT_COLUMNS.forEach((c, j) => expectCell(cells[j]!, c, stored[i]![c])));
+    const tricky = await exportAuditEvents(run.admin, { correlationId: corr, format: "csv" });
+    const trickyRows = parseCsv((await readStream(tricky.stream)).text).slice(1, -1);
+    const trickyStored = await storedRows(corr);
+    expect(trickyRows).toHaveLength(trickyStored.length);
+    trickyRows.forEach((cells, i) => AUDIT_EXPORT_COLUMNS.forEach((c, j) => expectCell(cells[j]!, c, trickyStored[i]![c])));
+  });
+
+  it("streams a large set as NDJSON (head line with the checkpoint, then one event a line) equal to the filtered rows", async () => {
     const exp = await exportAuditEvents(run.admin, { correlationId: bulkCorr, format: "json" });
-    expect(exp.contentType).toBe("application/json; charset=utf-8");
+    expect(exp.contentType).toBe("application/x-ndjson; charset=utf-8");
+    expect(exp.filename).toMatch(/^audit-\d{8}T\d{6}Z\.ndjson$/);
     const { text, chunks } = await readStream(exp.stream);
     expect(chunks).toBeGreaterThanOrEqual(3);
-    const doc = JSON.parse(text) as { type: string; snapshotSeq: string; checkpoint: unknown; events: { seq: string; details: { n: number } }[] };
-    expect(doc).toMatchObject({ type: "ncdd-audit-export/v1", snapshotSeq: exp.snapshotSeq });
-    expect(checkCheckpoint(doc.checkpoint, auditConfig().verifyKeys)).toMatchObject({ ok: true });
-    const rows = doc.events;
-    expect(rows).toHaveLength(BULK);
-    expect(new Set(rows.map((r) => r.seq)).size).toBe(BULK);
-    expect(rows.every((r, i) => i === 0 || BigInt(r.seq) < BigInt(rows[i - 1]!.seq))).toBe(true);
+    const { head, events } = readNdjson(text);
+    expect(head).toMatchObject({ type: "ncdd-audit-export/v2", snapshotSeq: exp.snapshotSeq });
+    expect(checkCheckpoint(head.checkpoint, auditConfig().verifyKeys)).toMatchObject({ ok: true });
+    expect(events).toHaveLength(BULK);
+    expect(events).toEqual(await storedRows(bulkCorr));
+    const tricky = readNdjson(
+      (await readStream((await exportAuditEvents(run.admin, { correlationId: corr, format: "json" })).stream)).text,
+    );
+    expect(tricky.events).toEqual(await storedRows(corr));
+  });
+
+  it("takes free text with LIKE wildcards, quotes and backslashes literally (the filter is inlined into COPY)", async () => {
+    const textCorr = `text-${run.id}`;
+    await run.record({ correlationId: textCorr, details: { note: "100%_done 'quoted' back\\slash" } });
+    await run.record({ correlationId: textCorr, details: { note: "100xydone 'quoted' back\\slash" } });
+    const q = "0%_done 'quoted' back\\";
+    const json = readNdjson(
+      (await readStream((await exportAuditEvents(run.admin, { correlationId: textCorr, q, format: "json" })).stream)).text,
+    );
+    expect(json.events.map((e) => (e.details as { note: string }).note)).toEqual(["100%_done 'quoted' back\\slash"]);
+    const csv = parseCsv(
+      (await readStream((await exportAuditEvents(run.admin, { correlationId: textCorr, q, format: "csv" })).stream)).text,
+    );
+    expect(csv.slice(1, -1).map((r) => r[0])).toEqual(json.events.map((e) => e.seq));
   });
 
   it("exports an empty set as a header and the checkpoint trailer only, or no events", async () => {
     const csv = await exportAuditEvents(run.admin, { correlationId: `none-${run.id}` });
     expect(parseCsv((await readStream(csv.stream)).text).map((r) => r[0])).toEqual(["seq", "#checkpoint"]);
     const json = await exportAuditEvents(run.admin, { correlationId: `none-${run.id}`, format: "json" });
-    expect(JSON.parse((await readStream(json.stream)).text)).toMatchObject({ events: [] });
+    expect(readNdjson((await readStream(json.stream)).text)).toMatchObject({ head: { type: "ncdd-audit-export/v2" }, events: [] });
   });
 
   it("records the export itself, and leaves rows written after the call out of it", async () => {
     const exp = await exportAuditEvents(run.admin, { correlationId: corr, format: "json" });
     await run.record({ action: testAuditAction("late.row") });
-    const rows = (JSON.parse((await readStream(exp.stream)).text) as { events: { action: string }[] }).events;
+    const rows = readNdjson((await readStream(exp.stream)).text).events;
     expect(rows.map((r) => r.action)).not.toContain("late.row");
     const recorded = await db().auditEvent.findFirst({
       where: { action: "audit.export", correlationId: run.admin.correlationId },
@@ -109,7 +172,9 @@ describe("exportAuditEvents", () => {
 
   it("rejects bad input before recording anything", async () => {
     await expect(exportAuditEvents(run.admin, { format: "xlsx" as "csv" })).rejects.toMatchObject({ code: "BadInput" });
-    const count = await db().auditEvent.count({ where: { action: "audit.export", correlationId: run.admin.correlationId, details: { path: ["format"], equals: "xlsx" } } });
+    const count = await db().auditEvent.count({
+      where: { action: "audit.export", correlationId: run.admin.correlationId, details: { path: ["format"], equals: "xlsx" } },
+    });
     expect(count).toBe(0);
   });
 });

@@ -13,7 +13,12 @@ beforeAll(async () => {
   await run.record({ action: "token.refresh", details: { grant: "g1" } });
   await run.record({ action: "nextcloud.request", resource: "/remote.php/dav/files/alice", taskId: `task-${run.id}` });
   await run.record({ action: "nextcloud.request", outcome: "failure", errorCode: "invalid_grant", taskId: `task-${run.id}` });
-  await run.record({ subject: run.bob, action: "token.exchange", mechanism: "token-exchange", details: { path: `/Notes/needle-${run.id}.md` } });
+  await run.record({
+    subject: run.bob,
+    action: "token.exchange",
+    mechanism: "token-exchange",
+    details: { path: `/Notes/needle-${run.id}.md` },
+  });
   await run.record({ subject: run.bob, action: "revocation.confirmed", outcome: "success", details: { note: "100%_done" } });
 });
 

@@ -29,7 +29,6 @@ async function endOfflineSession(userSub: string) {
   return newest.id;
 }
 
-
 beforeAll(async () => {
   // Stands in for our route: captures what Keycloak really sends so the handler can verify it.
   receiver = await startLogoutReceiver("/api/backchannel-logout");
@@ -42,41 +41,49 @@ afterAll(async () => {
 
 describe("OIDC back-channel logout for the worker client", () => {
   it("verifies Keycloak's logout token; revoke_offline_access asks for a re-check that finds the ended session and stops the grant", async () => {
-    await withClientAttributes(WORKER, { "backchannel.logout.url": receiver.url, "backchannel.logout.revoke.offline.tokens": "true" }, async () => {
-      const { grantId, redeemed } = await createGrantOverHttp(await newPerson(), ["notes.read"]);
-      receiver.received.length = 0;
-      await endOfflineSession(redeemed.sub);
-      const token = await receiver.next();
-      const claims = await verifyLogoutToken(token, WORKER);
-      expect(claims.aud).toBe(WORKER);
-      expect(claims.sub).toBe(redeemed.sub);
-      expect(claims.events).toMatchObject({ "http://schemas.openid.net/event/backchannel-logout": {}, revoke_offline_access: true });
-      expect(claims.nonce).toBeUndefined();
-      const result = await handleBackchannelLogout(token);
-      expect(result.revokeOffline).toBe(true);
-      expect(result.recheckRequested).toBe(1);
-      // The token alone changes nothing: the grant is still active until the re-check asks Keycloak.
-      const marked = await db().grant.findUniqueOrThrow({ where: { id: grantId } });
-      expect(marked.status).toBe("active");
-      expect(marked.recheckAt).not.toBeNull();
-      await checkGrants([grantId], "test");
-      const grant = await db().grant.findUniqueOrThrow({ where: { id: grantId } });
-      expect(grant.status).toBe("revoked_at_provider");
-      expect(grant.refreshTokenEnc).toBe("");
-      // A replayed token is refused and changes nothing.
-      await expect(handleBackchannelLogout(token)).rejects.toMatchObject({ code: "BadInput", message: expect.stringMatching(/replay/) });
-    });
+    await withClientAttributes(
+      WORKER,
+      { "backchannel.logout.url": receiver.url, "backchannel.logout.revoke.offline.tokens": "true" },
+      async () => {
+        const { grantId, redeemed } = await createGrantOverHttp(await newPerson(), ["notes.read"]);
+        receiver.received.length = 0;
+        await endOfflineSession(redeemed.sub);
+        const token = await receiver.next();
+        const claims = await verifyLogoutToken(token, WORKER);
+        expect(claims.aud).toBe(WORKER);
+        expect(claims.sub).toBe(redeemed.sub);
+        expect(claims.events).toMatchObject({ "http://schemas.openid.net/event/backchannel-logout": {}, revoke_offline_access: true });
+        expect(claims.nonce).toBeUndefined();
+        const result = await handleBackchannelLogout(token);
+        expect(result.revokeOffline).toBe(true);
+        expect(result.recheckRequested).toBe(1);
+        // The token alone changes nothing: the grant is still active until the re-check asks Keycloak.
+        const marked = await db().grant.findUniqueOrThrow({ where: { id: grantId } });
+        expect(marked.status).toBe("active");
+        expect(marked.recheckAt).not.toBeNull();
+        await checkGrants([grantId], "test");
+        const grant = await db().grant.findUniqueOrThrow({ where: { id: grantId } });
+        expect(grant.status).toBe("revoked_at_provider");
+        expect(grant.refreshTokenEnc).toBe("");
+        // A replayed token is refused and changes nothing.
+        await expect(handleBackchannelLogout(token)).rejects.toMatchObject({ code: "BadInput", message: expect.stringMatching(/replay/) });
+      },
+    );
   });
 
   it("without revoke_offline_access the handler revokes nothing itself (the health check notices dead grants)", async () => {
-    await withClientAttributes(WORKER, { "backchannel.logout.url": receiver.url, "backchannel.logout.revoke.offline.tokens": "false" }, async () => {
-      const { grantId, redeemed } = await createGrantOverHttp(await newPerson(), ["notes.read"]);
-      receiver.received.length = 0;
-      await endOfflineSession(redeemed.sub);
-      const result = await handleBackchannelLogout(await receiver.next());
-      expect(result.revokeOffline).toBe(false);
-      expect((await db().grant.findUniqueOrThrow({ where: { id: grantId } })).status).toBe("active");
-    });
+    await withClientAttributes(
+      WORKER,
+      { "backchannel.logout.url": receiver.url, "backchannel.logout.revoke.offline.tokens": "false" },
+      async () => {
+        const { grantId, redeemed } = await createGrantOverHttp(await newPerson(), ["notes.read"]);
+        receiver.received.length = 0;
+        await endOfflineSession(redeemed.sub);
+        const result = await handleBackchannelLogout(await receiver.next());
+        expect(result.revokeOffline).toBe(false);
+        expect((await db().grant.findUniqueOrThrow({ where: { id: grantId } })).status).toBe("active");
+      },
+    );
   });
 
   it("rejects a tampered token and a signed token that is not a logout token", async () => {

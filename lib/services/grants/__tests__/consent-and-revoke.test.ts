@@ -25,7 +25,13 @@ const LOCAL_USERS = {} as Record<"alice" | "bob", TPerson>;
 async function ctxFor(username: "alice" | "bob"): Promise<TTestCtx> {
   const person = (LOCAL_USERS[username] = await createPerson(`consent-${username}`));
   await db().user.upsert({ where: { sub: person.sub }, create: { sub: person.sub, username: person.username }, update: {} });
-  return { userSub: person.sub, username: person.username, isAdmin: false, correlationId: randomUUID(), loginSessionId: `test-login-${username}` };
+  return {
+    userSub: person.sub,
+    username: person.username,
+    isAdmin: false,
+    correlationId: randomUUID(),
+    loginSessionId: `test-login-${username}`,
+  };
 }
 
 /** Starts a grant for `ctx`, approves it at Keycloak as `who`, and returns what the callback needs. */

@@ -30,7 +30,13 @@ let pending: TPendingConsent;
 
 function pendingFor(userSub: string, loginSessionId: string, requestedScopes = ["offline_access", "notes.read"]): TPendingConsent {
   return {
-    checks: { state: `state-${randomUUID()}`, nonce: "n", codeVerifier: "v", redirectUri: "http://localhost:3000/grants/callback", requestedScopes },
+    checks: {
+      state: `state-${randomUUID()}`,
+      nonce: "n",
+      codeVerifier: "v",
+      redirectUri: "http://localhost:3000/grants/callback",
+      requestedScopes,
+    },
     userSub,
     loginSessionId,
     taskType: "notes-index",
@@ -40,10 +46,25 @@ function pendingFor(userSub: string, loginSessionId: string, requestedScopes = [
 const callback = (params: Record<string, string>) => new URL(`http://localhost:3000/grants/callback?${new URLSearchParams(params)}`);
 const okCallback = () => callback({ state: pending.checks.state, code: "the-code" });
 function redeemed(sub: string, grantedScopes = ["openid", "offline_access", "notes.read"], sid: string | null = "sid-1") {
-  return { sub, sid, grantedScopes, offlineToken: `offline-${randomUUID()}`, accessToken: fakeJwt({ sub, aud: ["nextcloud", WORKER] }), accessExpiresAt: new Date(Date.now() + 300_000), refreshExpiresAt: null };
+  return {
+    sub,
+    sid,
+    grantedScopes,
+    offlineToken: `offline-${randomUUID()}`,
+    accessToken: fakeJwt({ sub, aud: ["nextcloud", WORKER] }),
+    accessExpiresAt: new Date(Date.now() + 300_000),
+    refreshExpiresAt: null,
+  };
 }
 const consentAudit = async (subject: string) =>
-  (await db().auditEvent.findMany({ where: { subject, action: "grant.consent" }, orderBy: { seq: "asc" } })).map((r) => ({ outcome: r.outcome, errorCode: r.errorCode, details: r.details, actor: r.actor, resource: r.resource, correlationId: r.correlationId }));
+  (await db().auditEvent.findMany({ where: { subject, action: "grant.consent" }, orderBy: { seq: "asc" } })).map((r) => ({
+    outcome: r.outcome,
+    errorCode: r.errorCode,
+    details: r.details,
+    actor: r.actor,
+    resource: r.resource,
+    correlationId: r.correlationId,
+  }));
 const grantsOf = (userSub: string) => db().grant.findMany({ where: { userSub } });
 
 beforeEach(async () => {
@@ -65,35 +86,65 @@ describe("completeGrant refuses before redeeming anything", () => {
       ["another person", pendingFor(other.userSub, ctx.loginSessionId)],
       ["another sign-in of the same person", pendingFor(person.userSub, `login-${randomUUID()}`)],
     ] as const) {
-      expect(await completeGrant(ctx, p, callback({ state: p?.checks.state ?? "s", code: "c" })), why).toEqual({ ok: false, reason: "no_pending_request" });
+      expect(await completeGrant(ctx, p, callback({ state: p?.checks.state ?? "s", code: "c" })), why).toEqual({
+        ok: false,
+        reason: "no_pending_request",
+      });
     }
     expect(fakes.redeem).not.toHaveBeenCalled();
     expect(await grantsOf(person.userSub)).toEqual([]);
     const rows = await consentAudit(person.userSub);
     expect(rows).toHaveLength(3);
-    for (const r of rows) expect(r).toMatchObject({ outcome: "refused", errorCode: null, actor: person.userSub, resource: `client:${WORKER}`, correlationId: ctx.correlationId, details: { reason: "no pending consent request for this sign-in" } });
+    for (const r of rows)
+      expect(r).toMatchObject({
+        outcome: "refused",
+        errorCode: null,
+        actor: person.userSub,
+        resource: `client:${WORKER}`,
+        correlationId: ctx.correlationId,
+        details: { reason: "no pending consent request for this sign-in" },
+      });
   });
 
   it("when the state does not match (or is missing)", async () => {
     expect(await completeGrant(ctx, pending, callback({ state: "forged", code: "c" }))).toEqual({ ok: false, reason: "state_mismatch" });
     expect(await completeGrant(ctx, pending, callback({ code: "c" }))).toEqual({ ok: false, reason: "state_mismatch" });
     expect(fakes.redeem).not.toHaveBeenCalled();
-    expect((await consentAudit(person.userSub)).map((r) => r.details)).toEqual([{ reason: "state mismatch" }, { reason: "state mismatch" }]);
+    expect((await consentAudit(person.userSub)).map((r) => r.details)).toEqual([
+      { reason: "state mismatch" },
+      { reason: "state mismatch" },
+    ]);
   });
 
   it("when the person declined at Keycloak, naming Keycloak's error", async () => {
-    expect(await completeGrant(ctx, pending, callback({ state: pending.checks.state, error: "access_denied" }))).toEqual({ ok: false, reason: "declined", detail: "access_denied" });
+    expect(await completeGrant(ctx, pending, callback({ state: pending.checks.state, error: "access_denied" }))).toEqual({
+      ok: false,
+      reason: "declined",
+      detail: "access_denied",
+    });
     expect(fakes.redeem).not.toHaveBeenCalled();
-    expect(await consentAudit(person.userSub)).toMatchObject([{ outcome: "refused", errorCode: "access_denied", details: { reason: "declined at Keycloak" } }]);
+    expect(await consentAudit(person.userSub)).toMatchObject([
+      { outcome: "refused", errorCode: "access_denied", details: { reason: "declined at Keycloak" } },
+    ]);
   });
 });
 
 describe("completeGrant when the redemption fails", () => {
   it("passes our own error's words on, and hides anything else behind a generic message", async () => {
-    fakes.redeem.mockRejectedValueOnce(Object.assign(new AppError("ProviderError", "invalid_grant: Code not valid"), { error: "invalid_grant" }));
-    expect(await completeGrant(ctx, pending, okCallback())).toEqual({ ok: false, reason: "provider_error", detail: "invalid_grant: Code not valid" });
+    fakes.redeem.mockRejectedValueOnce(
+      Object.assign(new AppError("ProviderError", "invalid_grant: Code not valid"), { error: "invalid_grant" }),
+    );
+    expect(await completeGrant(ctx, pending, okCallback())).toEqual({
+      ok: false,
+      reason: "provider_error",
+      detail: "invalid_grant: Code not valid",
+    });
     fakes.redeem.mockRejectedValueOnce(new Error("socket hang up with internals"));
-    expect(await completeGrant(ctx, pending, okCallback())).toEqual({ ok: false, reason: "provider_error", detail: "the consent response could not be verified" });
+    expect(await completeGrant(ctx, pending, okCallback())).toEqual({
+      ok: false,
+      reason: "provider_error",
+      detail: "the consent response could not be verified",
+    });
     expect(fakes.redeem).toHaveBeenCalledWith(okCallback(), pending.checks);
     expect(await consentAudit(person.userSub)).toMatchObject([
       { outcome: "failure", errorCode: "invalid_grant", details: { reason: "invalid_grant: Code not valid" } },
@@ -109,10 +160,19 @@ describe("completeGrant when someone else consented at Keycloak", () => {
     const theirs = redeemed(stranger.userSub);
     fakes.redeem.mockResolvedValueOnce(theirs);
     expect(await completeGrant(ctx, pending, okCallback())).toEqual({ ok: false, reason: "other_person" });
-    expect(fakes.revoke).toHaveBeenCalledWith(theirs.offlineToken, "refresh_token", expect.objectContaining({ subject: stranger.userSub, correlationId: ctx.correlationId }));
+    expect(fakes.revoke).toHaveBeenCalledWith(
+      theirs.offlineToken,
+      "refresh_token",
+      expect.objectContaining({ subject: stranger.userSub, correlationId: ctx.correlationId }),
+    );
     expect(await grantsOf(person.userSub)).toEqual([]);
     expect(await grantsOf(stranger.userSub)).toEqual([]);
-    expect(await consentAudit(person.userSub)).toMatchObject([{ outcome: "refused", details: { reason: "the person who consented at Keycloak is not the person signed in", consentedSubject: stranger.userSub } }]);
+    expect(await consentAudit(person.userSub)).toMatchObject([
+      {
+        outcome: "refused",
+        details: { reason: "the person who consented at Keycloak is not the person signed in", consentedSubject: stranger.userSub },
+      },
+    ]);
   });
 
   it("still refuses when that revocation fails", async () => {
@@ -129,10 +189,28 @@ describe("completeGrant stores the consent as THE grant of the person", () => {
     const result = await completeGrant(ctx, pending, okCallback());
     const [grant, ...more] = await grantsOf(person.userSub);
     expect(more).toEqual([]);
-    expect(result).toEqual({ ok: true, grantId: grant!.id, scopes: mine.grantedScopes, change: "created", droppedScopes: [], stoppedTasks: [], consentNarrowed: null });
+    expect(result).toEqual({
+      ok: true,
+      grantId: grant!.id,
+      scopes: mine.grantedScopes,
+      change: "created",
+      droppedScopes: [],
+      stoppedTasks: [],
+      consentNarrowed: null,
+    });
     expect(grant).toMatchObject({ status: "active", scopes: mine.grantedScopes, clientId: WORKER, keycloakSid: "sid-1" });
     expect(await consentAudit(person.userSub)).toMatchObject([
-      { outcome: "success", errorCode: null, details: { grantId: grant!.id, change: "created", scopes: mine.grantedScopes, requested: pending.checks.requestedScopes, task: "notes-index" } },
+      {
+        outcome: "success",
+        errorCode: null,
+        details: {
+          grantId: grant!.id,
+          change: "created",
+          scopes: mine.grantedScopes,
+          requested: pending.checks.requestedScopes,
+          task: "notes-index",
+        },
+      },
     ]);
     expect(fakes.drop).not.toHaveBeenCalled();
     expect(fakes.attempt).not.toHaveBeenCalled();
@@ -146,7 +224,15 @@ describe("completeGrant stores the consent as THE grant of the person", () => {
     const notes = await createLocalTask(person.userSub, first.grantId, "notes-index");
     fakes.redeem.mockResolvedValueOnce(redeemed(person.userSub, ["offline_access", "notes.read"]));
     const result = await completeGrant(ctx, pending, okCallback());
-    expect(result).toEqual({ ok: true, grantId: first.grantId, scopes: ["offline_access", "notes.read"], change: "narrowed", droppedScopes: ["files.read"], stoppedTasks: ["files-inventory"], consentNarrowed: true });
+    expect(result).toEqual({
+      ok: true,
+      grantId: first.grantId,
+      scopes: ["offline_access", "notes.read"],
+      change: "narrowed",
+      droppedScopes: ["files.read"],
+      stoppedTasks: ["files-inventory"],
+      consentNarrowed: true,
+    });
     expect(fakes.loginToken).toHaveBeenCalledWith(ctx.loginSessionId, person.userSub);
     expect(fakes.drop).toHaveBeenCalledWith("login-access-token", WORKER, [SCOPE_CATALOG["files.read"]!.consentText]);
     expect((await db().task.findUniqueOrThrow({ where: { id: files } })).status).toBe("revoked");
@@ -166,7 +252,12 @@ describe("completeGrant stores the consent as THE grant of the person", () => {
     fakes.redeem.mockResolvedValueOnce(redeemed(person.userSub, ["offline_access", "notes.read"]));
     await completeGrant(ctx, pending, okCallback());
     fakes.redeem.mockResolvedValueOnce(redeemed(person.userSub, ["offline_access", "notes.read", "files.read"]));
-    expect(await completeGrant(ctx, pending, okCallback())).toMatchObject({ ok: true, change: "widened", droppedScopes: [], consentNarrowed: null });
+    expect(await completeGrant(ctx, pending, okCallback())).toMatchObject({
+      ok: true,
+      change: "widened",
+      droppedScopes: [],
+      consentNarrowed: null,
+    });
     expect(fakes.drop).not.toHaveBeenCalled();
   });
 

@@ -26,7 +26,13 @@ let pending: TPendingConsent;
 
 function pendingFor(userSub: string, loginSessionId: string, requestedScopes = ["offline_access", "notes.read"]): TPendingConsent {
   return {
-    checks: { state: `state-${randomUUID()}`, nonce: "n", codeVerifier: "v", redirectUri: "http://localhost:3000/grants/callback", requestedScopes },
+    checks: {
+      state: `state-${randomUUID()}`,
+      nonce: "n",
+      codeVerifier: "v",
+      redirectUri: "http://localhost:3000/grants/callback",
+      requestedScopes,
+    },
     userSub,
     loginSessionId,
     taskType: "notes-index",
@@ -36,7 +42,15 @@ function pendingFor(userSub: string, loginSessionId: string, requestedScopes = [
 const callback = (params: Record<string, string>) => new URL(`http://localhost:3000/grants/callback?${new URLSearchParams(params)}`);
 const okCallback = () => callback({ state: pending.checks.state, code: "the-code" });
 function redeemed(sub: string, grantedScopes = ["openid", "offline_access", "notes.read"], sid: string | null = "sid-1") {
-  return { sub, sid, grantedScopes, offlineToken: `offline-${randomUUID()}`, accessToken: fakeJwt({ sub, aud: ["nextcloud", WORKER] }), accessExpiresAt: new Date(Date.now() + 300_000), refreshExpiresAt: null };
+  return {
+    sub,
+    sid,
+    grantedScopes,
+    offlineToken: `offline-${randomUUID()}`,
+    accessToken: fakeJwt({ sub, aud: ["nextcloud", WORKER] }),
+    accessExpiresAt: new Date(Date.now() + 300_000),
+    refreshExpiresAt: null,
+  };
 }
 
 beforeEach(async () => {
@@ -49,7 +63,6 @@ beforeEach(async () => {
   ctx = { ...person, loginSessionId: `login-${randomUUID()}` };
   pending = pendingFor(person.userSub, ctx.loginSessionId);
 });
-
 
 let warnings: Record<string, unknown>[];
 const original = process.stderr.write;
@@ -76,7 +89,9 @@ describe("completeGrant warns when a follow-up call to Keycloak fails", () => {
     fakes.redeem.mockResolvedValueOnce(redeemed(`stranger-${randomUUID()}`));
     fakes.revoke.mockRejectedValueOnce(new Error("Keycloak down"));
     expect(await completeGrant(ctx, pending, okCallback())).toEqual({ ok: false, reason: "other_person" });
-    expect(warned("could not revoke a foreign offline token")).toEqual([{ error: { name: "Error", message: "Keycloak down" }, correlationId: ctx.correlationId }]);
+    expect(warned("could not revoke a foreign offline token")).toEqual([
+      { error: { name: "Error", message: "Keycloak down" }, correlationId: ctx.correlationId },
+    ]);
   });
 
   it("narrowing the consent at Keycloak", async () => {
@@ -85,7 +100,9 @@ describe("completeGrant warns when a follow-up call to Keycloak fails", () => {
     fakes.redeem.mockResolvedValueOnce(redeemed(person.userSub, ["offline_access", "notes.read"]));
     fakes.drop.mockRejectedValueOnce(new Error("account API refused"));
     expect(await completeGrant(ctx, pending, okCallback())).toMatchObject({ ok: true, consentNarrowed: false });
-    expect(warned("could not narrow the consent at Keycloak")).toEqual([{ error: { name: "Error", message: "account API refused" }, correlationId: ctx.correlationId }]);
+    expect(warned("could not narrow the consent at Keycloak")).toEqual([
+      { error: { name: "Error", message: "account API refused" }, correlationId: ctx.correlationId },
+    ]);
   });
 
   it("revoking a replaced token of another session (left to the outbox)", async () => {
@@ -94,6 +111,8 @@ describe("completeGrant warns when a follow-up call to Keycloak fails", () => {
     fakes.redeem.mockResolvedValueOnce(redeemed(person.userSub, ["offline_access", "notes.read"], "sid-new"));
     fakes.attempt.mockRejectedValueOnce(new Error("Keycloak down"));
     expect(await completeGrant(ctx, pending, okCallback())).toMatchObject({ ok: true, change: "renewed" });
-    expect(warned("superseded token revocation deferred to the outbox")).toEqual([{ error: { name: "Error", message: "Keycloak down" }, correlationId: ctx.correlationId }]);
+    expect(warned("superseded token revocation deferred to the outbox")).toEqual([
+      { error: { name: "Error", message: "Keycloak down" }, correlationId: ctx.correlationId },
+    ]);
   });
 });

@@ -16,10 +16,10 @@ let restore: (() => void)[] = [];
 beforeAll(() => {
   // Capture everything the process logs while tokens are handled.
   for (const stream of [process.stdout, process.stderr]) {
-    const spy = vi.spyOn(stream, "write").mockImplementation(((chunk: unknown) => {
+    const spy = vi.spyOn(stream, "write").mockImplementation((chunk: unknown) => {
       written.push(String(chunk));
       return true;
-    }));
+    });
     restore.push(() => spy.mockRestore());
   }
   for (const method of ["log", "info", "warn", "error", "debug"] as const) {
@@ -50,11 +50,17 @@ describe("token material never leaks", () => {
     const receipt = await revokeGrant(ctx, { grantId });
     expect(receipt.keycloak).toBe("confirmed");
     const errors: string[] = [];
-    await getDelegatedToken({ grantId, recorder: auditRecorder, correlationId: randomUUID() }).catch((e: Error) => errors.push(e.message, JSON.stringify(e)));
+    await getDelegatedToken({ grantId, recorder: auditRecorder, correlationId: randomUUID() }).catch((e: Error) =>
+      errors.push(e.message, JSON.stringify(e)),
+    );
 
-    const audit = JSON.stringify(await db().auditEvent.findMany({ where: { subject: redeemed.sub, at: { gte: started } } }), (_k, v) => (typeof v === "bigint" ? String(v) : v));
+    const audit = JSON.stringify(await db().auditEvent.findMany({ where: { subject: redeemed.sub, at: { gte: started } } }), (_k, v) =>
+      typeof v === "bigint" ? String(v) : v,
+    );
     const revocations = JSON.stringify(await db().revocation.findMany({ where: { grantId }, select: { proof: true, lastError: true } }));
-    const grant = JSON.stringify(await db().grant.findUniqueOrThrow({ where: { id: grantId }, select: { lastError: true, revokeReason: true } }));
+    const grant = JSON.stringify(
+      await db().grant.findUniqueOrThrow({ where: { id: grantId }, select: { lastError: true, revokeReason: true } }),
+    );
     const views = JSON.stringify(await listGrants(ctx));
     for (const text of [audit, revocations, grant, views, errors.join("\n"), written.join("")]) {
       expect(text).not.toMatch(JWT);

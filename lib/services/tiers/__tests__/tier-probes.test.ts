@@ -13,6 +13,8 @@ import { runTierProbes } from "../run-tier-probes";
 import { listTierProbes } from "../list-tier-probes";
 import { probeServiceAccounts } from "../probe-service-accounts";
 import { STANDARD_EXCHANGE_FIX, type TTierMechanism, type TTierProbeView } from "../tier-types";
+import { resetEnvForTests } from "@/lib/env";
+import { startNextcloudStandIn, type TNextcloudStandIn } from "@/test/nextcloud-stand-in/start-stand-in";
 
 const WORKER = "nextcloud-mcp-server";
 const ADMIN = { username: "admin", password: "admin-local-only" };
@@ -20,11 +22,16 @@ const ALICE = { username: "alice", password: "alice-local-only" };
 let admin: TCtx;
 let aliceSub: string;
 let adminGrantId: string;
+// Tier 2 goes end to end: the exchanged token is presented to this file's Nextcloud stand-in.
+let standIn: TNextcloudStandIn;
 
 const ctxOf = (c: Omit<TCtx, "correlationId">): TCtx => ({ ...c, correlationId: randomUUID() });
 const pick = (probes: TTierProbeView[], m: TTierMechanism) => probes.find((p) => p.mechanism === m)!;
 
 beforeAll(async () => {
+  standIn = await startNextcloudStandIn({ port: 0, issuer: process.env.KEYCLOAK_ISSUER!, audience: "nextcloud" });
+  process.env.NEXTCLOUD_URL = standIn.url;
+  resetEnvForTests();
   const a = await createGrantOverHttp(ADMIN, ["notes.read"]);
   adminGrantId = a.grantId;
   admin = ctxOf({ userSub: a.redeemed.sub, username: "admin", isAdmin: true });
@@ -36,7 +43,14 @@ afterAll(async () => {
   // Through the state machine (tokens move to the outbox and are wiped), never by writing the status.
   const { beginGrantRevocation } = await import("@/lib/grants/begin-grant-revocation");
   const grant = await db().grant.findUniqueOrThrow({ where: { id: adminGrantId } });
-  await beginGrantRevocation({ userSub: grant.userSub, grantId: adminGrantId, reason: "test cleanup", actor: { id: "test", type: "system" }, correlationId: "cleanup" });
+  await beginGrantRevocation({
+    userSub: grant.userSub,
+    grantId: adminGrantId,
+    reason: "test cleanup",
+    actor: { id: "test", type: "system" },
+    correlationId: "cleanup",
+  });
+  await standIn?.close();
 });
 
 describe("tier probes (live Keycloak)", () => {
@@ -49,6 +63,9 @@ describe("tier probes (live Keycloak)", () => {
       "tier2-token-exchange",
       "delegation-act",
       "service-accounts",
+      "app-password",
+      "nextcloud-oidc-provider",
+      "nextcloud-impersonate-app",
     ]);
 
     const offline = pick(probes, "offline-access");
@@ -63,17 +80,42 @@ describe("tier probes (live Keycloak)", () => {
     expect(Array.isArray(aud) ? aud : [aud]).toContain("nextcloud");
     expect(t2.evidence.claims!.sub).not.toBe(aliceSub);
     expect(t2.checkedAt).not.toBeNull();
+    // End to end: Nextcloud resolved the exchanged token to the probing admin's own account.
+    expect(t2.evidence.claims!.nextcloudUser).toBe("admin");
+    expect(standIn.provisioned().map((u) => u.uid)).toEqual(["admin"]);
+    // The live matrix: user_oidc bearer tokens reach WebDAV and OCS only (Nextcloud's verbatim statuses).
+    expect(Object.fromEntries((t2.evidence.capabilities ?? []).map((c) => [c.api, c.status]))).toEqual({
+      "webdav-files": 207,
+      "ocs-user": 200,
+      caldav: 401,
+      carddav: 401,
+      "notes-api": 401,
+    });
+
+    expect(pick(probes, "app-password").status).toBe("not_configured");
+    const oidcApp = pick(probes, "nextcloud-oidc-provider");
+    expect(oidcApp.status).toBe("refused");
+    expect(oidcApp.evidence.response).toContain('grant_types_supported: ["authorization_code","implicit"]');
+    const impersonate = pick(probes, "nextcloud-impersonate-app");
+    expect(impersonate.status).toBe("rejected_by_policy");
+    expect(impersonate.evidence.response).toBe("HTTP 404: the Impersonate app is not installed");
 
     const t1 = pick(probes, "tier1-impersonation");
     expect(t1.status).toBe("refused");
-    expect(t1.evidence.response).toBe("invalid_request: Parameter 'requested_subject' is not supported for standard token exchange (HTTP 400)");
+    expect(t1.evidence.response).toBe(
+      "invalid_request: Parameter 'requested_subject' is not supported for standard token exchange (HTTP 400)",
+    );
     expect(t1.evidence.notes?.join(" ")).toMatch(/Legacy V1 token exchange \(a preview feature.*not for production/);
 
     expect(pick(probes, "delegation-act").status).toBe("not_detected");
     expect(pick(probes, "tier0-basic-auth").status).toBe("not_configured");
 
     // One audited tier.probe per mechanism, by this admin, for this run.
-    const audited = await db().auditEvent.findMany({ where: { action: "tier.probe", correlationId: { not: "" }, actor: admin.userSub }, orderBy: { seq: "desc" }, take: 6 });
+    const audited = await db().auditEvent.findMany({
+      where: { action: "tier.probe", correlationId: { not: "" }, actor: admin.userSub },
+      orderBy: { seq: "desc" },
+      take: probes.length,
+    });
     expect(audited.map((e) => e.mechanism).sort()).toEqual([...probes.map((p) => p.mechanism)].sort());
   });
 
@@ -136,9 +178,11 @@ describe("tier probes (live Keycloak)", () => {
 
   it("no token material in any stored evidence or tier.probe audit row", async () => {
     const rows = await db().tierProbe.findMany();
-    expect(rows).toHaveLength(6);
+    expect(rows).toHaveLength(9);
     expect(JSON.stringify(rows)).not.toContain("eyJ");
-    const audited = await db().auditEvent.findMany({ where: { action: { in: ["tier.probe", "token.exchange", "token.refresh", "token.client_credentials"] } } });
+    const audited = await db().auditEvent.findMany({
+      where: { action: { in: ["tier.probe", "token.exchange", "token.refresh", "token.client_credentials"] } },
+    });
     expect(audited.length).toBeGreaterThan(0);
     expect(JSON.stringify(audited, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))).not.toContain("eyJ");
   });

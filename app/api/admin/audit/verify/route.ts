@@ -23,7 +23,10 @@ export const POST = withAdmin(async (ctx, req) => {
   if (req.headers.get("origin") !== new URL(env().NEXTAUTH_URL).origin) throw new AppError("Forbidden", "Cross-site request refused.");
   const length = Number(req.headers.get("content-length") ?? "0");
   if (length > MAX_WITNESS_BYTES) {
-    return NextResponse.json({ error: `file: larger than ${MAX_WITNESS_BYTES / 1024 / 1024} MB`, code: "BadInput" }, { status: 413, headers: NO_STORE });
+    return NextResponse.json(
+      { error: `file: larger than ${MAX_WITNESS_BYTES / 1024 / 1024} MB`, code: "BadInput" },
+      { status: 413, headers: NO_STORE },
+    );
   }
   return NextResponse.json(await verifyAuditWitness(ctx, { text: await req.text() }), { headers: NO_STORE });
 });

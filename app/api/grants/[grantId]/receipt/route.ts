@@ -20,6 +20,10 @@ export const GET = withUser<{ grantId: string }>(async (ctx, _req, { params }) =
   if (!receipt.revocationId) throw new AppError("NotFound", "This grant was not revoked");
   return new NextResponse(JSON.stringify({ type: "ncdd.revocation-receipt/v1", ...receipt }, null, 2), {
     status: 200,
-    headers: { ...NO_STORE, "content-type": "application/json", "content-disposition": `attachment; filename="revocation-receipt-${grantId}.json"` },
+    headers: {
+      ...NO_STORE,
+      "content-type": "application/json",
+      "content-disposition": `attachment; filename="revocation-receipt-${grantId}.json"`,
+    },
   });
 });

@@ -8,12 +8,24 @@ import { startLocalIssuer } from "./local-issuer";
 let issuer: Awaited<ReturnType<typeof startLocalIssuer>>;
 let standIn: TNextcloudStandIn;
 
-const alice = { sub: "11111111-aaaa-4000-8000-000000000001", preferred_username: "alice", azp: "nextcloud-mcp-server", name: "Alice Liddell", email: "alice@example.test" };
+const alice = {
+  sub: "11111111-aaaa-4000-8000-000000000001",
+  preferred_username: "alice",
+  azp: "nextcloud-mcp-server",
+  name: "Alice Liddell",
+  email: "alice@example.test",
+};
 const bob = { sub: "22222222-bbbb-4000-8000-000000000002", preferred_username: "bob", azp: "nextcloud-mcp-server" };
 
 beforeAll(async () => {
   issuer = await startLocalIssuer();
-  standIn = await startNextcloudStandIn({ port: 0, issuer: issuer.issuer, audience: "nextcloud", adminUser: "admin", adminPassword: "admin-pass" });
+  standIn = await startNextcloudStandIn({
+    port: 0,
+    issuer: issuer.issuer,
+    audience: "nextcloud",
+    adminUser: "admin",
+    adminPassword: "admin-pass",
+  });
 });
 afterAll(async () => {
   await standIn?.close();
@@ -68,15 +80,23 @@ describe("bearer provisioning (user_oidc with bearer provisioning on)", () => {
 
   it("falls back to sub as the user id when preferred_username is absent", async () => {
     const sub = "33333333-cccc-4000-8000-000000000003";
-    const res = await fetch(`${standIn.url}/ocs/v2.php/cloud/user?format=json`, { headers: { ...bearer(await issuer.sign({ sub })), "OCS-APIRequest": "true" } });
+    const res = await fetch(`${standIn.url}/ocs/v2.php/cloud/user?format=json`, {
+      headers: { ...bearer(await issuer.sign({ sub })), "OCS-APIRequest": "true" },
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { ocs: { data: { id: string } } }).ocs.data.id).toBe(sub);
     expect(standIn.provisioned().map((p) => p.uid)).toEqual([sub]);
   });
 
   it("provisions service-account-* subjects too, exactly like the real app (nothing is filtered)", async () => {
-    const token = await issuer.sign({ sub: "44444444-dddd-4000-8000-000000000004", preferred_username: "service-account-some-client", azp: "some-client" });
-    expect((await dav("PROPFIND", "/remote.php/dav/files/service-account-some-client/", { ...bearer(token), Depth: "0" })).status).toBe(207);
+    const token = await issuer.sign({
+      sub: "44444444-dddd-4000-8000-000000000004",
+      preferred_username: "service-account-some-client",
+      azp: "some-client",
+    });
+    expect((await dav("PROPFIND", "/remote.php/dav/files/service-account-some-client/", { ...bearer(token), Depth: "0" })).status).toBe(
+      207,
+    );
     expect(standIn.provisioned()).toEqual([expect.objectContaining({ uid: "service-account-some-client", azp: "some-client" })]);
   });
 });
@@ -94,10 +114,15 @@ describe("WebDAV over the seeded trees (webdav-server behind the token check)", 
     const files = entries.filter((e) => !e.isCollection);
     const expected = seededNotes("alice");
     expect(expected.length).toBeGreaterThanOrEqual(3);
-    expect(files.map((f) => ({ name: f.href.replace("/remote.php/dav/files/alice/Notes/", ""), size: f.size })).sort((a, b) => a.name.localeCompare(b.name))).toEqual(
-      expected.sort((a, b) => a.name.localeCompare(b.name)),
-    );
-    expect(entries.filter((e) => e.isCollection).map((e) => e.href)).toEqual(["/remote.php/dav/files/alice/Notes/", "/remote.php/dav/files/alice/Notes/Recipes/"]);
+    expect(
+      files
+        .map((f) => ({ name: f.href.replace("/remote.php/dav/files/alice/Notes/", ""), size: f.size }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    ).toEqual(expected.sort((a, b) => a.name.localeCompare(b.name)));
+    expect(entries.filter((e) => e.isCollection).map((e) => e.href)).toEqual([
+      "/remote.php/dav/files/alice/Notes/",
+      "/remote.php/dav/files/alice/Notes/Recipes/",
+    ]);
     const etags = files.map((f) => f.etag);
     expect(etags.every((e) => /^"[0-9a-f]{32}"$/.test(e ?? ""))).toBe(true);
     expect(new Set(etags).size).toBe(etags.length);
@@ -118,9 +143,18 @@ describe("WebDAV over the seeded trees (webdav-server behind the token check)", 
 
   it("seeds bob from his own folder: different notes, no quokka", async () => {
     const token = await issuer.sign(bob);
-    const listing = parseMultistatus(await (await dav("PROPFIND", "/remote.php/dav/files/bob/Notes/", { ...bearer(token), Depth: "1" })).text());
-    const names = listing.filter((e) => !e.isCollection).map((e) => path.basename(e.href)).sort();
-    expect(names).toEqual(seededNotes("bob").map((n) => n.name).sort());
+    const listing = parseMultistatus(
+      await (await dav("PROPFIND", "/remote.php/dav/files/bob/Notes/", { ...bearer(token), Depth: "1" })).text(),
+    );
+    const names = listing
+      .filter((e) => !e.isCollection)
+      .map((e) => path.basename(e.href))
+      .sort();
+    expect(names).toEqual(
+      seededNotes("bob")
+        .map((n) => n.name)
+        .sort(),
+    );
     for (const name of names) {
       const text = await (await dav("GET", `/remote.php/dav/files/bob/Notes/${encodeURIComponent(name)}`, bearer(token))).text();
       expect(text).not.toMatch(/quokka/i);
@@ -130,7 +164,9 @@ describe("WebDAV over the seeded trees (webdav-server behind the token check)", 
 
   it("seeds a user without a seed folder from the default seed", async () => {
     const token = await issuer.sign({ sub: "55555555-eeee-4000-8000-000000000005", preferred_username: "carol" });
-    const listing = parseMultistatus(await (await dav("PROPFIND", "/remote.php/dav/files/carol/Notes/", { ...bearer(token), Depth: "1" })).text());
+    const listing = parseMultistatus(
+      await (await dav("PROPFIND", "/remote.php/dav/files/carol/Notes/", { ...bearer(token), Depth: "1" })).text(),
+    );
     expect(listing.map((e) => path.basename(e.href))).toContain("Welcome.md");
   });
 
@@ -147,7 +183,8 @@ describe("WebDAV over the seeded trees (webdav-server behind the token check)", 
 
   it("keeps each user's tree private: a PUT by alice changes her folder etag, not bob's tree", async () => {
     const aliceToken = await issuer.sign(alice);
-    const etagOf = async (token: string, p: string) => parseMultistatus(await (await dav("PROPFIND", p, { ...bearer(token), Depth: "0" })).text())[0]?.etag;
+    const etagOf = async (token: string, p: string) =>
+      parseMultistatus(await (await dav("PROPFIND", p, { ...bearer(token), Depth: "0" })).text())[0]?.etag;
     const before = await etagOf(aliceToken, "/remote.php/dav/files/alice/Notes/");
     expect((await dav("PUT", "/remote.php/dav/files/alice/Notes/New.md", bearer(aliceToken), "# New\nwombat\n")).status).toBe(201);
     expect(await etagOf(aliceToken, "/remote.php/dav/files/alice/Notes/")).not.toBe(before);
@@ -164,7 +201,9 @@ describe("WebDAV over the seeded trees (webdav-server behind the token check)", 
 
 describe("OCS user endpoint", () => {
   it("returns the current user in Nextcloud's OCS v2 JSON shape", async () => {
-    const res = await fetch(`${standIn.url}/ocs/v2.php/cloud/user?format=json`, { headers: { ...bearer(await issuer.sign(alice)), "OCS-APIRequest": "true" } });
+    const res = await fetch(`${standIn.url}/ocs/v2.php/cloud/user?format=json`, {
+      headers: { ...bearer(await issuer.sign(alice)), "OCS-APIRequest": "true" },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { ocs: { meta: Record<string, unknown>; data: Record<string, unknown> } };
     expect(body.ocs.meta).toMatchObject({ status: "ok", statuscode: 200 });
@@ -173,14 +212,18 @@ describe("OCS user endpoint", () => {
 
   it("uses status code 100 on v1 and answers XML without format=json", async () => {
     const token = await issuer.sign(bob);
-    const v1 = (await (await fetch(`${standIn.url}/ocs/v1.php/cloud/user?format=json`, { headers: bearer(token) })).json()) as { ocs: { meta: { statuscode: number } } };
+    const v1 = (await (await fetch(`${standIn.url}/ocs/v1.php/cloud/user?format=json`, { headers: bearer(token) })).json()) as {
+      ocs: { meta: { statuscode: number } };
+    };
     expect(v1.ocs.meta.statuscode).toBe(100);
     const xml = await (await fetch(`${standIn.url}/ocs/v2.php/cloud/user`, { headers: bearer(token) })).text();
     expect(xml).toContain("<id>bob</id>");
   });
 
   it("answers 401 with OCS status 997 for an invalid token", async () => {
-    const res = await fetch(`${standIn.url}/ocs/v2.php/cloud/user?format=json`, { headers: bearer(await issuer.sign(alice, { audience: "account" })) });
+    const res = await fetch(`${standIn.url}/ocs/v2.php/cloud/user?format=json`, {
+      headers: bearer(await issuer.sign(alice, { audience: "account" })),
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toContain("invalid_token");
     expect(((await res.json()) as { ocs: { meta: { statuscode: number } } }).ocs.meta.statuscode).toBe(997);
@@ -190,7 +233,9 @@ describe("OCS user endpoint", () => {
 describe("HTTP Basic for the configured admin (Tier 0)", () => {
   it("lets the admin reach their own files and OCS record, without provisioning anyone", async () => {
     expect((await dav("PROPFIND", "/remote.php/dav/files/admin/", { ...basic("admin", "admin-pass"), Depth: "0" })).status).toBe(207);
-    const ocs = (await (await fetch(`${standIn.url}/ocs/v2.php/cloud/user?format=json`, { headers: basic("admin", "admin-pass") })).json()) as { ocs: { data: { id: string; backend: string } } };
+    const ocs = (await (
+      await fetch(`${standIn.url}/ocs/v2.php/cloud/user?format=json`, { headers: basic("admin", "admin-pass") })
+    ).json()) as { ocs: { data: { id: string; backend: string } } };
     expect(ocs.ocs.data).toMatchObject({ id: "admin", backend: "Database" });
     expect(standIn.provisioned()).toEqual([]);
     expect(standIn.requests().map((r) => r.auth)).toEqual(["basic", "basic"]);
@@ -212,8 +257,22 @@ describe("observability for tests", () => {
     await dav("GET", "/remote.php/dav/files/alice/Notes/Groceries.txt", bearer(await issuer.sign(alice, { audience: "account" })));
     await fetch(`${standIn.url}/__stand-in/requests`);
     expect(standIn.requests()).toEqual([
-      expect.objectContaining({ method: "PROPFIND", path: "/remote.php/dav/files/alice/Notes/", uid: "alice", sub: alice.sub, azp: "nextcloud-mcp-server", auth: "bearer", status: 207 }),
-      expect.objectContaining({ method: "GET", path: "/remote.php/dav/files/alice/Notes/Groceries.txt", uid: null, sub: null, status: 401 }),
+      expect.objectContaining({
+        method: "PROPFIND",
+        path: "/remote.php/dav/files/alice/Notes/",
+        uid: "alice",
+        sub: alice.sub,
+        azp: "nextcloud-mcp-server",
+        auth: "bearer",
+        status: 207,
+      }),
+      expect.objectContaining({
+        method: "GET",
+        path: "/remote.php/dav/files/alice/Notes/Groceries.txt",
+        uid: null,
+        sub: null,
+        status: 401,
+      }),
     ]);
   });
 
@@ -235,16 +294,26 @@ describe("observability for tests", () => {
     await dav("PROPFIND", "/remote.php/dav/files/alice/", { ...bearer(await issuer.sign(alice)), Depth: "0" });
     const first = (await (await fetch(`${standIn.url}/__stand-in/requests`)).json()) as { requests: unknown[]; next: number };
     expect(first.next).toBe(first.requests.length);
-    const none = (await (await fetch(`${standIn.url}/__stand-in/requests?after=${first.next}`)).json()) as { requests: unknown[]; next: number };
+    const none = (await (await fetch(`${standIn.url}/__stand-in/requests?after=${first.next}`)).json()) as {
+      requests: unknown[];
+      next: number;
+    };
     expect(none).toEqual({ requests: [], next: first.next });
     await dav("GET", "/remote.php/dav/files/alice/Notes/Groceries.txt", bearer(await issuer.sign(alice)));
-    const later = (await (await fetch(`${standIn.url}/__stand-in/requests?after=${first.next}`)).json()) as { requests: { method: string; path: string }[]; next: number };
+    const later = (await (await fetch(`${standIn.url}/__stand-in/requests?after=${first.next}`)).json()) as {
+      requests: { method: string; path: string }[];
+      next: number;
+    };
     expect(later.requests).toEqual([expect.objectContaining({ method: "GET", path: "/remote.php/dav/files/alice/Notes/Groceries.txt" })]);
     expect(later.next).toBe(first.next + 1);
   });
 
   it("delays WebDAV requests by the latency set on /__stand-in/latency", async () => {
-    const set = await fetch(`${standIn.url}/__stand-in/latency`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ ms: 400 }) });
+    const set = await fetch(`${standIn.url}/__stand-in/latency`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ ms: 400 }),
+    });
     expect(set.status).toBe(200);
     const token = await issuer.sign(alice);
     const started = Date.now();
@@ -255,6 +324,6 @@ describe("observability for tests", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(390);
     expect(standIn.requests()[0]?.status).toBe(200);
 
-    expect((await fetch(`${standIn.url}/__stand-in/latency`, { method: "POST", body: "{\"ms\":-1}" })).status).toBe(400);
+    expect((await fetch(`${standIn.url}/__stand-in/latency`, { method: "POST", body: '{"ms":-1}' })).status).toBe(400);
   });
 });

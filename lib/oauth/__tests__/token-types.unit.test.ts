@@ -47,7 +47,10 @@ function typeCheckAsThisFile(text: string): { code: number; line: number }[] {
     path.resolve(f) === THIS_FILE ? ts.createSourceFile(f, text, lang, true) : getSourceFile(f, lang, onError, create);
   const program = ts.createProgram([THIS_FILE], { ...parsed.options, noEmit: true }, host);
   const file = program.getSourceFile(THIS_FILE)!;
-  return [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)].map((d) => ({ code: d.code, line: file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1 }));
+  return [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)].map((d) => ({
+    code: d.code,
+    line: file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1,
+  }));
 }
 
 describe("token brands", () => {

@@ -59,7 +59,9 @@ describe("sealSecret / openSecret", () => {
 
   it("refuses a value under a key id it does not know, or claimed under another configured key", () => {
     const s = sealSecret(SECRET, "a");
-    expect(() => openSecret({ keyId: "gone", sealed: s.sealed }, "a")).toThrow('Token vault: key "gone" is no longer configured in TOKEN_VAULT_KEYS');
+    expect(() => openSecret({ keyId: "gone", sealed: s.sealed }, "a")).toThrow(
+      'Token vault: key "gone" is no longer configured in TOKEN_VAULT_KEYS',
+    );
     expect(() => openSecret({ keyId: "t1", sealed: s.sealed }, "a")).toThrow();
   });
 

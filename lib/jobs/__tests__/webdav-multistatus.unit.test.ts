@@ -25,9 +25,30 @@ describe("parseMultistatus", () => {
   it("reads folders and files of a Nextcloud answer: decoded paths, sizes, unquoted etags", () => {
     const entries = parseMultistatus(NEXTCLOUD);
     expect(entries).toEqual([
-      { href: "/remote.php/dav/files/alice/Notes/", path: "/remote.php/dav/files/alice/Notes/", isFolder: true, size: 0, etag: "6569f1a3c2b1e", lastModified: "Sat, 28 Nov 2026 10:00:00 GMT" },
-      { href: "/remote.php/dav/files/alice/Notes/Trip%20to%20Australia.md", path: "/remote.php/dav/files/alice/Notes/Trip to Australia.md", isFolder: false, size: 1234, etag: "a1b2", lastModified: null },
-      { href: "/remote.php/dav/files/alice/Notes/R%C3%A9sum%C3%A9%20%26%20Plans.txt", path: "/remote.php/dav/files/alice/Notes/Résumé & Plans.txt", isFolder: false, size: 7, etag: null, lastModified: null },
+      {
+        href: "/remote.php/dav/files/alice/Notes/",
+        path: "/remote.php/dav/files/alice/Notes/",
+        isFolder: true,
+        size: 0,
+        etag: "6569f1a3c2b1e",
+        lastModified: "Sat, 28 Nov 2026 10:00:00 GMT",
+      },
+      {
+        href: "/remote.php/dav/files/alice/Notes/Trip%20to%20Australia.md",
+        path: "/remote.php/dav/files/alice/Notes/Trip to Australia.md",
+        isFolder: false,
+        size: 1234,
+        etag: "a1b2",
+        lastModified: null,
+      },
+      {
+        href: "/remote.php/dav/files/alice/Notes/R%C3%A9sum%C3%A9%20%26%20Plans.txt",
+        path: "/remote.php/dav/files/alice/Notes/Résumé & Plans.txt",
+        isFolder: false,
+        size: 7,
+        etag: null,
+        lastModified: null,
+      },
     ]);
   });
 
@@ -57,6 +78,8 @@ describe("parseMultistatus", () => {
     expect(parseMultistatus("")).toEqual([]);
     const xml = `<d:multistatus xmlns:d="DAV:"><d:response><d:href>/bad%zzname.md</d:href><d:propstat><d:prop>
       <d:getcontentlength>lots</d:getcontentlength></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>`;
-    expect(parseMultistatus(xml)).toEqual([{ href: "/bad%zzname.md", path: "/bad%zzname.md", isFolder: false, size: 0, etag: null, lastModified: null }]);
+    expect(parseMultistatus(xml)).toEqual([
+      { href: "/bad%zzname.md", path: "/bad%zzname.md", isFolder: false, size: 0, etag: null, lastModified: null },
+    ]);
   });
 });

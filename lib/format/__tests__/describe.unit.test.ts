@@ -8,7 +8,9 @@ import { describeTierVerdict, tierTone } from "../describe-tiers";
 
 describe("run summaries in plain words", () => {
   it("says what the notes index did", () => {
-    expect(describeRunSummary("notes-index", { notes: 3, indexed: 0, removed: 0 })).toBe("Indexed 3 notes — nothing changed since the last run.");
+    expect(describeRunSummary("notes-index", { notes: 3, indexed: 0, removed: 0 })).toBe(
+      "Indexed 3 notes — nothing changed since the last run.",
+    );
     expect(describeRunSummary("notes-index", { notes: 1, indexed: 1, removed: 2 })).toBe("Indexed 1 note — 1 new or changed, 2 removed.");
   });
   it("says what the files inventory found, with sizes", () => {
@@ -31,7 +33,12 @@ describe("run summaries in plain words", () => {
 describe("Nextcloud requests in plain words", () => {
   it("describes a folder listing without protocol words and keeps the exact request", () => {
     const d = describeNextcloudRequest("PROPFIND", "/remote.php/dav/files/alice/Notes/", 207, "success");
-    expect(d).toMatchObject({ what: "Listed the folder Notes", result: "done", tone: "good", technical: "PROPFIND /remote.php/dav/files/alice/Notes/ → 207" });
+    expect(d).toMatchObject({
+      what: "Listed the folder Notes",
+      result: "done",
+      tone: "good",
+      technical: "PROPFIND /remote.php/dav/files/alice/Notes/ → 207",
+    });
   });
   it("never shows a doubled slash", () => {
     const d = describeNextcloudRequest("PROPFIND", "/remote.php/dav/files/carol//", 207, "success");
@@ -40,10 +47,15 @@ describe("Nextcloud requests in plain words", () => {
     expect(readablePath("/remote.php/dav/files/bob/Projects//garden/plan%20a.md")).toBe("Projects/garden/plan a.md");
   });
   it("describes reads, the account lookup and refusals", () => {
-    expect(describeNextcloudRequest("GET", "/remote.php/dav/files/alice/Notes/Groceries.txt", 200, "success").what).toBe("Read the file Notes/Groceries.txt");
+    expect(describeNextcloudRequest("GET", "/remote.php/dav/files/alice/Notes/Groceries.txt", 200, "success").what).toBe(
+      "Read the file Notes/Groceries.txt",
+    );
     expect(describeNextcloudRequest("GET", "/ocs/v2.php/cloud/user", 200, "success").what).toBe("Read your account name");
     expect(describeNextcloudRequest("GET", "/x", 401, "failure")).toMatchObject({ result: "refused by Nextcloud", tone: "bad" });
-    expect(describeNextcloudRequest("GET", "/x", null, "refused (service_account)")).toMatchObject({ result: "refused before sending", tone: "bad" });
+    expect(describeNextcloudRequest("GET", "/x", null, "refused (service_account)")).toMatchObject({
+      result: "refused before sending",
+      tone: "bad",
+    });
   });
 });
 

@@ -58,7 +58,7 @@ const cp = (rows: TChainRow[], index: number, over: Partial<TWalkCheckpoint> = {
 function walk(rows: TChainRow[], checkpoints: TWalkCheckpoint[] = [], start?: Parameters<typeof createChainWalker>[1]) {
   const walker = createChainWalker(checkpoints, start);
   for (const row of rows) {
-    const finding = walker.push(row);
+    const finding = walker.push(row, hashEvent(row) !== row.hash);
     if (finding) return { finding, state: walker.state() };
   }
   return { finding: walker.finish(), state: walker.state() };
@@ -80,7 +80,10 @@ describe("an intact chain", () => {
   });
 
   it("an empty table with no checkpoint is intact", () => {
-    expect(walk([])).toEqual({ finding: null, state: { count: 0n, lastSeq: null, prevHash: GENESIS_HASH, prevAt: null, checked: 0, matched: 0 } });
+    expect(walk([])).toEqual({
+      finding: null,
+      state: { count: 0n, lastSeq: null, prevHash: GENESIS_HASH, prevAt: null, checked: 0, matched: 0 },
+    });
   });
 });
 
@@ -88,7 +91,11 @@ describe("a row that does not fit its own chain", () => {
   it("a prevHash that does not name the row before is reported at that row", () => {
     const rows = chain(4);
     rows[2] = { ...rows[2]!, prevHash: "f".repeat(64) };
-    expect(walk(rows).finding).toEqual({ kind: "link", firstBrokenSeq: "3", reason: "prevHash does not match the hash of the row before it (a row was removed, inserted or altered before seq 3)" });
+    expect(walk(rows).finding).toEqual({
+      kind: "link",
+      firstBrokenSeq: "3",
+      reason: "prevHash does not match the hash of the row before it (a row was removed, inserted or altered before seq 3)",
+    });
   });
 
   it("the first row must link to the genesis hash", () => {
@@ -100,7 +107,11 @@ describe("a row that does not fit its own chain", () => {
   it("a changed column under an unchanged hash is reported at that row", () => {
     const rows = chain(3);
     rows[1] = { ...rows[1]!, actor: "someone-else" };
-    expect(walk(rows).finding).toEqual({ kind: "altered", firstBrokenSeq: "2", reason: "stored hash does not match the row's content (the row was altered)" });
+    expect(walk(rows).finding).toEqual({
+      kind: "altered",
+      firstBrokenSeq: "2",
+      reason: "stored hash does not match the row's content (the row was altered)",
+    });
   });
 
   it("time going backwards is reported even when every hash was recomputed; equal times are fine", () => {
@@ -126,7 +137,10 @@ describe("a chain consistent in itself that a checkpoint contradicts", () => {
   it("rewritten from the first row: reported from the first row, with the checkpoint's words", () => {
     const rows = chain(3);
     const signed = cp(rows, 2);
-    const forged = rehashFrom(rows.map((r, i) => (i === 0 ? { ...r, actor: "forger" } : r)), 0);
+    const forged = rehashFrom(
+      rows.map((r, i) => (i === 0 ? { ...r, actor: "forger" } : r)),
+      0,
+    );
     expect(walk(forged, [signed]).finding).toEqual({
       kind: "rewritten",
       firstBrokenSeq: "1",
@@ -138,10 +152,15 @@ describe("a chain consistent in itself that a checkpoint contradicts", () => {
     const rows = chain(5);
     const early = cp(rows, 1);
     const late = cp(rows, 4);
-    const forged = rehashFrom(rows.map((r, i) => (i === 3 ? { ...r, details: { i: 99 } } : r)), 3);
+    const forged = rehashFrom(
+      rows.map((r, i) => (i === 3 ? { ...r, details: { i: 99 } } : r)),
+      3,
+    );
     const { finding, state } = walk(forged, [early, late]);
     expect(finding).toMatchObject({ kind: "rewritten", firstBrokenSeq: "3" });
-    expect(finding!.reason).toMatch(/^history was rewritten after seq 2 \(the last row a checkpoint still vouches for\): at seq 5 the table has 5 rows/);
+    expect(finding!.reason).toMatch(
+      /^history was rewritten after seq 2 \(the last row a checkpoint still vouches for\): at seq 5 the table has 5 rows/,
+    );
     expect(finding!.reason).toMatch(/the first row that disagrees lies between seq 3 and seq 5$/);
     expect(state.matched).toBe(1);
   });
@@ -231,7 +250,10 @@ describe("a walk that starts after a checkpoint (incremental)", () => {
     const rows = chain(4);
     const start = { prevHash: rows[1]!.hash, prevAt: rows[1]!.at, count: 2n, lastSeq: 2n };
     const signed = cp(rows, 3);
-    const forged = rehashFrom(rows.map((r, i) => (i === 2 ? { ...r, action: "forged" } : r)), 2);
+    const forged = rehashFrom(
+      rows.map((r, i) => (i === 2 ? { ...r, action: "forged" } : r)),
+      2,
+    );
     const { finding } = walk(forged.slice(2), [signed], start);
     expect(finding).toMatchObject({ kind: "rewritten", firstBrokenSeq: "3" });
     expect(finding!.reason).toMatch(/^history was rewritten after seq 2 \(the last row a checkpoint still vouches for\)/);

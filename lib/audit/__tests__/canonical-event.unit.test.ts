@@ -16,7 +16,7 @@ const base: TChainedContent = {
   taskId: null,
   correlationId: "c-1",
   mechanism: "offline-refresh",
-  details: { z: 1, a: [{ y: "\u2028", b: null }], "\"quote": "\\\n" },
+  details: { z: 1, a: [{ y: "\u2028", b: null }], '"quote': "\\\n" },
   prevHash: "0".repeat(64),
 };
 
@@ -26,7 +26,8 @@ describe("canonicalizeEvent", () => {
       {},
       { subject: null, resource: null, mechanism: null, details: null },
       { actChain: { sub: "w", act: { sub: "x" } }, errorCode: "invalid_grant", taskId: "t" },
-      { actor: "ünïcødé \ud83d\ude00 \"q\"", details: { n: 1.5, t: true, list: [] } },
+      { actor: 'ünïcødé \ud83d\ude00 "q"', details: { n: 1.5, t: true, list: [] } },
+      { actor: "lone \ud800 surrogate", resource: "tab\there \u2028 back\\slash", details: { "k\u0001": "\udfff", z: ['"', "\n"] } },
       { subject: undefined, details: undefined },
     ];
     for (const v of variants) {
@@ -53,7 +54,7 @@ describe("hashEvent", () => {
       { taskId: "t-1" },
       { correlationId: "c-2" },
       { mechanism: "impersonation" },
-      { details: { z: 2, a: [{ y: "\u2028", b: null }], "\"quote": "\\\n" } },
+      { details: { z: 2, a: [{ y: "\u2028", b: null }], '"quote': "\\\n" } },
       { details: null },
       { prevHash: "1".repeat(64) },
     ];
@@ -62,7 +63,10 @@ describe("hashEvent", () => {
     const seen = new Set([original]);
     for (const change of changes) {
       const h = hashEvent({ ...base, ...change });
-      expect(seen.has(h), JSON.stringify(change, (_, v) => (typeof v === "bigint" ? v.toString() : v))).toBe(false);
+      expect(
+        seen.has(h),
+        JSON.stringify(change, (_, v) => (typeof v === "bigint" ? v.toString() : v)),
+      ).toBe(false);
       seen.add(h);
     }
   });
@@ -71,10 +75,29 @@ describe("hashEvent", () => {
     const text = canonicalizeEvent(base);
     expect(hashEvent(base)).toBe(createHash("sha256").update(text, "utf8").digest("hex"));
     expect(Object.keys(JSON.parse(text))).toEqual([
-      "actChain", "action", "actor", "actorType", "at", "correlationId", "details", "errorCode", "mechanism",
-      "outcome", "prevHash", "resource", "seq", "subject", "taskId", "v",
+      "actChain",
+      "action",
+      "actor",
+      "actorType",
+      "at",
+      "correlationId",
+      "details",
+      "errorCode",
+      "mechanism",
+      "outcome",
+      "prevHash",
+      "resource",
+      "seq",
+      "subject",
+      "taskId",
+      "v",
     ]);
-    expect(JSON.parse(text)).toMatchObject({ v: "ncdd-audit-v1", seq: "42", at: "2026-12-01T10:00:00.123Z", details: { "\"quote": "\\\n", a: [{ b: null, y: "\u2028" }], z: 1 } });
+    expect(JSON.parse(text)).toMatchObject({
+      v: "ncdd-audit-v1",
+      seq: "42",
+      at: "2026-12-01T10:00:00.123Z",
+      details: { '"quote': "\\\n", a: [{ b: null, y: "\u2028" }], z: 1 },
+    });
     expect(text.indexOf('"a":')).toBeLessThan(text.indexOf('"z":'));
     expect(GENESIS_HASH).toBe("0".repeat(64));
   });
@@ -88,12 +111,18 @@ describe("the serialisation of nested JSON (what a stored jsonb column reads bac
 
   it("sorts keys at every depth whatever order they came in, and keeps array order and separators", () => {
     // PostgreSQL hands jsonb keys back in its own order: the bytes must not depend on it.
-    expect(detailsText({ e: 4, d: [3, 1, 2], c: { y: [], x: null }, b: "two", a: 1 })).toBe('{"a":1,"b":"two","c":{"x":null,"y":[]},"d":[3,1,2],"e":4}');
-    expect(detailsText({ a: 1, b: "two", c: { x: null, y: [] }, d: [3, 1, 2], e: 4 })).toBe(detailsText({ e: 4, d: [3, 1, 2], c: { y: [], x: null }, b: "two", a: 1 }));
+    expect(detailsText({ e: 4, d: [3, 1, 2], c: { y: [], x: null }, b: "two", a: 1 })).toBe(
+      '{"a":1,"b":"two","c":{"x":null,"y":[]},"d":[3,1,2],"e":4}',
+    );
+    expect(detailsText({ a: 1, b: "two", c: { x: null, y: [] }, d: [3, 1, 2], e: 4 })).toBe(
+      detailsText({ e: 4, d: [3, 1, 2], c: { y: [], x: null }, b: "two", a: 1 }),
+    );
   });
 
   it("writes undefined inside an array as null, as the jsonb column stores it, so the writer's hash verifies on read", () => {
     expect(detailsText({ list: [undefined, 1] })).toBe('{"list":[null,1]}');
-    expect(hashEvent({ ...base, details: { list: [undefined, 1] } as unknown as TChainedContent["details"] })).toBe(hashEvent({ ...base, details: { list: [null, 1] } }));
+    expect(hashEvent({ ...base, details: { list: [undefined, 1] } as unknown as TChainedContent["details"] })).toBe(
+      hashEvent({ ...base, details: { list: [null, 1] } }),
+    );
   });
 });

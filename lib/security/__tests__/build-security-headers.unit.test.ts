@@ -30,7 +30,9 @@ describe("buildSecurityHeaders", () => {
   });
 
   it("allows eval only in development, where React needs it", () => {
-    expect(buildSecurityHeaders({ kind: "page", nonce: "n", https: false, dev: true })["Content-Security-Policy"]).toContain("'unsafe-eval'");
+    expect(buildSecurityHeaders({ kind: "page", nonce: "n", https: false, dev: true })["Content-Security-Policy"]).toContain(
+      "'unsafe-eval'",
+    );
   });
 });
 

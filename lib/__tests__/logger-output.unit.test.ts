@@ -20,10 +20,10 @@ const savedLevel = process.env.LOG_LEVEL;
 beforeEach(() => {
   out = [];
   for (const stream of ["stdout", "stderr"] as const) {
-    process[stream].write = ((chunk: string | Uint8Array) => {
+    process[stream].write = (chunk: string | Uint8Array) => {
       out.push({ stream, text: typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8") });
       return true;
-    });
+    };
   }
   process.env.LOG_LEVEL = "debug";
 });
@@ -36,7 +36,11 @@ afterEach(() => {
 });
 
 const written = () => out.map((o) => o.text).join("");
-const lines = () => written().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = () =>
+  written()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe("the logger's real output", () => {
   it("writes no token, secret or password, in fields, nested objects, arrays, errors or the message", () => {
@@ -71,7 +75,11 @@ describe("the logger's real output", () => {
       credentials: "[redacted]",
       client_assertion: "[redacted]",
     });
-    expect(error).toMatchObject({ level: "error", msg: "refresh failed", error: { name: "Error", message: "invalid_grant for [redacted-jwt]" } });
+    expect(error).toMatchObject({
+      level: "error",
+      msg: "refresh failed",
+      error: { name: "Error", message: "invalid_grant for [redacted-jwt]" },
+    });
     expect(warn).toMatchObject({ level: "warn", body: { refresh_token: "[redacted]" } });
   });
 

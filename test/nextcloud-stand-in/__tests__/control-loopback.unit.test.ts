@@ -25,11 +25,14 @@ describe("control endpoints", () => {
   });
 
   // Needs a non-loopback interface to connect from; machines without one cannot exercise this.
-  it.skipIf(!externalIPv4)("refuse callers that are not on the loopback interface, even when the server listens on all interfaces", async () => {
-    const port = new URL(standIn.url).port;
-    const res = await fetch(`http://${externalIPv4}:${port}/__stand-in/requests`);
-    expect(res.status).toBe(403);
-    const reset = await fetch(`http://${externalIPv4}:${port}/__stand-in/reset`, { method: "POST" });
-    expect(reset.status).toBe(403);
-  });
+  it.skipIf(!externalIPv4)(
+    "refuse callers that are not on the loopback interface, even when the server listens on all interfaces",
+    async () => {
+      const port = new URL(standIn.url).port;
+      const res = await fetch(`http://${externalIPv4}:${port}/__stand-in/requests`);
+      expect(res.status).toBe(403);
+      const reset = await fetch(`http://${externalIPv4}:${port}/__stand-in/reset`, { method: "POST" });
+      expect(reset.status).toBe(403);
+    },
+  );
 });
