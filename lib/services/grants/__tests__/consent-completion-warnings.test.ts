@@ -66,8 +66,11 @@ beforeEach(async () => {
 
 let warnings: Record<string, unknown>[];
 const original = process.stderr.write;
+const savedLevel = process.env.LOG_LEVEL;
 beforeEach(() => {
   warnings = [];
+  // Whatever the run's level (Stryker runs with LOG_LEVEL=error), warnings are what is checked here.
+  process.env.LOG_LEVEL = "warn";
   process.stderr.write = ((chunk: string | Uint8Array) => {
     const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
     for (const line of text.split("\n").filter(Boolean)) warnings.push(JSON.parse(line) as Record<string, unknown>);
@@ -76,6 +79,8 @@ beforeEach(() => {
 });
 afterEach(() => {
   process.stderr.write = original;
+  if (savedLevel === undefined) delete process.env.LOG_LEVEL;
+  else process.env.LOG_LEVEL = savedLevel;
 });
 const warned = (msg: string) => warnings.filter((w) => w.msg === msg).map((w) => ({ error: w.error, correlationId: w.correlationId }));
 
