@@ -221,7 +221,9 @@ describe("rows a checkpoint covered are missing", () => {
     const signed = cp(rows, 2, { count: 2n });
     const { finding } = walk(rows.slice(0, 2), [signed]);
     expect(finding).toMatchObject({ kind: "missing-tail", gap: { missingRows: "0" } });
-    expect(finding!.reason).toBe(`rows are missing at the end: the checkpoint signed ${signed.at} covers 2 rows up to seq 3, but the table has 2 rows up to seq 2`);
+    expect(finding!.reason).toBe(
+      `rows are missing at the end: the checkpoint signed ${signed.at} covers 2 rows up to seq 3, but the table has 2 rows up to seq 2`,
+    );
     // Fewer rows signed than the table has: still no negative count of deleted rows.
     expect(walk(rows.slice(0, 2), [cp(rows, 2, { count: 1n })]).finding).toMatchObject({ kind: "missing-tail", gap: { missingRows: "0" } });
   });
