@@ -42,11 +42,15 @@ test("the admin sees a user's grant, task run and revocation, narrows them with 
   await expect(page.getByRole("heading", { name: "Audit trail" })).toBeVisible();
   const table = page.getByRole("table", { name: "Audit events" });
   const filters = page.getByRole("form", { name: "Audit filters" });
+  // After "Apply filters" the previous rows stay visible until the new ones arrive (aria-busy meanwhile).
+  const settled = () => expect(page.getByTestId("audit-results")).toHaveAttribute("aria-busy", "false");
 
   // The person's grant, by subject and the grant id as free text.
   await filters.getByLabel("On behalf of (subject)").fill(personSub);
   await filters.getByLabel("Search text").fill(grantId);
   await filters.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(new RegExp(`subject=${personSub}`));
+  await settled();
   for (const action of ["grant.consent", "grant.revoke_requested", "grant.revoke_confirmed"]) {
     await expect(table.getByRole("cell", { name: action, exact: true })).toHaveCount(1);
   }
@@ -58,6 +62,8 @@ test("the admin sees a user's grant, task run and revocation, narrows them with 
   // Narrowing by action leaves exactly one row.
   await filters.getByLabel("Action").fill("grant.revoke_confirmed");
   await filters.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(/action=grant.revoke_confirmed/);
+  await settled();
   await expect(table.locator("tbody tr")).toHaveCount(1);
   await expect(table.locator("tbody tr")).toContainText("grant.revoke_confirmed");
   await expect(page).toHaveURL(/action=grant.revoke_confirmed/);
@@ -80,6 +86,8 @@ test("the admin sees a user's grant, task run and revocation, narrows them with 
   // Widen to the whole grant again: the JSON export has the same rows as the table.
   await filters.getByLabel("Action").fill("");
   await filters.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).not.toHaveURL(/action=/);
+  await settled();
   await expect(table.locator("tbody tr")).toHaveCount(grantRows);
   const [json] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON" }).click()]);
   expect(json.suggestedFilename()).toMatch(/^audit-.*\.ndjson$/);

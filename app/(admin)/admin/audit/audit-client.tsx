@@ -126,7 +126,10 @@ export function AuditClient({ initialFilters, adminSub }: { initialFilters: TAud
                 <input type="checkbox" checked={showOwnViews} onChange={(e) => setShowOwnViews(e.target.checked)} />
                 Show my own page views{!showOwnViews && hidden > 0 ? ` (${hidden} hidden on this page)` : ""}
               </label>
-              <AuditTable rows={rows} people={page.data.people ?? {}} />
+              {/* While new filters load, the previous rows stay on screen: say so to assistive technology (and tests). */}
+              <div data-testid="audit-results" aria-busy={page.isPlaceholderData}>
+                <AuditTable rows={rows} people={page.data.people ?? {}} />
+              </div>
             </>
           );
         })()}
