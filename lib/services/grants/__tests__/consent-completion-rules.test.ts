@@ -4,8 +4,8 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { SCOPE_CATALOG } from "@/lib/tasks/task-catalog";
 import { createLocalPerson, createLocalTask } from "@/test/fixtures/local-grant";
-import { fakeJwt } from "@/test/fake-jwt";
 import type { TPendingConsent } from "../pending-consent-cookie";
+import { callback, pendingFor, redeemed } from "./consent-fixtures";
 
 /**
  * Every rule of the consent callback (completeGrant) with Keycloak's side replaced by fakes: the code
@@ -28,34 +28,7 @@ let person: TPerson;
 let ctx: TPerson & { loginSessionId: string };
 let pending: TPendingConsent;
 
-function pendingFor(userSub: string, loginSessionId: string, requestedScopes = ["offline_access", "notes.read"]): TPendingConsent {
-  return {
-    checks: {
-      state: `state-${randomUUID()}`,
-      nonce: "n",
-      codeVerifier: "v",
-      redirectUri: "http://localhost:3000/grants/callback",
-      requestedScopes,
-    },
-    userSub,
-    loginSessionId,
-    taskType: "notes-index",
-    createdAt: Date.now(),
-  };
-}
-const callback = (params: Record<string, string>) => new URL(`http://localhost:3000/grants/callback?${new URLSearchParams(params)}`);
 const okCallback = () => callback({ state: pending.checks.state, code: "the-code" });
-function redeemed(sub: string, grantedScopes = ["openid", "offline_access", "notes.read"], sid: string | null = "sid-1") {
-  return {
-    sub,
-    sid,
-    grantedScopes,
-    offlineToken: `offline-${randomUUID()}`,
-    accessToken: fakeJwt({ sub, aud: ["nextcloud", WORKER] }),
-    accessExpiresAt: new Date(Date.now() + 300_000),
-    refreshExpiresAt: null,
-  };
-}
 const consentAudit = async (subject: string) =>
   (await db().auditEvent.findMany({ where: { subject, action: "grant.consent" }, orderBy: { seq: "asc" } })).map((r) => ({
     outcome: r.outcome,

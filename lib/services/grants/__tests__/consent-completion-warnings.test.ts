@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { randomUUID } from "node:crypto";
 import { createLocalPerson } from "@/test/fixtures/local-grant";
-import { fakeJwt } from "@/test/fake-jwt";
 import type { TPendingConsent } from "../pending-consent-cookie";
+import { callback, pendingFor, redeemed } from "./consent-fixtures";
 
 /**
  * What the consent callback (completeGrant) tells operators when a call to Keycloak after the consent fails:
@@ -18,40 +18,12 @@ vi.mock("@/lib/auth/login-session-token", () => ({ loginAccessToken: fakes.login
 vi.mock("@/lib/grants/confirm-revocation", () => ({ attemptRevocation: fakes.attempt }));
 const { completeGrant } = await import("../complete-grant");
 
-const WORKER = process.env.KEYCLOAK_WORKER_CLIENT_ID!;
 type TPerson = Awaited<ReturnType<typeof createLocalPerson>>;
 let person: TPerson;
 let ctx: TPerson & { loginSessionId: string };
 let pending: TPendingConsent;
 
-function pendingFor(userSub: string, loginSessionId: string, requestedScopes = ["offline_access", "notes.read"]): TPendingConsent {
-  return {
-    checks: {
-      state: `state-${randomUUID()}`,
-      nonce: "n",
-      codeVerifier: "v",
-      redirectUri: "http://localhost:3000/grants/callback",
-      requestedScopes,
-    },
-    userSub,
-    loginSessionId,
-    taskType: "notes-index",
-    createdAt: Date.now(),
-  };
-}
-const callback = (params: Record<string, string>) => new URL(`http://localhost:3000/grants/callback?${new URLSearchParams(params)}`);
 const okCallback = () => callback({ state: pending.checks.state, code: "the-code" });
-function redeemed(sub: string, grantedScopes = ["openid", "offline_access", "notes.read"], sid: string | null = "sid-1") {
-  return {
-    sub,
-    sid,
-    grantedScopes,
-    offlineToken: `offline-${randomUUID()}`,
-    accessToken: fakeJwt({ sub, aud: ["nextcloud", WORKER] }),
-    accessExpiresAt: new Date(Date.now() + 300_000),
-    refreshExpiresAt: null,
-  };
-}
 
 beforeEach(async () => {
   for (const f of Object.values(fakes)) f.mockReset();
