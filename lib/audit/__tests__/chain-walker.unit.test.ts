@@ -2,51 +2,13 @@ import { describe, expect, it } from "vitest";
 import { GENESIS_HASH, hashEvent } from "../canonical-event";
 import { createChainWalker, type TWalkCheckpoint } from "../chain-walker";
 import type { TChainRow } from "../read-chain-rows";
+import { chain, rehashFrom } from "./chain-rows-fixture";
 
 /**
  * The chain walker on rows built in memory (no database): every kind of finding, exactly where it is
  * reported and in the words the admin reads. (audit-chain.test.ts and checkpoint-verify.test.ts prove the
  * same against rows stored in PostgreSQL and tampered with as a superuser.)
  */
-function chain(n: number, firstSeq = 1n): TChainRow[] {
-  const rows: TChainRow[] = [];
-  let prevHash = GENESIS_HASH;
-  for (let i = 0; i < n; i += 1) {
-    const seq = firstSeq + BigInt(i);
-    const content = {
-      seq,
-      at: new Date(Date.UTC(2026, 11, 1, 10, 0, i)).toISOString(),
-      actor: "nextcloud-mcp-server",
-      actorType: "client" as const,
-      subject: "user-1",
-      actChain: null,
-      action: "nextcloud.request",
-      resource: `/r/${i}`,
-      outcome: "success" as const,
-      errorCode: null,
-      taskId: null,
-      correlationId: `c-${i}`,
-      mechanism: "offline-refresh",
-      details: { i },
-      prevHash,
-    };
-    const hash = hashEvent(content);
-    rows.push({ ...content, hash });
-    prevHash = hash;
-  }
-  return rows;
-}
-
-/** Re-hashes rows from index `from` on, so links and hashes are consistent again after an edit. */
-function rehashFrom(rows: TChainRow[], from: number): TChainRow[] {
-  const out = rows.map((r) => ({ ...r }));
-  for (let i = from; i < out.length; i += 1) {
-    out[i]!.prevHash = i === 0 ? GENESIS_HASH : out[i - 1]!.hash;
-    out[i]!.hash = hashEvent(out[i]!);
-  }
-  return out;
-}
-
 const cp = (rows: TChainRow[], index: number, over: Partial<TWalkCheckpoint> = {}): TWalkCheckpoint => ({
   count: BigInt(index + 1),
   headSeq: rows[index]!.seq,
