@@ -3,6 +3,13 @@ export declare const isoTime: (at: Date | string) => string;
 export declare function stableJson(value: unknown): string;
 export declare function canonicalizeEvent(e: CanonicalInput): string;
 export declare function canonicalizeEventReference(e: CanonicalInput): string;
+/** The canonical form minus the time, the previous hash and the seq (see canonical-core.mjs). */
+export declare function canonicalizeEventParts(e: Omit<CanonicalInput, "seq" | "at" | "prevHash">): {
+  c0: string;
+  c1: string;
+  c2: string;
+  c3: string;
+};
 /** Every field the hash covers; seq as a bigint or its decimal text. */
 export type CanonicalInput = {
   seq: bigint | string;

@@ -75,6 +75,27 @@ function add(out, key, v) {
   return `${out}${out.length > 1 ? "," : ""}"${key}":${typeof v === "string" ? quote(v) : stableJson(v)}`;
 }
 
+/**
+ * The canonical form cut around the three values a writer learns only under the chain lock: the time, the
+ * previous hash and the seq. `c0 + at + c1 + prevHash + c2 + seq + c3` is exactly canonicalizeEvent(e)
+ * (a test holds them equal): the database's audit_append() joins and hashes the pieces, so one round trip
+ * appends rows that the verifier here recomputes byte for byte. Those three values never need JSON escaping.
+ */
+export function canonicalizeEventParts(e) {
+  return {
+    c0: `{"actChain":${stableJson(e.actChain ?? null)}${member("action", e.action)}${member("actor", e.actor)}${member("actorType", e.actorType)},"at":"`,
+    c1: `"${member("correlationId", e.correlationId)}${member("details", e.details ?? null)}${member("errorCode", e.errorCode)}${member("mechanism", e.mechanism)}${member("outcome", e.outcome)},"prevHash":"`,
+    c2: `"${member("resource", e.resource)},"seq":"`,
+    c3: `"${member("subject", e.subject)}${member("taskId", e.taskId)},"v":${quote(CANONICAL_VERSION)}}`,
+  };
+}
+
+// `,"key":value`, or nothing for an undefined value (as add() leaves it out).
+function member(key, v) {
+  if (v === undefined) return "";
+  return `,"${key}":${typeof v === "string" ? quote(v) : stableJson(v)}`;
+}
+
 /** The reference form canonicalizeEvent must equal (kept for the equivalence test). */
 export function canonicalizeEventReference(e) {
   return stableJson({

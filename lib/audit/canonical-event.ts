@@ -9,7 +9,7 @@ export const GENESIS_HASH = "0".repeat(64);
 export type TChainedContent = TSanitizedAuditInput & { seq: bigint; at: Date | string; prevHash: string };
 
 // The serialisation lives in plain JavaScript so the verifier's worker threads load the very same code.
-export { isoTime } from "./canonical-core.mjs";
+export { canonicalizeEventParts, isoTime } from "./canonical-core.mjs";
 
 /**
  * The one serialisation of an event that its hash covers: fixed field order, ISO-8601 time with

@@ -1,7 +1,7 @@
 import "server-only";
-import { Prisma } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
 import { db } from "../db";
-import { GENESIS_HASH, hashEvent } from "./canonical-event";
+import { canonicalizeEventParts } from "./canonical-event";
 import { sanitizeAuditInput } from "./sanitize-audit-input";
 import type { TAuditInput, TAuditRecorder } from "./types";
 import { log } from "../logger";
@@ -34,12 +34,13 @@ export async function recordAuditEvent(input: TAuditInput): Promise<TRecordedAud
 }
 
 /**
- * Appends several events in order, atomically, under one lock and one multi-row insert: the same chain
- * guarantees as recordAuditEvent, for callers (a task run, a seed) that produce events in bulk.
+ * Appends several events in order, atomically: one statement (audit_append), so one round trip and a chain
+ * lock held only while PostgreSQL links and inserts them. Same guarantees as recordAuditEvent, for callers
+ * (a task run, a grouped recorder, a seed) that produce events in bulk.
  */
 export async function recordAuditEvents(inputs: TAuditInput[]): Promise<TRecordedAuditEvent[]> {
   if (inputs.length === 0) return [];
-  return db().$transaction((tx) => appendAuditEvents(tx, inputs), { maxWait: 15_000, timeout: 15_000 });
+  return append(db(), inputs);
 }
 
 /**
@@ -48,29 +49,19 @@ export async function recordAuditEvents(inputs: TAuditInput[]): Promise<TRecorde
  */
 export async function appendAuditEvents(tx: Prisma.TransactionClient, inputs: TAuditInput[]): Promise<TRecordedAuditEvent[]> {
   if (inputs.length === 0) return [];
-  const clean = inputs.map(sanitizeAuditInput);
-  await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_ID}::bigint)`;
-  const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true, at: true } });
-  const seqs = await tx.$queryRaw<{ seq: bigint }[]>`
-    SELECT nextval(pg_get_serial_sequence('"AuditEvent"', 'seq')) AS seq FROM generate_series(1, ${clean.length}::int)`;
-  seqs.sort((a, b) => (a.seq < b.seq ? -1 : 1));
-  const now = new Date();
-  const at = last && last.at > now ? last.at : now;
-  let prevHash = last?.hash ?? GENESIS_HASH;
-  const rows = clean.map((event, i) => {
-    const content = { ...event, seq: seqs[i]!.seq, at, prevHash };
-    const hash = hashEvent(content);
-    prevHash = hash;
-    return { ...content, hash };
+  return append(tx, inputs);
+}
+
+// PostgreSQL's audit_append (migration 20261202000200) takes the chain lock (AUDIT_CHAIN_LOCK_ID), reads
+// the head, and hashes each event's canonical pieces joined with its time, previous hash and seq.
+async function append(client: Prisma.TransactionClient, inputs: TAuditInput[]): Promise<TRecordedAuditEvent[]> {
+  const events = inputs.map((input) => {
+    const clean = sanitizeAuditInput(input);
+    return { ...clean, ...canonicalizeEventParts(clean) };
   });
-  await tx.auditEvent.createMany({
-    data: rows.map((r) => ({
-      ...r,
-      actChain: r.actChain === null ? Prisma.DbNull : (r.actChain as Prisma.InputJsonValue),
-      details: r.details === null ? Prisma.DbNull : (r.details as Prisma.InputJsonValue),
-    })),
-  });
-  return rows.map((r) => ({ seq: r.seq, at: r.at, hash: r.hash, prevHash: r.prevHash }));
+  const rows = await client.$queryRaw<{ seq: bigint; at: Date; prevHash: string; hash: string }[]>`
+    SELECT o_seq AS seq, o_at AS "at", o_prev AS "prevHash", o_hash AS hash FROM audit_append(${JSON.stringify(events)}::jsonb)`;
+  return rows.sort((a, b) => (a.seq < b.seq ? -1 : 1));
 }
 
 /** The recorder injected into the token module and the worker; same guarantees as recordAuditEvent. */

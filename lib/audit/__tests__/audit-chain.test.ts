@@ -58,6 +58,25 @@ describe("recordAuditEvent", () => {
     expect(first.prevHash).toBe(before ? before.hash : GENESIS_HASH);
   });
 
+  it("hashes in PostgreSQL exactly what the verifier recomputes, whatever the text (escapes, emoji, nested JSON)", async () => {
+    const tricky = [
+      event({
+        resource: 'tab\there "quoted" back\\slash \u2028 ünïcødé \ud83d\ude00',
+        details: { z: [1.5, null, true], a: { "k\u0001": "\n" } },
+      }),
+      event({ subject: null, details: undefined, actChain: { sub: "w", act: { sub: "x" } }, errorCode: "invalid_grant" }),
+      event({ actor: ',"at":"', resource: ',"prevHash":"', details: { seq: ',"seq":"' } }),
+    ];
+    const written = await recordAuditEvents(tricky);
+    expect(written.map((w) => w.prevHash).slice(1)).toEqual(written.map((w) => w.hash).slice(0, -1));
+    for (const w of written) {
+      const stored = await db().auditEvent.findUniqueOrThrow({ where: { seq: w.seq } });
+      expect(stored.hash).toBe(w.hash);
+      expect(hashEvent(stored)).toBe(stored.hash);
+      expect(stored.at.getTime()).toBe(w.at.getTime());
+    }
+  });
+
   it("keeps one valid chain when many writers append at the same time", async () => {
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) => auditRecorder(event({ action: "nextcloud.request", details: { i } }))),

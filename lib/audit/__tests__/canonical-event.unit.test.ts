@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { GENESIS_HASH, canonicalizeEvent, canonicalizeEventReference, hashEvent, type TChainedContent } from "../canonical-event";
+import {
+  GENESIS_HASH,
+  canonicalizeEvent,
+  canonicalizeEventParts,
+  canonicalizeEventReference,
+  hashEvent,
+  isoTime,
+  type TChainedContent,
+} from "../canonical-event";
 
 const base: TChainedContent = {
   seq: 42n,
@@ -33,6 +41,25 @@ describe("canonicalizeEvent", () => {
     for (const v of variants) {
       const e = { ...base, ...v };
       expect(canonicalizeEvent(e)).toBe(canonicalizeEventReference(e));
+    }
+  });
+
+  it("cut into the pieces the database joins around time, previous hash and seq, is the same text", () => {
+    const variants: Partial<TChainedContent>[] = [
+      {},
+      { subject: null, resource: null, mechanism: null, details: null, actChain: undefined },
+      { actChain: { sub: "w", act: { sub: "x" } }, errorCode: "invalid_grant", taskId: "t" },
+      { actor: 'ünïcødé \ud83d\ude00 "q"', details: { n: 1.5, t: true, list: [] } },
+      { actor: "lone \ud800 surrogate", resource: "tab\there \u2028 back\\slash", details: { "k\u0001": "\udfff", z: ['"', "\n"] } },
+      { subject: undefined, details: undefined, taskId: undefined, errorCode: undefined },
+      // Text that looks like the pieces' own seams must not move them.
+      { actor: ',"at":"', resource: ',"prevHash":"', subject: ',"seq":"', details: { at: "x", prevHash: "y", seq: "z" } },
+      { seq: 9007199254740993n, at: "2026-12-31T23:59:59.999Z", prevHash: "f".repeat(64) },
+    ];
+    for (const v of variants) {
+      const e = { ...base, ...v };
+      const { c0, c1, c2, c3 } = canonicalizeEventParts(e);
+      expect(`${c0}${isoTime(e.at)}${c1}${e.prevHash}${c2}${e.seq.toString()}${c3}`).toBe(canonicalizeEvent(e));
     }
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { recordAuditEvent } from "../../../audit/record-event";
+import { recordAuditEvent, recordAuditEvents } from "../../../audit/record-event";
 import type { TAuditInput } from "../../../audit/types";
 import type { TCtx } from "../../context";
 
@@ -20,7 +20,9 @@ export function makeRun() {
     mechanism: "offline-refresh",
   };
   const record = (overrides: Partial<TAuditInput>) => recordAuditEvent({ ...base, ...overrides });
-  return { id, alice, bob, admin, asAlice, base, record };
+  /** Several events in one append (one statement), as the worker's grouped recorder writes them. */
+  const recordBatch = (each: Partial<TAuditInput>[]) => recordAuditEvents(each.map((o) => ({ ...base, ...o })));
+  return { id, alice, bob, admin, asAlice, base, record, recordBatch };
 }
 
 /** Reads a whole web stream as text, counting chunks so tests can see it really streamed. */

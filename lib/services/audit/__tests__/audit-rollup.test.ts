@@ -16,6 +16,14 @@ beforeAll(async () => {
   await run.record({ subject: null, action: "task.run" });
   for (let i = 0; i < 4; i += 1)
     await run.record({ subject: i % 2 ? run.bob : null, action: PROBE_ACTION, outcome: i % 3 ? "success" : "failure" });
+  // One append of many rows: the rollup is kept per statement, so one batch adds several to one bucket.
+  await run.recordBatch(
+    Array.from({ length: 9 }, (_, i) => ({
+      subject: [run.alice, run.bob, null][i % 3],
+      action: i < 5 ? PROBE_ACTION : "token.refresh",
+      outcome: i % 2 ? ("failure" as const) : ("success" as const),
+    })),
+  );
 });
 
 afterAll(async () => {
@@ -58,10 +66,11 @@ describe("the hourly audit rollup (AuditHourlyCount, kept by a trigger)", () => 
     const from = new Date(Date.now() - 3 * 3_600_000);
     const chart = await countAuditEventsOverTime(run.admin, { subject: run.alice, bucket: "hour", from, to });
     const byAction = await countAuditEventsOverTime(run.admin, { action: "token.refresh", subject: run.bob, bucket: "day", from, to });
-    expect(chart.buckets.reduce((n, b) => n + b.count, 0)).toBe(5);
-    expect(byAction.buckets.reduce((n, b) => n + b.count, 0)).toBe(3);
+    // alice: 5 task runs and 3 rows of the batch; bob's token refreshes: 3 alone and 1 in the batch.
+    expect(chart.buckets.reduce((n, b) => n + b.count, 0)).toBe(8);
+    expect(byAction.buckets.reduce((n, b) => n + b.count, 0)).toBe(4);
     const failures = await countAuditEventsOverTime(run.asAlice, { outcome: "failure", bucket: "hour", from, to });
-    expect(failures.buckets.reduce((n, b) => n + b.count, 0)).toBe(2);
+    expect(failures.buckets.reduce((n, b) => n + b.count, 0)).toBe(3);
     // Everyone's chart (the totals table) against a direct count over the same range.
     const everyone = await countAuditEventsOverTime(run.admin, { action: "token.refresh", bucket: "hour", from, to });
     const [direct] = await db().$queryRaw<{ n: bigint }[]>`
