@@ -304,6 +304,29 @@ describe("token module edges", () => {
 });
 
 describe("secrets kept only while needed", () => {
+  it("each transition into a final state wipes the grant's sealed tokens, driven on real rows", async () => {
+    const sealedColumns = async (grantId: string) => {
+      const g = await db().grant.findUniqueOrThrow({ where: { id: grantId } });
+      return { status: g.status, refresh: g.refreshTokenEnc, access: g.accessTokenEnc, accessExpiresAt: g.accessExpiresAt };
+    };
+    // revoked: the user revokes here (active → revoking → revoked).
+    const revoked = await consentThroughApp({ task: "notes-index" });
+    expect(await sealedColumns(revoked.grantId)).toMatchObject({ refresh: expect.any(String), access: expect.any(String) });
+    await revokeGrant({ ...me.ctx, correlationId: randomUUID() }, { grantId: revoked.grantId });
+    expect(await sealedColumns(revoked.grantId)).toEqual({ status: "revoked", refresh: "", access: null, accessExpiresAt: null });
+    // revoked_at_provider: Keycloak refuses it (consent removed in the account console), seen by the health check.
+    const refused = await consentThroughApp({ task: "notes-index" });
+    expect(await sealedColumns(refused.grantId)).toMatchObject({ access: expect.any(String), accessExpiresAt: expect.any(Date) });
+    await adminFetch(`/users/${person.sub}/consents/${WORKER}`, { method: "DELETE" });
+    expect(await checkGrants([refused.grantId], "t")).toMatchObject({ revoked: 1 });
+    expect(await sealedColumns(refused.grantId)).toEqual({
+      status: "revoked_at_provider",
+      refresh: "",
+      access: null,
+      accessExpiresAt: null,
+    });
+  });
+
   it("no row in a final state holds sealed token material (grants, revocations, login sessions — every row in the database)", async () => {
     // Produce each final state here, then scan everything (other files' rows included).
     const granted = await consentThroughApp({ task: "notes-index" });
@@ -313,7 +336,12 @@ describe("secrets kept only while needed", () => {
     const grants = await db().grant.findMany({ where: { status: { in: ["revoked", "revoked_at_provider"] } } });
     expect(grants.length).toBeGreaterThan(0);
     for (const g of grants)
-      expect({ id: g.id, refresh: g.refreshTokenEnc, access: g.accessTokenEnc }).toEqual({ id: g.id, refresh: "", access: null });
+      expect({ id: g.id, refresh: g.refreshTokenEnc, access: g.accessTokenEnc, expires: g.accessExpiresAt }).toEqual({
+        id: g.id,
+        refresh: "",
+        access: null,
+        expires: null,
+      });
     const confirmed = await db().revocation.findMany({ where: { status: "confirmed" } });
     expect(confirmed.length).toBeGreaterThan(0);
     for (const r of confirmed) expect({ id: r.id, token: r.tokenEnc }).toEqual({ id: r.id, token: "" });
