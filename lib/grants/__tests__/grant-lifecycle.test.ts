@@ -8,7 +8,7 @@ import { db } from "@/lib/db";
 import { startGrant } from "@/lib/services/grants/start-grant";
 import { completeGrant } from "@/lib/services/grants/complete-grant";
 import { openPendingConsent } from "@/lib/services/grants/pending-consent-cookie";
-import { revokeGrant } from "@/lib/services/grants/revoke-grant";
+import { readReceipt, revokeGrant } from "@/lib/services/grants/revoke-grant";
 import { endLoginSession } from "@/lib/auth/end-login-session";
 import { checkGrants } from "@/lib/grants/check-grants";
 import { getDelegatedToken } from "@/lib/grants/get-delegated-token";
@@ -187,19 +187,40 @@ describe("what Keycloak ends, the dashboard honours", () => {
 });
 
 describe("revocations", () => {
-  it("revoke ends the offline session AND the consent in the person's name, optionally deleting collected data", async () => {
+  it("revoke ends the offline session AND the consent in the person's name, optionally deleting collected data (notes index, files inventory) and saying what it kept", async () => {
     const granted = await consentThroughApp({ task: "notes-index" });
     await enable(granted.grantId, "notes-index");
     await db().noteDocument.create({ data: { userSub: person.sub, path: "/Notes/x.md", title: "x", content: "secret plans" } });
+    await db().fileEntry.createMany({
+      data: [
+        { userSub: person.sub, path: "/Documents", isFolder: true, size: 0n },
+        { userSub: person.sub, path: "/Documents/plans.odt", isFolder: false, size: 1234n },
+      ],
+    });
+    // Another person's inventory is not the caller's to delete.
+    const otherSub = `someone-else-${randomUUID()}`;
+    await db().fileEntry.create({ data: { userSub: otherSub, path: "/Documents/theirs.odt", isFolder: false, size: 1n } });
     const token = await currentOfflineToken(granted.grantId);
     expect(await keycloakConsentScopes()).not.toBeNull();
     const receipt = await revokeGrant({ ...me.ctx, correlationId: randomUUID() }, { grantId: granted.grantId, deleteData: true });
     expect(receipt.keycloak).toBe("confirmed");
     expect(receipt.consent.state).toBe("removed");
     expect(receipt.consent.proof).toMatch(/no longer lists a consent/);
-    expect(receipt.data?.deleted.notes).toBe(1);
+    expect(receipt.data).toEqual({
+      deleted: { notes: 1, files: 2 },
+      kept: [
+        expect.stringMatching(
+          /^the request feed \(what the worker did, when and with which result\): it is part of the tamper-evident audit trail/,
+        ),
+      ],
+    });
     expect(await keycloakConsentScopes()).toBeNull();
     expect(await db().noteDocument.count({ where: { userSub: person.sub } })).toBe(0);
+    expect(await db().fileEntry.count({ where: { userSub: person.sub } })).toBe(0);
+    expect(await db().fileEntry.count({ where: { userSub: otherSub } })).toBe(1);
+    await db().fileEntry.deleteMany({ where: { userSub: otherSub } });
+    // The receipt read back later (the /access page) says the same.
+    expect((await readReceipt(person.sub, granted.grantId)).data).toEqual(receipt.data);
     await expect(refreshOfflineToken(token, { recorder: createMemoryRecorder(), correlationId: "t" })).rejects.toMatchObject({
       error: "invalid_grant",
     });
