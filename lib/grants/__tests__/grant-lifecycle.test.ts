@@ -10,7 +10,8 @@ import { completeGrant } from "@/lib/services/grants/complete-grant";
 import { openPendingConsent } from "@/lib/services/grants/pending-consent-cookie";
 import { readReceipt, revokeGrant } from "@/lib/services/grants/revoke-grant";
 import { endLoginSession } from "@/lib/auth/end-login-session";
-import { checkGrants } from "@/lib/grants/check-grants";
+import { checkGrants, grantsDueForCheck } from "@/lib/grants/check-grants";
+import { requestGrantRecheck } from "@/lib/grants/request-grant-recheck";
 import { getDelegatedToken } from "@/lib/grants/get-delegated-token";
 import { beginGrantRevocation } from "@/lib/grants/begin-grant-revocation";
 import { storeConsentedGrant } from "@/lib/grants/store-consented-grant";
@@ -256,6 +257,43 @@ describe("revocations", () => {
       await adminFetch(`/users/${person.sub}`, { method: "PUT", body: { ...user, enabled: true } });
       me = await signInOverHttp(person);
     }
+  });
+});
+
+describe("the health loop's choice of grants to re-check (grantsDueForCheck)", () => {
+  it("an offline-access grant is due when never refreshed, when its last refresh is older than the limit, or when a re-check is due; not otherwise", async () => {
+    const STALE_MS = 60_000;
+    const granted = await consentThroughApp({ task: "notes-index" });
+    const due = async () => (await grantsDueForCheck(STALE_MS, 10_000)).includes(granted.grantId);
+    const setTimes = (data: { lastRefreshAt?: Date | null; recheckAt?: Date | null }) =>
+      db().grant.update({ where: { id: granted.grantId }, data });
+    // Never refreshed since the consent: checked at once.
+    await setTimes({ lastRefreshAt: null });
+    expect(await due()).toBe(true);
+    // A check refreshes it: not due again until its last refresh is STALE_MS old.
+    expect(await checkGrants([granted.grantId], "t")).toEqual({ stillActive: 1, revoked: 0, unknown: 0 });
+    const checked = await db().grant.findUniqueOrThrow({ where: { id: granted.grantId } });
+    expect(Date.now() - checked.lastRefreshAt!.getTime()).toBeLessThan(STALE_MS);
+    expect(checked.recheckAt).toBeNull();
+    expect(await due()).toBe(false);
+    await setTimes({ lastRefreshAt: new Date(Date.now() - STALE_MS + 5000) });
+    expect(await due()).toBe(false);
+    await setTimes({ lastRefreshAt: new Date(Date.now() - STALE_MS - 1000) });
+    expect(await due()).toBe(true);
+    // A back-channel hint asks for a re-check: due once its time has come, however recent the last refresh.
+    await setTimes({ lastRefreshAt: new Date() });
+    expect(await requestGrantRecheck({ userSub: person.sub, clientId: WORKER, keycloakSid: checked.keycloakSid! }, 2000)).toBe(1);
+    expect(await due()).toBe(false);
+    await setTimes({ recheckAt: new Date(Date.now() - 1000) });
+    expect(await due()).toBe(true);
+    // The re-check (a live refresh) clears the hint.
+    expect(await checkGrants([granted.grantId], "t")).toMatchObject({ stillActive: 1 });
+    expect((await db().grant.findUniqueOrThrow({ where: { id: granted.grantId } })).recheckAt).toBeNull();
+    expect(await due()).toBe(false);
+    // Only active grants are ever due.
+    await revokeGrant({ ...me.ctx, correlationId: randomUUID() }, { grantId: granted.grantId });
+    await setTimes({ lastRefreshAt: null, recheckAt: new Date(Date.now() - 1000) });
+    expect(await due()).toBe(false);
   });
 });
 
