@@ -10,6 +10,7 @@ import { completeGrant } from "@/lib/services/grants/complete-grant";
 import { openPendingConsent } from "@/lib/services/grants/pending-consent-cookie";
 import { readReceipt, revokeGrant } from "@/lib/services/grants/revoke-grant";
 import { endLoginSession } from "@/lib/auth/end-login-session";
+import { confirmLogin } from "@/lib/auth/login-session-token";
 import { checkGrants, grantsDueForCheck } from "@/lib/grants/check-grants";
 import { requestGrantRecheck } from "@/lib/grants/request-grant-recheck";
 import { getDelegatedToken } from "@/lib/grants/get-delegated-token";
@@ -18,12 +19,13 @@ import { storeConsentedGrant } from "@/lib/grants/store-consented-grant";
 import { attemptRevocation } from "@/lib/grants/confirm-revocation";
 import { refreshOfflineToken } from "@/lib/oauth/refresh-offline-token";
 import { decodeJwt } from "jose";
-import { adminFetch, listOfflineSessions } from "@/test/keycloak/admin-api";
+import { adminFetch, listOfflineSessions, withClientAttributes } from "@/test/keycloak/admin-api";
 import { approveConsentOverHttp, CookieJar } from "@/test/keycloak/consent-over-http";
 import { createMemoryRecorder, currentOfflineToken } from "@/test/keycloak/grant-fixture";
 import { consentInBrowser, createPerson, deletePerson, signInOverHttp, type TPerson, type TSignedIn } from "@/test/keycloak/person-fixture";
 
 const WORKER = "nextcloud-mcp-server";
+const DASHBOARD = "delegation-dashboard";
 let person: TPerson;
 let me: TSignedIn;
 
@@ -166,6 +168,32 @@ describe("what does not stop background work", () => {
     expect(await checkGrants([granted.grantId], "t")).toEqual({ stillActive: 1, revoked: 0, unknown: 0 });
     expect(await db().task.findFirstOrThrow({ where: { grantId: granted.grantId } })).toMatchObject({ status: "active" });
     me = await signInOverHttp(person);
+  });
+});
+
+describe("what does not stop background work: a sign-in expiring", () => {
+  // The dashboard's sign-in is made to expire at Keycloak (its client session idle timeout set to 2 s
+  // for this one sign-in: a refresh token carries its expiry from the moment it is issued, so the client
+  // is restored at once and other sign-ins are unaffected); nobody signs out and no logout is sent.
+  it("the dashboard sign-in expires at Keycloak: its LoginSession ends at the next confirmation, the grant keeps refreshing and its tasks keep running", async () => {
+    const short = await withClientAttributes(DASHBOARD, { "client.session.idle.timeout": "2" }, () => signInOverHttp(person));
+    const granted = await consentThroughApp({ task: "notes-index" }, short.jar);
+    await enable(granted.grantId, "notes-index");
+    const sid = (await db().grant.findUniqueOrThrow({ where: { id: granted.grantId } })).keycloakSid;
+    expect(sid).toBe((await db().loginSession.findUniqueOrThrow({ where: { id: short.loginSessionId } })).keycloakSid);
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+
+    await expect(confirmLogin(short.loginSessionId, person.sub, 0)).rejects.toMatchObject({ code: "Unauthenticated" });
+    expect(await db().loginSession.findUniqueOrThrow({ where: { id: short.loginSessionId } })).toMatchObject({
+      endedAt: expect.any(Date),
+      endReason: "Keycloak refused to renew the sign-in: Token is not active",
+      refreshTokenEnc: null,
+    });
+    expect(await checkGrants([granted.grantId], "t")).toEqual({ stillActive: 1, revoked: 0, unknown: 0 });
+    expect(await checkGrants([granted.grantId], "t")).toEqual({ stillActive: 1, revoked: 0, unknown: 0 });
+    expect(await db().grant.findUniqueOrThrow({ where: { id: granted.grantId } })).toMatchObject({ status: "active", lastRefreshOk: true });
+    expect(await db().task.findFirstOrThrow({ where: { grantId: granted.grantId } })).toMatchObject({ status: "active" });
+    expect((await listOfflineSessions(person.sub, WORKER)).map((s) => s.id)).toContain(sid);
   });
 });
 
