@@ -4,6 +4,16 @@ import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
 
 const DB = ["@/lib/db", "**/lib/db", "../db", "../../db", "@prisma/client", "pg", "@/lib/audit/audit-pool"];
+const BRAND_CAST = {
+  selector: "TSAsExpression > TSTypeReference[typeName.name=/^T(UserAccess|ServiceAccount|ExchangeSubject)Token$/]",
+  message: "Token brands are minted only in lib/oauth (asUserAccessToken / asServiceAccountToken).",
+};
+// `db().grant.update(…)`, `tx.revocation.create(…)`…: a write to a Grant or Revocation row.
+const GRANT_WRITE = {
+  selector:
+    "CallExpression[callee.property.name=/^(create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany)$/][callee.object.property.name=/^(grant|revocation)$/]",
+  message: "Grant and Revocation rows are written only by lib/grants (the grant lifecycle's one owner): call a function there.",
+};
 const BRAND_MINTERS = { name: "@/lib/oauth/token-types", importNames: ["asUserAccessToken", "asServiceAccountToken"] };
 const brandPattern = (group) => ({
   group,
@@ -45,13 +55,7 @@ export default tseslint.config(
       "no-console": "error",
       // async for an interface (a recorder, a readiness probe) is fine without an await inside.
       "@typescript-eslint/require-await": "off",
-      "no-restricted-syntax": [
-        "error",
-        {
-          selector: "TSAsExpression > TSTypeReference[typeName.name=/^T(UserAccess|ServiceAccount|ExchangeSubject)Token$/]",
-          message: "Token brands are minted only in lib/oauth (asUserAccessToken / asServiceAccountToken).",
-        },
-      ],
+      "no-restricted-syntax": ["error", BRAND_CAST],
       "no-restricted-imports": [
         "error",
         {
@@ -60,6 +64,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Every write to a grant goes through lib/grants (README "The grant lifecycle").
+    files: ["**/*.{ts,tsx}"],
+    ignores: ["lib/grants/**"],
+    rules: { "no-restricted-syntax": ["error", BRAND_CAST, GRANT_WRITE] },
   },
   {
     // Pages, routes and components reach data through lib/services and lib/auth, never the database.

@@ -57,7 +57,7 @@ test("access removed in Keycloak's account console shows up here as revoked", as
   await expect(page.getByText(/successfully removed|removed/i).first()).toBeVisible();
 
   // Keycloak notifies the worker client by back-channel logout (revoke_offline_access); where that is
-  // not configured, "Check now" asks Keycloak (introspection). Either way the grant must stop here.
+  // not configured, "Check now" asks Keycloak (a live refresh of the grant). Either way the grant must stop here.
   await page.goto("/access");
   const card = page.locator(`[data-grant-id="${grantId}"]`);
   if (await card.getByRole("button", { name: "Check now" }).isVisible()) {

@@ -41,3 +41,11 @@ export function openSecret({ keyId, sealed }: TSealed, aad: string): string {
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(body), decipher.final()]).toString("utf8");
 }
+
+/**
+ * The same secret sealed again under the newest key (key rotation). An empty value — a column wiped when
+ * its row reached a final state — has nothing to re-seal and stays empty.
+ */
+export function resealSecret({ keyId, sealed }: TSealed, aad: string): string {
+  return sealed ? sealSecret(openSecret({ keyId, sealed }, aad), aad).sealed : sealed;
+}

@@ -8,21 +8,24 @@ import { db } from "@/lib/db";
 import { startGrant } from "@/lib/services/grants/start-grant";
 import { completeGrant } from "@/lib/services/grants/complete-grant";
 import { openPendingConsent } from "@/lib/services/grants/pending-consent-cookie";
-import { revokeGrant } from "@/lib/services/grants/revoke-grant";
+import { readReceipt, revokeGrant } from "@/lib/services/grants/revoke-grant";
 import { endLoginSession } from "@/lib/auth/end-login-session";
-import { checkGrants } from "@/lib/grants/check-grants";
+import { confirmLogin } from "@/lib/auth/login-session-token";
+import { checkGrants, grantsDueForCheck } from "@/lib/grants/check-grants";
+import { requestGrantRecheck } from "@/lib/grants/request-grant-recheck";
 import { getDelegatedToken } from "@/lib/grants/get-delegated-token";
 import { beginGrantRevocation } from "@/lib/grants/begin-grant-revocation";
 import { storeConsentedGrant } from "@/lib/grants/store-consented-grant";
 import { attemptRevocation } from "@/lib/grants/confirm-revocation";
 import { refreshOfflineToken } from "@/lib/oauth/refresh-offline-token";
 import { decodeJwt } from "jose";
-import { adminFetch, listOfflineSessions } from "@/test/keycloak/admin-api";
+import { adminFetch, listOfflineSessions, withClientAttributes } from "@/test/keycloak/admin-api";
 import { approveConsentOverHttp, CookieJar } from "@/test/keycloak/consent-over-http";
 import { createMemoryRecorder, currentOfflineToken } from "@/test/keycloak/grant-fixture";
 import { consentInBrowser, createPerson, deletePerson, signInOverHttp, type TPerson, type TSignedIn } from "@/test/keycloak/person-fixture";
 
 const WORKER = "nextcloud-mcp-server";
+const DASHBOARD = "delegation-dashboard";
 let person: TPerson;
 let me: TSignedIn;
 
@@ -168,6 +171,32 @@ describe("what does not stop background work", () => {
   });
 });
 
+describe("what does not stop background work: a sign-in expiring", () => {
+  // The dashboard's sign-in is made to expire at Keycloak (its client session idle timeout set to 2 s
+  // for this one sign-in: a refresh token carries its expiry from the moment it is issued, so the client
+  // is restored at once and other sign-ins are unaffected); nobody signs out and no logout is sent.
+  it("the dashboard sign-in expires at Keycloak: its LoginSession ends at the next confirmation, the grant keeps refreshing and its tasks keep running", async () => {
+    const short = await withClientAttributes(DASHBOARD, { "client.session.idle.timeout": "2" }, () => signInOverHttp(person));
+    const granted = await consentThroughApp({ task: "notes-index" }, short.jar);
+    await enable(granted.grantId, "notes-index");
+    const sid = (await db().grant.findUniqueOrThrow({ where: { id: granted.grantId } })).keycloakSid;
+    expect(sid).toBe((await db().loginSession.findUniqueOrThrow({ where: { id: short.loginSessionId } })).keycloakSid);
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+
+    await expect(confirmLogin(short.loginSessionId, person.sub, 0)).rejects.toMatchObject({ code: "Unauthenticated" });
+    expect(await db().loginSession.findUniqueOrThrow({ where: { id: short.loginSessionId } })).toMatchObject({
+      endedAt: expect.any(Date),
+      endReason: "Keycloak refused to renew the sign-in: Token is not active",
+      refreshTokenEnc: null,
+    });
+    expect(await checkGrants([granted.grantId], "t")).toEqual({ stillActive: 1, revoked: 0, unknown: 0 });
+    expect(await checkGrants([granted.grantId], "t")).toEqual({ stillActive: 1, revoked: 0, unknown: 0 });
+    expect(await db().grant.findUniqueOrThrow({ where: { id: granted.grantId } })).toMatchObject({ status: "active", lastRefreshOk: true });
+    expect(await db().task.findFirstOrThrow({ where: { grantId: granted.grantId } })).toMatchObject({ status: "active" });
+    expect((await listOfflineSessions(person.sub, WORKER)).map((s) => s.id)).toContain(sid);
+  });
+});
+
 describe("what Keycloak ends, the dashboard honours", () => {
   // Keycloak's admin "Sign out" (POST /users/{id}/logout) sets the user's not-before: every token issued
   // before it — offline refresh tokens included — is refused as "Stale token", although the offline session
@@ -187,19 +216,40 @@ describe("what Keycloak ends, the dashboard honours", () => {
 });
 
 describe("revocations", () => {
-  it("revoke ends the offline session AND the consent in the person's name, optionally deleting collected data", async () => {
+  it("revoke ends the offline session AND the consent in the person's name, optionally deleting collected data (notes index, files inventory) and saying what it kept", async () => {
     const granted = await consentThroughApp({ task: "notes-index" });
     await enable(granted.grantId, "notes-index");
     await db().noteDocument.create({ data: { userSub: person.sub, path: "/Notes/x.md", title: "x", content: "secret plans" } });
+    await db().fileEntry.createMany({
+      data: [
+        { userSub: person.sub, path: "/Documents", isFolder: true, size: 0n },
+        { userSub: person.sub, path: "/Documents/plans.odt", isFolder: false, size: 1234n },
+      ],
+    });
+    // Another person's inventory is not the caller's to delete.
+    const otherSub = `someone-else-${randomUUID()}`;
+    await db().fileEntry.create({ data: { userSub: otherSub, path: "/Documents/theirs.odt", isFolder: false, size: 1n } });
     const token = await currentOfflineToken(granted.grantId);
     expect(await keycloakConsentScopes()).not.toBeNull();
     const receipt = await revokeGrant({ ...me.ctx, correlationId: randomUUID() }, { grantId: granted.grantId, deleteData: true });
     expect(receipt.keycloak).toBe("confirmed");
     expect(receipt.consent.state).toBe("removed");
     expect(receipt.consent.proof).toMatch(/no longer lists a consent/);
-    expect(receipt.data?.deleted.notes).toBe(1);
+    expect(receipt.data).toEqual({
+      deleted: { notes: 1, files: 2 },
+      kept: [
+        expect.stringMatching(
+          /^the request feed \(what the worker did, when and with which result\): it is part of the tamper-evident audit trail/,
+        ),
+      ],
+    });
     expect(await keycloakConsentScopes()).toBeNull();
     expect(await db().noteDocument.count({ where: { userSub: person.sub } })).toBe(0);
+    expect(await db().fileEntry.count({ where: { userSub: person.sub } })).toBe(0);
+    expect(await db().fileEntry.count({ where: { userSub: otherSub } })).toBe(1);
+    await db().fileEntry.deleteMany({ where: { userSub: otherSub } });
+    // The receipt read back later (the /access page) says the same.
+    expect((await readReceipt(person.sub, granted.grantId)).data).toEqual(receipt.data);
     await expect(refreshOfflineToken(token, { recorder: createMemoryRecorder(), correlationId: "t" })).rejects.toMatchObject({
       error: "invalid_grant",
     });
@@ -235,6 +285,43 @@ describe("revocations", () => {
       await adminFetch(`/users/${person.sub}`, { method: "PUT", body: { ...user, enabled: true } });
       me = await signInOverHttp(person);
     }
+  });
+});
+
+describe("the health loop's choice of grants to re-check (grantsDueForCheck)", () => {
+  it("an offline-access grant is due when never refreshed, when its last refresh is older than the limit, or when a re-check is due; not otherwise", async () => {
+    const STALE_MS = 60_000;
+    const granted = await consentThroughApp({ task: "notes-index" });
+    const due = async () => (await grantsDueForCheck(STALE_MS, 10_000)).includes(granted.grantId);
+    const setTimes = (data: { lastRefreshAt?: Date | null; recheckAt?: Date | null }) =>
+      db().grant.update({ where: { id: granted.grantId }, data });
+    // Never refreshed since the consent: checked at once.
+    await setTimes({ lastRefreshAt: null });
+    expect(await due()).toBe(true);
+    // A check refreshes it: not due again until its last refresh is STALE_MS old.
+    expect(await checkGrants([granted.grantId], "t")).toEqual({ stillActive: 1, revoked: 0, unknown: 0 });
+    const checked = await db().grant.findUniqueOrThrow({ where: { id: granted.grantId } });
+    expect(Date.now() - checked.lastRefreshAt!.getTime()).toBeLessThan(STALE_MS);
+    expect(checked.recheckAt).toBeNull();
+    expect(await due()).toBe(false);
+    await setTimes({ lastRefreshAt: new Date(Date.now() - STALE_MS + 5000) });
+    expect(await due()).toBe(false);
+    await setTimes({ lastRefreshAt: new Date(Date.now() - STALE_MS - 1000) });
+    expect(await due()).toBe(true);
+    // A back-channel hint asks for a re-check: due once its time has come, however recent the last refresh.
+    await setTimes({ lastRefreshAt: new Date() });
+    expect(await requestGrantRecheck({ userSub: person.sub, clientId: WORKER, keycloakSid: checked.keycloakSid! }, 2000)).toBe(1);
+    expect(await due()).toBe(false);
+    await setTimes({ recheckAt: new Date(Date.now() - 1000) });
+    expect(await due()).toBe(true);
+    // The re-check (a live refresh) clears the hint.
+    expect(await checkGrants([granted.grantId], "t")).toMatchObject({ stillActive: 1 });
+    expect((await db().grant.findUniqueOrThrow({ where: { id: granted.grantId } })).recheckAt).toBeNull();
+    expect(await due()).toBe(false);
+    // Only active grants are ever due.
+    await revokeGrant({ ...me.ctx, correlationId: randomUUID() }, { grantId: granted.grantId });
+    await setTimes({ lastRefreshAt: null, recheckAt: new Date(Date.now() - 1000) });
+    expect(await due()).toBe(false);
   });
 });
 
@@ -304,6 +391,29 @@ describe("token module edges", () => {
 });
 
 describe("secrets kept only while needed", () => {
+  it("each transition into a final state wipes the grant's sealed tokens, driven on real rows", async () => {
+    const sealedColumns = async (grantId: string) => {
+      const g = await db().grant.findUniqueOrThrow({ where: { id: grantId } });
+      return { status: g.status, refresh: g.refreshTokenEnc, access: g.accessTokenEnc, accessExpiresAt: g.accessExpiresAt };
+    };
+    // revoked: the user revokes here (active → revoking → revoked).
+    const revoked = await consentThroughApp({ task: "notes-index" });
+    expect(await sealedColumns(revoked.grantId)).toMatchObject({ refresh: expect.any(String), access: expect.any(String) });
+    await revokeGrant({ ...me.ctx, correlationId: randomUUID() }, { grantId: revoked.grantId });
+    expect(await sealedColumns(revoked.grantId)).toEqual({ status: "revoked", refresh: "", access: null, accessExpiresAt: null });
+    // revoked_at_provider: Keycloak refuses it (consent removed in the account console), seen by the health check.
+    const refused = await consentThroughApp({ task: "notes-index" });
+    expect(await sealedColumns(refused.grantId)).toMatchObject({ access: expect.any(String), accessExpiresAt: expect.any(Date) });
+    await adminFetch(`/users/${person.sub}/consents/${WORKER}`, { method: "DELETE" });
+    expect(await checkGrants([refused.grantId], "t")).toMatchObject({ revoked: 1 });
+    expect(await sealedColumns(refused.grantId)).toEqual({
+      status: "revoked_at_provider",
+      refresh: "",
+      access: null,
+      accessExpiresAt: null,
+    });
+  });
+
   it("no row in a final state holds sealed token material (grants, revocations, login sessions — every row in the database)", async () => {
     // Produce each final state here, then scan everything (other files' rows included).
     const granted = await consentThroughApp({ task: "notes-index" });
@@ -313,7 +423,12 @@ describe("secrets kept only while needed", () => {
     const grants = await db().grant.findMany({ where: { status: { in: ["revoked", "revoked_at_provider"] } } });
     expect(grants.length).toBeGreaterThan(0);
     for (const g of grants)
-      expect({ id: g.id, refresh: g.refreshTokenEnc, access: g.accessTokenEnc }).toEqual({ id: g.id, refresh: "", access: null });
+      expect({ id: g.id, refresh: g.refreshTokenEnc, access: g.accessTokenEnc, expires: g.accessExpiresAt }).toEqual({
+        id: g.id,
+        refresh: "",
+        access: null,
+        expires: null,
+      });
     const confirmed = await db().revocation.findMany({ where: { status: "confirmed" } });
     expect(confirmed.length).toBeGreaterThan(0);
     for (const r of confirmed) expect({ id: r.id, token: r.tokenEnc }).toEqual({ id: r.id, token: "" });
