@@ -300,6 +300,14 @@ describe("witnesses (an outside copy of a checkpoint)", () => {
     });
   });
 
+  it("that do not verify, without any key configured, are both reported, one after the other", async () => {
+    const result = await verifyAuditChain({ db: fakeDb(chain(2)), store: memoryStore([]), keys: [], witnesses: [{}] });
+    expect(result).toMatchObject({ ok: true, mode: "full", checked: 2 });
+    expect(result.checkpointProblem).toBe(
+      "the witness checkpoint is invalid: not a well-formed audit checkpoint; no checkpoint key is configured (AUDIT_CHECKPOINT_KEYS or AUDIT_CHECKPOINT_PUBLIC_KEYS): tail deletion and rehashing cannot be detected",
+    );
+  });
+
   it("that cover rows the table no longer has find the deletion", async () => {
     const rows = chain(6);
     const witness = one(rows, 5, 0);
@@ -426,6 +434,13 @@ describe("defaults", () => {
     const result = await verifyAuditChain();
     expect(result).toMatchObject({ ok: true, mode: "full", checked: 4, checkpointsChecked: 2 });
     expect(result.checkpoint?.headSeq).toBe("4");
+  });
+
+  it("needs no audit configuration at all when the store and the keys are given (a broken one is never read)", async () => {
+    vi.stubEnv("AUDIT_CHECKPOINT_KEYS", "not-a-key-list");
+    const rows = chain(3);
+    const result = await verifyAuditChain({ db: fakeDb(rows), store: memoryStore(signedOver(rows, [2])), keys });
+    expect(result).toMatchObject({ ok: true, checkpointsChecked: 1 });
   });
 
   it("takes the keys from the configuration when only a store is given", async () => {
