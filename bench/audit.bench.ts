@@ -50,7 +50,9 @@ pg.Client.prototype.query = function (this: pg.Client, config: unknown, values?:
     const c = config as { text?: string; values?: unknown[] } | string;
     const text = typeof c === "string" ? c : c?.text;
     const vals = typeof c === "string" ? (Array.isArray(values) ? values : []) : (c?.values ?? []);
-    if (typeof text === "string" && /^\s*(SELECT|WITH)\b/i.test(text)) capturing.push({ text, values: vals });
+    // audit_append() is a SELECT that writes: EXPLAIN ANALYZE would append the rows a second time.
+    if (typeof text === "string" && /^\s*(SELECT|WITH)\b/i.test(text) && !text.includes("audit_append("))
+      capturing.push({ text, values: vals });
     // A COPY stream (pg-copy-streams) is a submittable with its statement as `text`.
     const submittable = c as { submit?: unknown; text?: unknown } | null;
     if (
