@@ -12,6 +12,11 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { mkdirSync } from "node:fs";
 import { ensureLoginRoleSql } from "./lib/database-role-sql";
 import { DEFAULT_APP_ROLE, DEFAULT_OWNER_ROLE } from "./lib/database-urls";
+import { loadDotenv } from "./lib/load-dotenv";
+
+// Nothing here reads the environment today; loaded anyway so that whatever is added later sees `.env`
+// like every other script does.
+loadDotenv();
 
 const [dataDir, portArg] = process.argv.slice(2);
 if (!dataDir || !portArg) {

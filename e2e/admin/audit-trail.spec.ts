@@ -123,7 +123,7 @@ test("the admin sees a user's grant, task run and revocation, narrows them with 
 test("an ordinary user gets 403 on the admin pages and every admin route; signed out gets 401", async ({ browser }) => {
   const alice = await contextAs(browser, "alice");
   const page = await alice.newPage();
-  for (const path of ["/admin/audit", "/admin/tiers"]) {
+  for (const path of ["/admin/audit", "/admin/tiers", "/admin/workers"]) {
     const res = await page.goto(path);
     expect(res?.status()).toBe(403);
     await expect(page.getByRole("heading", { name: "403 — Forbidden" })).toBeVisible();
@@ -133,7 +133,9 @@ test("an ordinary user gets 403 on the admin pages and every admin route; signed
     "/api/admin/audit/export?format=csv",
     "/api/admin/audit/chart",
     "/api/admin/audit/verify",
+    "/api/admin/audit/checkpoint",
     "/api/admin/tiers",
+    "/api/admin/workers",
   ]) {
     const res = await alice.request.get(path);
     expect(res.status(), path).toBe(403);
@@ -143,7 +145,7 @@ test("an ordinary user gets 403 on the admin pages and every admin route; signed
   await alice.close();
 
   const anonymous = await playwrightRequest.newContext({ baseURL: test.info().project.use.baseURL });
-  for (const path of ["/api/admin/audit", "/api/admin/audit/export?format=csv", "/api/admin/tiers"]) {
+  for (const path of ["/api/admin/audit", "/api/admin/audit/export?format=csv", "/api/admin/tiers", "/api/admin/workers"]) {
     const res = await anonymous.get(path);
     expect(res.status(), path).toBe(401);
   }

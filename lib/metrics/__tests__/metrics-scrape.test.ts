@@ -4,6 +4,7 @@ import type PgBoss from "pg-boss";
 import { startNextcloudStandIn } from "@/test/nextcloud-stand-in/start-stand-in";
 import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";
 import { createGrantOverHttp } from "@/test/keycloak/grant-fixture";
+import { expectNothingSecretOrPersonal, expectRunCounted, growth, sample } from "./scrape-assertions";
 
 // Signs alice in and runs a real task: run under the shared lock (flock /tmp/ncdd-shared.lock …).
 type TStandIn = Awaited<ReturnType<typeof startNextcloudStandIn>>;
@@ -19,18 +20,6 @@ let m: {
   refreshOfflineToken: typeof import("@/lib/oauth/refresh-offline-token").refreshOfflineToken;
   renderMetrics: typeof import("../render-metrics").renderMetrics;
 };
-
-/** The value of one sample, found by metric name and exact labels (order-insensitive); undefined when absent. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split("\n")) {
-    const match = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const got = Object.fromEntries([...(match[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.keys(got).length === Object.keys(labels).length && Object.entries(labels).every(([k, v]) => got[k] === v))
-      return Number(match[3]);
-  }
-  return undefined;
-}
 
 async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -75,8 +64,7 @@ describe("a metrics scrape after a real task run", () => {
       // No cached access token: the run must refresh the offline token and exchange it (RFC 8693).
       await m.db().grant.update({ where: { id: grantId }, data: { accessTokenEnc: null, accessExpiresAt: null } });
       const ctx = { userSub: redeemed.sub, username: "alice", isAdmin: false, correlationId: randomUUID() };
-      const before = await m.renderMetrics("worker");
-      const count = (text: string, name: string, labels: Record<string, string>) => sample(text, name, labels) ?? 0;
+      const before = (await m.renderMetrics("worker")).body;
 
       await m.workTaskRuns(boss, 1);
       const { taskId } = await m.enableTask(ctx, { type: "notes-index" });
@@ -97,9 +85,7 @@ describe("a metrics scrape after a real task run", () => {
         expect(res.headers.get("content-type")).toContain("text/plain");
         return res.text();
       };
-      const runs = (t: string) =>
-        count(t, "ncdd_task_runs_total", { type: "notes-index", outcome: "succeeded" }) -
-        count(before.body, "ncdd_task_runs_total", { type: "notes-index", outcome: "succeeded" });
+      const runs = (t: string) => growth(before, t, "ncdd_task_runs_total", { type: "notes-index", outcome: "succeeded" });
       // The attempt is counted as it returns to the queue, a moment after the run row says succeeded.
       const text = await waitFor(async () => {
         const t = await scrape();
@@ -107,64 +93,26 @@ describe("a metrics scrape after a real task run", () => {
       }, 5000).catch(() => {
         throw new Error("the finished run was never counted: task-run attempts must go through measureTaskRun (lib/jobs/task-run-job.ts)");
       });
-      const delta = (name: string, labels: Record<string, string>) => count(text, name, labels) - count(before.body, name, labels);
-
-      // The run, once, with its duration observed.
-      expect(delta("ncdd_task_runs_total", { type: "notes-index", outcome: "succeeded" })).toBe(1);
-      expect(delta("ncdd_task_run_duration_seconds_count", { type: "notes-index", outcome: "succeeded" })).toBe(1);
-      expect(count(text, "ncdd_task_run_duration_seconds_sum", { type: "notes-index", outcome: "succeeded" })).toBeGreaterThan(0);
-      // Its requests, by method and status, matching what the Nextcloud stand-in served.
+      // The run, its requests and its token work (shared with the worker-port scrape in lib/jobs/__tests__).
       const served = standIn.requests().filter((r) => r.uid === "alice");
-      const total = (t: string) =>
-        t
-          .split("\n")
-          .filter((l) => l.startsWith("ncdd_nextcloud_requests_total{"))
-          .reduce((n, l) => n + Number(l.split(" ").pop()), 0);
-      expect(served.length).toBeGreaterThanOrEqual(2);
-      expect(delta("ncdd_nextcloud_requests_total", { method: "GET", status: "200" })).toBe(
-        served.filter((r) => r.method === "GET" && r.status === 200).length,
-      );
-      expect(delta("ncdd_nextcloud_requests_total", { method: "PROPFIND", status: "207" })).toBe(
-        served.filter((r) => r.method === "PROPFIND" && r.status === 207).length,
-      );
-      expect(delta("ncdd_nextcloud_requests_total", { method: "PROPFIND", status: "207" })).toBeGreaterThanOrEqual(1);
-      expect(total(text) - total(before.body)).toBe(served.length);
-      // Its token work: one refresh of the offline token and one exchange, both successful.
+      expectRunCounted(before, text, served, { allServed: served.length });
+      // A refresh Keycloak refused, with the provider's error code as its label.
       expect(
-        delta("ncdd_oauth_token_requests_total", { operation: "refresh", outcome: "success", error_code: "none" }),
-      ).toBeGreaterThanOrEqual(1);
-      expect(
-        delta("ncdd_oauth_token_requests_total", { operation: "exchange", outcome: "success", error_code: "none" }),
-      ).toBeGreaterThanOrEqual(1);
-      expect(delta("ncdd_oauth_token_requests_total", { operation: "refresh", outcome: "failure", error_code: "invalid_grant" })).toBe(1);
-      expect(count(text, "ncdd_worker_runs_in_flight", {})).toBe(0);
+        growth(before, text, "ncdd_oauth_token_requests_total", { operation: "refresh", outcome: "failure", error_code: "invalid_grant" }),
+      ).toBe(1);
 
       // Cluster gauges from the database.
-      expect(count(text, "ncdd_grants", { state: "active" })).toBeGreaterThanOrEqual(1);
+      expect(sample(text, "ncdd_grants", { state: "active" })).toBeGreaterThanOrEqual(1);
       expect(sample(text, "ncdd_revocations", { status: "pending" })).toBeGreaterThanOrEqual(0);
       expect(sample(text, "ncdd_revocation_outbox_oldest_age_seconds", {})).toBeGreaterThanOrEqual(0);
       expect(sample(text, "ncdd_task_queue_jobs", { state: "created" })).toBeGreaterThanOrEqual(0);
-      expect(count(text, "ncdd_audit_rows_written_total", {})).toBeGreaterThan(0);
+      expect(sample(text, "ncdd_audit_rows_written_total", {})).toBeGreaterThan(0);
       // Without a checkpoint store (or before its first checkpoint) the age is NaN, never a made-up number.
       // (prom-client writes NaN as "Nan", which Prometheus parses case-insensitively.)
       expect(text).toMatch(/^ncdd_audit_checkpoint_age_seconds (nan|\d+(\.\d+)?)$/im);
 
-      // Nothing secret or personal: no JWT, no client or vault secret, no e-mail address, no user id, no path.
-      expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{8,}/);
-      expect(text).not.toMatch(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/);
-      for (const secret of [
-        METRICS_TOKEN,
-        process.env.KEYCLOAK_WORKER_CLIENT_SECRET!,
-        process.env.KEYCLOAK_DASHBOARD_CLIENT_SECRET!,
-        process.env.NEXTAUTH_SECRET!,
-        redeemed.sub,
-        "alice",
-        "Notes/",
-        "not-a-refresh-token",
-      ]) {
-        expect(text).not.toContain(secret);
-      }
-      for (const key of process.env.TOKEN_VAULT_KEYS!.split(",")) expect(text).not.toContain(key.split(":")[1]!);
+      // Nothing secret or personal.
+      expectNothingSecretOrPersonal(text, [METRICS_TOKEN, redeemed.sub, "alice", "Notes/", "not-a-refresh-token"]);
     },
   );
 

@@ -1,13 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { promisify } from "node:util";
 import { runPreflight } from "../run-preflight";
 
 const run = promisify(execFile);
 
-/** Runs the real preflight command with a modified environment and returns its exit code and output. */
+/**
+ * Runs the real preflight command with a modified environment and returns its exit code and output. The
+ * script loads `.env` itself, which would fill what a test removed from a developer's own `.env`: the
+ * environment stays exact (NCDD_DOTENV=0) unless a test names a file of its own.
+ */
 async function preflight(overrides: Record<string, string | undefined>) {
-  const env = { ...process.env, ...overrides };
+  const env: NodeJS.ProcessEnv = { ...process.env, NCDD_DOTENV: "0", ...overrides };
   for (const [k, v] of Object.entries(overrides)) if (v === undefined) delete env[k];
   try {
     const { stdout, stderr } = await run("npx", ["tsx", "scripts/preflight.ts"], { env });
@@ -51,5 +58,13 @@ describe("startup preflight", () => {
     const { code, out } = await preflight({ DATABASE_URL: "postgresql://postgres@127.0.0.1:9/nothing" });
     expect(code).toBe(1);
     expect(out).toMatch(/PostgreSQL is not reachable at 127\.0\.0\.1:9.*set DATABASE_URL/);
+  });
+
+  it("reads .env itself: fills what is unset, and never overrides what the environment sets", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "ncdd-preflight-env-")), ".env");
+    writeFileSync(file, `KEYCLOAK_WORKER_CLIENT_SECRET=${process.env.KEYCLOAK_WORKER_CLIENT_SECRET}\nNEXTAUTH_SECRET=short\n`);
+    const { code, out } = await preflight({ KEYCLOAK_WORKER_CLIENT_SECRET: undefined, NCDD_DOTENV: file });
+    expect(out).toContain("preflight: configuration, database and Keycloak are fine");
+    expect(code).toBe(0);
   });
 });

@@ -18,14 +18,14 @@ export async function verifyAuditWitness(ctx: TCtx, input: { text: string; fileN
     await recordAuditEvent({ ...base, actorType: "user", outcome: "refused" });
     throw new AppError("Forbidden", "Only admins can verify audit witnesses.");
   }
-  if (input.text.length === 0) throw new AppError("BadInput", "file: the file is empty");
-  if (Buffer.byteLength(input.text) > MAX_WITNESS_BYTES)
-    throw new AppError("BadInput", `file: larger than ${MAX_WITNESS_BYTES / 1024 / 1024} MB`);
+  const badFile = (why: string) => new AppError("BadInput", `file: ${why}`, { field: "file" });
+  if (input.text.length === 0) throw badFile("the file is empty");
+  if (Buffer.byteLength(input.text) > MAX_WITNESS_BYTES) throw badFile(`larger than ${MAX_WITNESS_BYTES / 1024 / 1024} MB`);
   let file;
   try {
     file = parseWitnessFile(input.text);
   } catch (error) {
-    if (error instanceof WitnessFileError) throw new AppError("BadInput", `file: ${error.message}`);
+    if (error instanceof WitnessFileError) throw badFile(error.message);
     throw error;
   }
   const result = await verifyWitness(file);

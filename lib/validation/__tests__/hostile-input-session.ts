@@ -52,3 +52,15 @@ export async function seedGrantAndTask(userSub: string): Promise<{ grantId: stri
   const task = await db().task.create({ data: { userSub, type: "notes-index", grantId, status: "paused", intervalMinutes: 60 } });
   return { grantId, taskId: task.id };
 }
+
+/**
+ * Marks the sessions as just confirmed by Keycloak, as a successful re-check would. Their placeholder tokens
+ * cannot really be refreshed, so a file that runs longer than the re-check interval (5 minutes) would
+ * otherwise see its own sessions end half-way.
+ */
+export async function reconfirmTestSessions(...sessions: TTestSession[]): Promise<void> {
+  await db().loginSession.updateMany({
+    where: { id: { in: sessions.map((s) => s.loginSessionId) }, endedAt: null },
+    data: { confirmedAt: new Date(), accessExpiresAt: new Date(Date.now() + 300_000) },
+  });
+}

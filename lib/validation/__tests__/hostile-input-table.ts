@@ -126,3 +126,37 @@ export const HOSTILE_VALUES: THostileCase[] = [
   { name: "Map", value: new Map([["grantId", "x"]]), accepts: [] },
   { name: "Set", value: new Set(["x"]), accepts: [] },
 ];
+
+/**
+ * Everything hostile-input.test.ts sends the table to: each route handler under app/api (file → methods)
+ * and each server action (file → exported actions). The test checks this list against the files on disk,
+ * so a new route or action fails it until it is added here and reached by a test.
+ */
+export const HOSTILE_TARGETS = {
+  routes: {
+    "app/api/admin/audit/chart/route.ts": ["GET"],
+    "app/api/admin/audit/checkpoint/route.ts": ["GET"],
+    "app/api/admin/audit/export/route.ts": ["GET"],
+    "app/api/admin/audit/route.ts": ["GET"],
+    "app/api/admin/audit/verify/route.ts": ["GET", "POST"],
+    "app/api/admin/tiers/route.ts": ["GET"],
+    "app/api/admin/workers/route.ts": ["GET"],
+    "app/api/auth/[...nextauth]/route.ts": ["GET", "POST"],
+    "app/api/auth/backchannel-logout/route.ts": ["POST"],
+    "app/api/backchannel-logout/route.ts": ["POST"],
+    "app/api/grants/[grantId]/receipt/route.ts": ["GET"],
+    "app/api/grants/route.ts": ["GET"],
+    "app/api/health/live/route.ts": ["GET"],
+    "app/api/health/ready/route.ts": ["GET"],
+    "app/api/metrics/route.ts": ["GET"],
+    "app/api/session/end/route.ts": ["POST"],
+    "app/api/tasks/route.ts": ["GET"],
+  } as Record<string, string[]>,
+  actions: {
+    "app/(admin)/admin/audit/actions.ts": ["signAuditCheckpointAction"],
+    "app/(admin)/admin/tiers/actions.ts": ["runTierProbesAction"],
+    "app/(user)/access/actions.ts": ["checkGrantAction", "revokeAllGrantsAction", "revokeGrantAction"],
+    "app/(user)/grants/new/actions.ts": ["pollAppPasswordAction", "startAppPasswordAction", "startGrantAction"],
+    "app/(user)/tasks/actions.ts": ["changeTaskAction", "enableTaskAction", "searchNotesAction"],
+  } as Record<string, string[]>,
+};

@@ -1,25 +1,36 @@
 import "./hostile-input-als";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as auditRoute from "@/app/api/admin/audit/route";
 import * as auditChartRoute from "@/app/api/admin/audit/chart/route";
 import * as auditExportRoute from "@/app/api/admin/audit/export/route";
 import * as auditVerifyRoute from "@/app/api/admin/audit/verify/route";
+import * as auditCheckpointRoute from "@/app/api/admin/audit/checkpoint/route";
+import * as workersRoute from "@/app/api/admin/workers/route";
 import * as tiersRoute from "@/app/api/admin/tiers/route";
 import * as authRoute from "@/app/api/auth/[...nextauth]/route";
 import * as backchannelRoute from "@/app/api/backchannel-logout/route";
+import * as dashboardBackchannelRoute from "@/app/api/auth/backchannel-logout/route";
 import * as grantsRoute from "@/app/api/grants/route";
+import * as receiptRoute from "@/app/api/grants/[grantId]/receipt/route";
+import * as healthLiveRoute from "@/app/api/health/live/route";
+import * as healthReadyRoute from "@/app/api/health/ready/route";
+import * as metricsRoute from "@/app/api/metrics/route";
 import * as sessionEndRoute from "@/app/api/session/end/route";
 import * as tasksRoute from "@/app/api/tasks/route";
 import { checkGrantAction, revokeAllGrantsAction, revokeGrantAction } from "@/app/(user)/access/actions";
 import { changeTaskAction, enableTaskAction, searchNotesAction } from "@/app/(user)/tasks/actions";
 import { pollAppPasswordAction, startAppPasswordAction, startGrantAction } from "@/app/(user)/grants/new/actions";
 import { runTierProbesAction } from "@/app/(admin)/admin/tiers/actions";
+import { signAuditCheckpointAction } from "@/app/(admin)/admin/audit/actions";
 import { db } from "@/lib/db";
+import { resetEnvForTests } from "@/lib/env";
 import type { TActionResult } from "@/lib/actions/authed-action";
 import { auditRowsSince, fingerprintDb, type TDbFingerprint } from "./hostile-input-db";
 import { inRequestScope, makeRequest } from "./hostile-input-scope";
-import { createTestSession, seedGrantAndTask, type TTestSession } from "./hostile-input-session";
-import { HOSTILE_STRINGS, HOSTILE_VALUES, type THostileCase, type TKind } from "./hostile-input-table";
+import { createTestSession, reconfirmTestSessions, seedGrantAndTask, type TTestSession } from "./hostile-input-session";
+import { HOSTILE_STRINGS, HOSTILE_TARGETS, HOSTILE_VALUES, type THostileCase, type TKind } from "./hostile-input-table";
 import { fakeJwt } from "@/test/fake-jwt";
 
 // Every API route handler under app/api and every server action, called as Next calls them (real request
@@ -32,11 +43,32 @@ let admin: TTestSession;
 let user: TTestSession;
 let seeded: { grantId: string; taskId: string };
 const MISSING_ID = "c0000000000000000000hostile";
+const METRICS_TOKEN = "hostile-input-metrics-token-0123456789";
+const ROOT = resolve(import.meta.dirname, "../../..");
+
+/** `file METHOD` of each route handler and `file name` of each server action a test here has called. */
+const reached = new Set<string>();
+/** The route handlers of HOSTILE_TARGETS by function (one function may serve several methods). */
+const handlerKeys = new Map<unknown, string[]>();
 
 beforeAll(async () => {
+  // The metrics route then checks a bearer token (without one it refuses everything with 403).
+  process.env.METRICS_TOKEN = METRICS_TOKEN;
+  resetEnvForTests();
+  for (const [file, methods] of Object.entries(HOSTILE_TARGETS.routes)) {
+    const mod = (await import(join(ROOT, file))) as Record<string, unknown>;
+    for (const method of methods) handlerKeys.set(mod[method], [...(handlerKeys.get(mod[method]) ?? []), `${file} ${method}`]);
+  }
   admin = await createTestSession("admin");
   user = await createTestSession("user");
   seeded = await seedGrantAndTask(user.sub);
+});
+
+// The file runs for longer than the sessions' 5-minute re-check: each test starts with both just confirmed
+// (outside any comparison: the next snapshot is taken afresh).
+beforeEach(async () => {
+  await reconfirmTestSessions(admin, user);
+  lastFingerprint = undefined;
 });
 
 afterAll(async () => {
@@ -48,11 +80,12 @@ type TRouteHandler = (req: never, ctx: never) => Promise<Response>;
 
 async function call(
   handler: TRouteHandler,
-  path: string,
+  url: string,
   init: Parameters<typeof makeRequest>[1] = {},
   ctx?: unknown,
 ): Promise<{ status: number; body: unknown; text: string }> {
-  const req = makeRequest(path, init);
+  for (const key of handlerKeys.get(handler) ?? []) reached.add(key);
+  const req = makeRequest(url, init);
   // A handler that throws is what Next answers with a 500.
   const res = await inRequestScope(req, () => (handler as (r: unknown, c: unknown) => Promise<Response>)(req, ctx)).catch(
     (error: unknown) => new Response(`thrown: ${String(error)}`, { status: 500 }),
@@ -147,6 +180,8 @@ describe("every API route refuses hostile query input with 400 naming the field,
       ["/api/tasks", tasksRoute.GET, user, []],
       ["/api/admin/audit/verify", auditVerifyRoute.GET, admin, [`audit.verify by ${admin.sub}`]],
       ["/api/admin/tiers", tiersRoute.GET, admin, []],
+      ["/api/admin/audit/checkpoint", auditCheckpointRoute.GET, admin, []],
+      ["/api/admin/workers", workersRoute.GET, admin, []],
     ];
     const problems: string[] = [];
     for (const [path, handler, session, views] of targets) {
@@ -193,43 +228,219 @@ describe("every API route refuses hostile query input with 400 naming the field,
     expect(problems).toEqual([]);
   });
 
-  it("/api/backchannel-logout refuses anything but one JWT-shaped logout_token with 400, and changes nothing", async () => {
-    const problems: string[] = [];
-    const form = (v: string) => ({
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ logout_token: v }).toString(),
+  const BACKCHANNEL_ROUTES: [string, TRouteHandler][] = [
+    ["/api/backchannel-logout", backchannelRoute.POST],
+    ["/api/auth/backchannel-logout", dashboardBackchannelRoute.POST],
+  ];
+  for (const [url, handler] of BACKCHANNEL_ROUTES) {
+    it(`${url} refuses anything but one genuine logout_token with 400 naming it, and changes nothing`, async () => {
+      const problems: string[] = [];
+      const form = (v: string) => ({
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ logout_token: v }).toString(),
+      });
+      const bodies: [string, Parameters<typeof makeRequest>[1]][] = [
+        ...queryCases.map((c) => [label(c), form(String(c.value))] as [string, Parameters<typeof makeRequest>[1]]),
+        [
+          "given twice",
+          {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+            body: "logout_token=a.b.c&logout_token=d.e.f",
+          },
+        ],
+        ["JSON body", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ logout_token: "a.b.c" }) }],
+        [
+          "multipart with a file",
+          {
+            method: "POST",
+            headers: { "content-type": "multipart/form-data; boundary=hostile" },
+            body: multipartWithFile("logout_token", "a.b.c"),
+          },
+        ],
+        ["no body", { method: "POST" }],
+        [
+          "declared 10 MB",
+          {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded", "content-length": "10000000" },
+            body: "logout_token=a.b.c",
+          },
+        ],
+        ["a JWT with NUL", form(`${fakeJwt({ sub: "x" }, { alg: "RS256" })}\u0000`)],
+        ["a forged unsigned JWT", form(fakeJwt({ sub: "x", events: {} }, { alg: "none" }))],
+        ["a forged RS256 JWT", form(fakeJwt({ sub: user.sub, sid: "x", events: {}, jti: "j" }, { alg: "RS256", kid: "nope" }))],
+      ];
+      for (const [name, init] of bodies) {
+        const before = await snapshot();
+        const res = await call(handler, url, init);
+        const body = res.body as { code?: string; field?: string } | null;
+        if (res.status !== 400 || body?.code !== "BadInput" || body.field !== "logout_token")
+          problems.push(`${name}: got ${res.status} ${res.text.slice(0, 200)}`);
+        problems.push(...(await changes(before)).map((c) => `${name}: ${c}`));
+      }
+      expect(problems).toEqual([]);
     });
-    const bodies: [string, Parameters<typeof makeRequest>[1]][] = [
-      ...queryCases.map((c) => [label(c), form(String(c.value))] as [string, Parameters<typeof makeRequest>[1]]),
-      [
-        "given twice",
-        { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "logout_token=a.b.c&logout_token=d.e.f" },
-      ],
-      ["JSON body", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ logout_token: "a.b.c" }) }],
-      ["no body", { method: "POST" }],
-      [
-        "declared 10 MB",
-        {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded", "content-length": "10000000" },
-          body: "logout_token=a.b.c",
-        },
-      ],
-      ["a JWT with NUL", form(`${fakeJwt({ sub: "x" }, { alg: "RS256" })}\u0000`)],
-      ["a forged unsigned JWT", form(fakeJwt({ sub: "x", events: {} }, { alg: "none" }))],
+  }
+
+  it("/api/grants/[grantId]/receipt refuses a hostile grantId (path parameter) with 400 naming it; a legal one is 404", async () => {
+    const problems: string[] = [];
+    const cases: [string, unknown, boolean][] = [
+      ...queryCases
+        .filter((c) => c.rawQuery === undefined)
+        // Blank means "no filter" in a query string; a path segment has no such meaning, so it is refused.
+        .map((c) => [label(c), c.value, c.accepts.includes("id") && String(c.value).trim() !== ""] as [string, unknown, boolean]),
+      ["the user's own grant, not revoked", seeded.grantId, true],
+      ["no such grant", MISSING_ID, true],
+      ["an empty segment", "", false],
+      ["a slash inside", `${seeded.grantId}/..`, false],
+      ["an array", [seeded.grantId], false],
+      ["undefined", undefined, false],
     ];
-    for (const [name, init] of bodies) {
+    for (const [name, grantId] of cases) {
       const before = await snapshot();
-      const res = await call(backchannelRoute.POST, "/api/backchannel-logout", init);
+      const res = await call(
+        receiptRoute.GET,
+        "/api/grants/hostile/receipt?x=%00",
+        { cookie: user.cookie },
+        { params: Promise.resolve({ grantId }) },
+      );
+      const legal = cases.find((c) => c[0] === name)![2];
       const body = res.body as { code?: string; field?: string } | null;
-      if (res.status !== 400 || body?.code !== "BadInput" || body.field !== "logout_token")
-        problems.push(`${name}: got ${res.status} ${res.text.slice(0, 200)}`);
+      if (legal && (res.status !== 404 || body?.code !== "NotFound"))
+        problems.push(`${name}: expected 404, got ${res.status} ${res.text.slice(0, 200)}`);
+      if (!legal && (res.status !== 400 || body?.code !== "BadInput" || body.field !== "grantId"))
+        problems.push(`${name}: expected 400 BadInput field=grantId, got ${res.status} ${res.text.slice(0, 200)}`);
       problems.push(...(await changes(before)).map((c) => `${name}: ${c}`));
+    }
+    // Another person's grant is not found, and so is every grant for someone signed out (401 first).
+    const foreign = await call(
+      receiptRoute.GET,
+      "/api/grants/x/receipt",
+      { cookie: admin.cookie },
+      { params: Promise.resolve({ grantId: seeded.grantId }) },
+    );
+    if (foreign.status !== 404) problems.push(`another person's grant: got ${foreign.status}`);
+    const anonymous = await call(receiptRoute.GET, "/api/grants/x/receipt", {}, { params: Promise.resolve({ grantId: "\u0000" }) });
+    if (anonymous.status !== 401) problems.push(`signed out: got ${anonymous.status}`);
+    expect(problems).toEqual([]);
+  });
+
+  it("POST /api/admin/audit/verify answers a hostile file with a verification or 400/413 naming the file, never a 500", async () => {
+    const problems: string[] = [];
+    const post = (body: BodyInit | undefined, headers: Record<string, string> = {}) => ({
+      method: "POST",
+      cookie: admin.cookie,
+      headers: { origin: "http://localhost:3000", "content-type": "application/octet-stream", ...headers },
+      body,
+    });
+    const files: [string, Parameters<typeof makeRequest>[1]][] = [
+      ...queryCases
+        .filter((c) => c.rawQuery === undefined)
+        .map((c) => [label(c), post(String(c.value))] as [string, Parameters<typeof makeRequest>[1]]),
+      ["empty", post("")],
+      ["no body", post(undefined)],
+      ["bytes that are not UTF-8", post(new Uint8Array([0xff, 0xfe, 0xed, 0xa0, 0x80]))],
+      ["JSON null", post("null")],
+      ["JSON array", post("[1,2,3]")],
+      ["JSON nested 5,000 deep", post(`${"[".repeat(5_000)}${"]".repeat(5_000)}`)],
+      ["events with a string seq", post('{"events": [{"seq": "1"}]}')],
+      ["events with a seq beyond int64", post('{"events": [{"seq": 99999999999999999999, "hash": "00"}]}')],
+      [
+        "a checkpoint with a forged signature",
+        post(
+          '{"type":"ncdd.audit-checkpoint/v1","headSeq":"1","headHash":"00","keyId":"a2","signature":"AAAA","at":"2026-01-01T00:00:00Z"}',
+        ),
+      ],
+      ["a receipt shape with junk", post('{"type":"ncdd.revocation-receipt/v1","checkpoint":{"headSeq":-1}}')],
+      ["CSV with a formula", post('seq,hash\r\n=HYPERLINK("http://evil"),1\r\n')],
+      ["CSV header only", post("seq,at,actor,action\r\n")],
+      ["declared 60 MB", post("{}", { "content-length": String(60 * 1024 * 1024) })],
+      ["multipart form with the file", post(multipartWithFile("file", "{}"), { "content-type": "multipart/form-data; boundary=hostile" })],
+    ];
+    for (const [name, init] of files) {
+      const before = await snapshot();
+      const res = await call(auditVerifyRoute.POST, "/api/admin/audit/verify", init);
+      const body = res.body as { code?: string; field?: string; ok?: boolean } | null;
+      const verified = res.status === 200 && typeof body?.ok === "boolean";
+      const refused = (res.status === 400 || res.status === 413) && body?.code === "BadInput" && body.field === "file";
+      if (!verified && !refused) problems.push(`${name}: got ${res.status} ${res.text.slice(0, 200)}`);
+      // Checking a witness is recorded (that is the point of the audit trail); a refused file records nothing.
+      for (const change of await changes(before, verified ? [`audit.verify-witness by ${admin.sub}`] : []))
+        problems.push(`${name}: ${change}`);
+    }
+    for (const origin of [undefined, "null", "http://localhost:3001", "http://localhost:3000.evil.example"]) {
+      const before = await snapshot();
+      const res = await call(auditVerifyRoute.POST, "/api/admin/audit/verify", {
+        method: "POST",
+        cookie: admin.cookie,
+        headers: origin ? { origin } : {},
+        body: "{}",
+      });
+      if (res.status !== 403) problems.push(`origin ${origin}: got ${res.status}`);
+      problems.push(...(await changes(before)).map((c) => `origin ${origin}: ${c}`));
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("health and metrics endpoints ignore hostile input: never a 500, no secret in the answer, nothing changed", async () => {
+    const problems: string[] = [];
+    const junk = "q=%00&cursor=" + encodeURIComponent("ae1:99999999999999999999") + "&from=200000&x=%3Cscript%3E&x=2";
+    const cookies = [undefined, user.cookie, admin.cookie, "next-auth.session-token=%00garbage"];
+    for (const cookie of cookies) {
+      for (const [url, handler, ok] of [
+        ["/api/health/live", healthLiveRoute.GET, [200]],
+        ["/api/health/ready", healthReadyRoute.GET, [200, 503]],
+      ] as [string, TRouteHandler, number[]][]) {
+        const before = await snapshot();
+        const res = await call(handler, `${url}?${junk}`, { cookie, method: "GET" });
+        if (!ok.includes(res.status)) problems.push(`${url}: got ${res.status} ${res.text.slice(0, 200)}`);
+        if (/postgresql:\/\/|TOKEN_VAULT|secret/i.test(res.text)) problems.push(`${url}: answer names a secret: ${res.text.slice(0, 200)}`);
+        problems.push(...(await changes(before)).map((c) => `${url}: ${c}`));
+      }
+    }
+    const authorizations: [string | undefined, number][] = [
+      [undefined, 401],
+      ["", 401],
+      ["Bearer", 401],
+      ["Bearer ", 401],
+      [`bearer ${METRICS_TOKEN}`, 401],
+      [`Bearer ${METRICS_TOKEN}x`, 401],
+      [`Bearer ${METRICS_TOKEN.slice(0, -1)}`, 401],
+      [`Basic ${Buffer.from(`x:${METRICS_TOKEN}`).toString("base64")}`, 401],
+      [`Bearer ${"a".repeat(10_000)}`, 401],
+      ["Bearer \u00ff\u00fe", 401],
+      [`Bearer ${METRICS_TOKEN}, Bearer ${METRICS_TOKEN}`, 401],
+      [`Bearer ${METRICS_TOKEN}`, 200],
+    ];
+    for (const [authorization, expected] of authorizations) {
+      const before = await snapshot();
+      const res = await call(metricsRoute.GET, `/api/metrics?${junk}`, {
+        cookie: admin.cookie,
+        headers: authorization === undefined ? {} : { authorization },
+      });
+      if (res.status !== expected)
+        problems.push(`metrics with ${JSON.stringify(authorization?.slice(0, 40))}: expected ${expected}, got ${res.status}`);
+      if (res.text.includes(METRICS_TOKEN)) problems.push("metrics: the answer contains the token");
+      problems.push(...(await changes(before)).map((c) => `metrics: ${c}`));
     }
     expect(problems).toEqual([]);
   });
 });
+
+/** A multipart/form-data body (boundary "hostile") carrying `content` as a file in the field `name`. */
+function multipartWithFile(name: string, content: string): string {
+  return [
+    "--hostile",
+    `Content-Disposition: form-data; name="${name}"; filename="x.txt"`,
+    "Content-Type: text/plain",
+    "",
+    content,
+    "--hostile--",
+    "",
+  ].join("\r\n");
+}
 
 describe("next-auth's route answers hostile input without a 500 and changes nothing", () => {
   const segments: string[][] = [
@@ -389,9 +600,19 @@ const ACTIONS: TAction[] = [
       v === undefined ||
       (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 0),
   },
+  {
+    name: "signAuditCheckpointAction",
+    call: (i) => signAuditCheckpointAction(i as never),
+    session: () => admin,
+    runs: (v) =>
+      v === null ||
+      v === undefined ||
+      (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 0),
+  },
 ];
 
 async function runAction(action: TAction, input: unknown): Promise<TActionResult<unknown>> {
+  reached.add(`action ${action.name}`);
   const req = makeRequest("/", { method: "POST", cookie: action.session().cookie });
   return inRequestScope(req, () => action.call(input));
 }
@@ -441,6 +662,7 @@ describe("every server action answers hostile input with BadInput naming the fie
   it("startGrantAction refuses a hostile consent form, redirecting with BadInput and the field", async () => {
     const problems: string[] = [];
     const submit = async (form: unknown): Promise<string> => {
+      reached.add("action startGrantAction");
       const req = makeRequest("/grants/new", { method: "POST", cookie: user.cookie });
       const error = await inRequestScope(req, () => startGrantAction(form as FormData)).then(
         () => null,
@@ -492,5 +714,53 @@ describe("every server action answers hostile input with BadInput naming the fie
       problems.push(...(await changes(before)).map((ch) => `${name}: ${ch}`));
     }
     expect(problems).toEqual([]);
+  });
+});
+
+/** Files under `dir` named `name`, as paths relative to the repository. */
+function filesNamed(dir: string, name: (file: string) => boolean): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && name(e.name) && !e.parentPath.includes("__tests__"))
+    .map((e) => relative(ROOT, join(e.parentPath, e.name)))
+    .sort();
+}
+
+// Last on purpose: it reads what the tests above reached (run the whole file, not a -t selection).
+describe("the hostile-input table reaches every route handler under app/api and every server action", () => {
+  it("lists every route.ts under app/api with each method it exports, and every exported server action", async () => {
+    const routes: Record<string, string[]> = {};
+    for (const file of filesNamed("app/api", (f) => f === "route.ts")) {
+      const mod = (await import(join(ROOT, file))) as Record<string, unknown>;
+      routes[file] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].filter((m) => typeof mod[m] === "function");
+    }
+    const actions: Record<string, string[]> = {};
+    for (const file of [...filesNamed("app", (f) => /\.tsx?$/.test(f)), ...filesNamed("lib", (f) => /\.tsx?$/.test(f))]) {
+      // A "use server" module: every export is a server action the browser can call.
+      if (!/^\s*(\/\/[^\n]*\n\s*)*["']use server["']/.test(readFileSync(join(ROOT, file), "utf8"))) continue;
+      const mod = (await import(join(ROOT, file))) as Record<string, unknown>;
+      actions[file] = Object.keys(mod)
+        .filter((k) => typeof mod[k] === "function")
+        .sort();
+    }
+    const sorted = (r: Record<string, string[]>) =>
+      Object.fromEntries(
+        Object.entries(r)
+          .map(([k, v]) => [k, [...v].sort()])
+          .sort(),
+      );
+    expect(sorted(routes), "route handlers on disk vs HOSTILE_TARGETS.routes (hostile-input-table.ts)").toEqual(
+      sorted(HOSTILE_TARGETS.routes),
+    );
+    expect(sorted(actions), "server actions on disk vs HOSTILE_TARGETS.actions (hostile-input-table.ts)").toEqual(
+      sorted(HOSTILE_TARGETS.actions),
+    );
+  });
+
+  it("sent hostile input to each of them", () => {
+    const listed = [
+      ...Object.entries(HOSTILE_TARGETS.routes).flatMap(([file, methods]) => methods.map((m) => `${file} ${m}`)),
+      ...Object.values(HOSTILE_TARGETS.actions).flatMap((names) => names.map((n) => `action ${n}`)),
+    ];
+    expect(listed.filter((key) => !reached.has(key))).toEqual([]);
   });
 });

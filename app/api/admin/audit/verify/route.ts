@@ -24,7 +24,7 @@ export const POST = withAdmin(async (ctx, req) => {
   const length = Number(req.headers.get("content-length") ?? "0");
   if (length > MAX_WITNESS_BYTES) {
     return NextResponse.json(
-      { error: `file: larger than ${MAX_WITNESS_BYTES / 1024 / 1024} MB`, code: "BadInput" },
+      { error: `file: larger than ${MAX_WITNESS_BYTES / 1024 / 1024} MB`, code: "BadInput", field: "file" },
       { status: 413, headers: NO_STORE },
     );
   }
