@@ -1,5 +1,6 @@
+import { Prisma } from "@prisma/client";
 import { describe, expect, it } from "vitest";
-import { assertGrantTransition, isFinalGrantStatus, type TGrantStatus } from "../grant-lifecycle";
+import { assertGrantTransition, isFinalGrantStatus, WIPED_GRANT_SECRETS, type TGrantStatus } from "../grant-lifecycle";
 
 /**
  * The grant state machine as a table, checked pair by pair without a database: every transition the
@@ -32,6 +33,14 @@ describe("the grant transition table", () => {
   it("refuses any transition out of a status it does not know", () => {
     expect(outcome("paused", "active")).toBe("Grant transition paused → active is not allowed");
     expect(outcome("", "revoked")).toBe("Grant transition  → revoked is not allowed");
+  });
+
+  it("wipes every sealed column the Grant model has (a new one must be added to the wipe), leaving nothing readable", () => {
+    const sealed = Object.keys(Prisma.GrantScalarFieldEnum).filter((f) => f.endsWith("Enc"));
+    expect(sealed.length).toBeGreaterThan(0);
+    expect(Object.keys(WIPED_GRANT_SECRETS).sort()).toEqual([...sealed, "accessExpiresAt"].sort());
+    // refreshTokenEnc is NOT NULL in the schema, so it is emptied; the nullable ones are nulled.
+    expect(WIPED_GRANT_SECRETS).toEqual({ refreshTokenEnc: "", accessTokenEnc: null, accessExpiresAt: null });
   });
 
   it("names exactly revoked and revoked_at_provider final", () => {
