@@ -13,7 +13,7 @@ const JWT = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/;
 const written: string[] = [];
 let restore: (() => void)[] = [];
 // This file's own person (created in the shared realm, deleted afterwards): no other file's grants interfere.
-let person: TPerson | undefined;
+let person: TPerson;
 
 beforeAll(async () => {
   person = await createPerson("no-leaks");
@@ -43,8 +43,8 @@ afterAll(async () => {
 describe("token material never leaks", () => {
   it("is absent from audit rows, receipts, grant views, errors and logs after a full grant life cycle", async () => {
     const started = new Date();
-    const { grantId, redeemed } = await createGrantOverHttp(person!, ["notes.read"]);
-    const ctx = { userSub: redeemed.sub, username: person!.username, isAdmin: false, correlationId: randomUUID() };
+    const { grantId, redeemed } = await createGrantOverHttp(person, ["notes.read"]);
+    const ctx = { userSub: redeemed.sub, username: person.username, isAdmin: false, correlationId: randomUUID() };
     const seen = new Set<string>([redeemed.offlineToken, redeemed.accessToken]);
     await expireCachedAccessToken(grantId);
     const exchanged = await getDelegatedToken({ grantId, recorder: auditRecorder, correlationId: randomUUID(), exchange: true });
