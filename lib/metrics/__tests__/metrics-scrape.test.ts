@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import type PgBoss from "pg-boss";
 import { startNextcloudStandIn } from "@/test/nextcloud-stand-in/start-stand-in";
-import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";
+import { createPerson, deletePerson, type TPerson } from "@/test/keycloak/person-fixture";
 import { createGrantOverHttp } from "@/test/keycloak/grant-fixture";
 
-// Signs alice in and runs a real task: run under the shared lock (flock /tmp/ncdd-shared.lock …).
+// Signs a person in and runs a real task: run under the shared lock (flock /tmp/ncdd-shared.lock …).
 type TStandIn = Awaited<ReturnType<typeof startNextcloudStandIn>>;
 let standIn: TStandIn;
+// This file's own person (created in the shared realm, deleted afterwards); the stand-in gives them its default tree.
+let person: TPerson;
 let boss: PgBoss;
 const METRICS_TOKEN = `scrape-test-${randomUUID()}`;
 let m: {
@@ -43,6 +45,7 @@ async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeo
 }
 
 beforeAll(async () => {
+  person = await createPerson("metrics");
   standIn = await startNextcloudStandIn({ port: 0, issuer: process.env.KEYCLOAK_ISSUER!, audience: "nextcloud" });
   process.env.NEXTCLOUD_URL = standIn.url;
   process.env.METRICS_TOKEN = METRICS_TOKEN;
@@ -64,6 +67,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await boss?.stop({ graceful: false, timeout: 2000 }).catch(() => undefined);
   await standIn?.close();
+  if (person) await deletePerson(person);
 });
 
 describe("a metrics scrape after a real task run", () => {
@@ -71,10 +75,10 @@ describe("a metrics scrape after a real task run", () => {
     "shows the run, its Nextcloud requests and its token work with the right labels, and nothing secret or personal",
     { timeout: 90_000 },
     async () => {
-      const { grantId, redeemed } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read", "files.read"]);
+      const { grantId, redeemed } = await createGrantOverHttp(person, ["notes.read", "files.read"]);
       // No cached access token: the run must refresh the offline token and exchange it (RFC 8693).
       await m.db().grant.update({ where: { id: grantId }, data: { accessTokenEnc: null, accessExpiresAt: null } });
-      const ctx = { userSub: redeemed.sub, username: "alice", isAdmin: false, correlationId: randomUUID() };
+      const ctx = { userSub: redeemed.sub, username: person.username, isAdmin: false, correlationId: randomUUID() };
       const before = await m.renderMetrics("worker");
       const count = (text: string, name: string, labels: Record<string, string>) => sample(text, name, labels) ?? 0;
 
@@ -114,7 +118,7 @@ describe("a metrics scrape after a real task run", () => {
       expect(delta("ncdd_task_run_duration_seconds_count", { type: "notes-index", outcome: "succeeded" })).toBe(1);
       expect(count(text, "ncdd_task_run_duration_seconds_sum", { type: "notes-index", outcome: "succeeded" })).toBeGreaterThan(0);
       // Its requests, by method and status, matching what the Nextcloud stand-in served.
-      const served = standIn.requests().filter((r) => r.uid === "alice");
+      const served = standIn.requests().filter((r) => r.uid === person.username);
       const total = (t: string) =>
         t
           .split("\n")
@@ -158,7 +162,7 @@ describe("a metrics scrape after a real task run", () => {
         process.env.KEYCLOAK_DASHBOARD_CLIENT_SECRET!,
         process.env.NEXTAUTH_SECRET!,
         redeemed.sub,
-        "alice",
+        person.username,
         "Notes/",
         "not-a-refresh-token",
       ]) {
