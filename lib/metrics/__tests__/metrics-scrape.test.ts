@@ -2,13 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import type PgBoss from "pg-boss";
 import { startNextcloudStandIn } from "@/test/nextcloud-stand-in/start-stand-in";
-import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";
+import { createPerson, deletePerson, type TPerson } from "@/test/keycloak/person-fixture";
 import { createGrantOverHttp } from "@/test/keycloak/grant-fixture";
 import { expectNothingSecretOrPersonal, expectRunCounted, growth, sample } from "./scrape-assertions";
 
-// Signs alice in and runs a real task: run under the shared lock (flock /tmp/ncdd-shared.lock …).
+// Signs a person in and runs a real task: run under the shared lock (flock /tmp/ncdd-shared.lock …).
 type TStandIn = Awaited<ReturnType<typeof startNextcloudStandIn>>;
 let standIn: TStandIn;
+// This file's own person (created in the shared realm, deleted afterwards); the stand-in gives them its default tree.
+let person: TPerson;
 let boss: PgBoss;
 const METRICS_TOKEN = `scrape-test-${randomUUID()}`;
 let m: {
@@ -32,6 +34,7 @@ async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeo
 }
 
 beforeAll(async () => {
+  person = await createPerson("metrics");
   standIn = await startNextcloudStandIn({ port: 0, issuer: process.env.KEYCLOAK_ISSUER!, audience: "nextcloud" });
   process.env.NEXTCLOUD_URL = standIn.url;
   process.env.METRICS_TOKEN = METRICS_TOKEN;
@@ -53,6 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await boss?.stop({ graceful: false, timeout: 2000 }).catch(() => undefined);
   await standIn?.close();
+  if (person) await deletePerson(person);
 });
 
 describe("a metrics scrape after a real task run", () => {
@@ -60,10 +64,10 @@ describe("a metrics scrape after a real task run", () => {
     "shows the run, its Nextcloud requests and its token work with the right labels, and nothing secret or personal",
     { timeout: 90_000 },
     async () => {
-      const { grantId, redeemed } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read", "files.read"]);
+      const { grantId, redeemed } = await createGrantOverHttp(person, ["notes.read", "files.read"]);
       // No cached access token: the run must refresh the offline token and exchange it (RFC 8693).
       await m.db().grant.update({ where: { id: grantId }, data: { accessTokenEnc: null, accessExpiresAt: null } });
-      const ctx = { userSub: redeemed.sub, username: "alice", isAdmin: false, correlationId: randomUUID() };
+      const ctx = { userSub: redeemed.sub, username: person.username, isAdmin: false, correlationId: randomUUID() };
       const before = (await m.renderMetrics("worker")).body;
 
       await m.workTaskRuns(boss, 1);
@@ -94,7 +98,7 @@ describe("a metrics scrape after a real task run", () => {
         throw new Error("the finished run was never counted: task-run attempts must go through measureTaskRun (lib/jobs/task-run-job.ts)");
       });
       // The run, its requests and its token work (shared with the worker-port scrape in lib/jobs/__tests__).
-      const served = standIn.requests().filter((r) => r.uid === "alice");
+      const served = standIn.requests().filter((r) => r.uid === person.username);
       expectRunCounted(before, text, served, { allServed: served.length });
       // A refresh Keycloak refused, with the provider's error code as its label.
       expect(
@@ -112,7 +116,7 @@ describe("a metrics scrape after a real task run", () => {
       expect(text).toMatch(/^ncdd_audit_checkpoint_age_seconds (nan|\d+(\.\d+)?)$/im);
 
       // Nothing secret or personal.
-      expectNothingSecretOrPersonal(text, [METRICS_TOKEN, redeemed.sub, "alice", "Notes/", "not-a-refresh-token"]);
+      expectNothingSecretOrPersonal(text, [METRICS_TOKEN, redeemed.sub, person.username, "Notes/", "not-a-refresh-token"]);
     },
   );
 

@@ -6,14 +6,15 @@ import { getServiceAccountToken } from "@/lib/oauth/get-service-account-token";
 import { getDelegatedToken } from "@/lib/grants/get-delegated-token";
 import { revokeToken } from "@/lib/oauth/revoke-token";
 import type { TUserAccessToken } from "@/lib/oauth/token-types";
-import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";
+import { createPerson, deletePerson, type TPerson } from "@/test/keycloak/person-fixture";
 import { createGrantOverHttp, createMemoryRecorder, currentOfflineToken } from "@/test/keycloak/grant-fixture";
-import { getUserByUsername } from "@/test/keycloak/admin-api";
 
 // A stand-in for Nextcloud that only counts what reaches it.
 const seen: { method: string; url: string; auth: string | undefined }[] = [];
 let server: Server;
 let grantId: string;
+// This file's own person (created in the shared realm, deleted afterwards) owns the grant.
+let person: TPerson;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -23,14 +24,18 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   // env() is parsed lazily on first use, and nothing in this file has used it yet.
   process.env.NEXTCLOUD_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/nc`;
-  grantId = (await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"])).grantId;
+  person = await createPerson("nc-client");
+  grantId = (await createGrantOverHttp(person, ["notes.read"])).grantId;
 });
 
 afterAll(async () => {
-  await revokeToken(await currentOfflineToken(grantId), "refresh_token", {
-    recorder: createMemoryRecorder(),
-    correlationId: "cleanup",
-  }).catch(() => undefined);
+  if (grantId) {
+    await revokeToken(await currentOfflineToken(grantId), "refresh_token", {
+      recorder: createMemoryRecorder(),
+      correlationId: "cleanup",
+    }).catch(() => undefined);
+  }
+  if (person) await deletePerson(person);
   await new Promise((r) => server.close(r));
 });
 
@@ -93,7 +98,6 @@ describe("nextcloudRequest, the only way a bearer reaches Nextcloud", () => {
 
   it("sends a user's delegated token and audits method, path, status, subject and actor", async () => {
     const recorder = createMemoryRecorder();
-    const aliceId = (await getUserByUsername("alice")).id;
     const { token } = await getDelegatedToken({ grantId, recorder, correlationId: "ok" });
     const res = await nextcloudRequest(
       token,
@@ -104,7 +108,7 @@ describe("nextcloudRequest, the only way a bearer reaches Nextcloud", () => {
     expect(seen.at(-1)).toEqual({ method: "GET", url: "/nc/ocs/v2.php/cloud/user?format=json", auth: `Bearer ${token}` });
     expect(recorder.events.at(-1)).toMatchObject({
       actor: "nextcloud-mcp-server",
-      subject: aliceId,
+      subject: person.sub,
       action: "nextcloud.request",
       resource: "GET /ocs/v2.php/cloud/user?format=json",
       outcome: "success",
@@ -119,7 +123,7 @@ describe("nextcloudRequest, the only way a bearer reaches Nextcloud", () => {
     const { token } = await getDelegatedToken({ grantId, recorder, correlationId: "ok2", exchange: true });
     const res = await nextcloudRequest(
       token,
-      { method: "PROPFIND", path: "/remote.php/dav/files/alice/" },
+      { method: "PROPFIND", path: `/remote.php/dav/files/${person.username}/` },
       { recorder, correlationId: "ok2", mechanism: "token-exchange" },
     );
     expect(res.status).toBe(200);

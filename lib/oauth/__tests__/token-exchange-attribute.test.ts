@@ -6,9 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { LOCAL_USERS, obtainOfflineConsentOverHttp } from "@/test/keycloak/consent-over-http";
+import { obtainOfflineConsentOverHttp } from "@/test/keycloak/consent-over-http";
+import { createPerson, deletePerson, type TPerson } from "@/test/keycloak/person-fixture";
 import { createMemoryRecorder } from "@/test/keycloak/grant-fixture";
-import { ensureOfflineAccessScopeMapping, getClientByClientId, withClientAttributes } from "@/test/keycloak/admin-api";
+import { getClientByClientId, withClientAttributes } from "@/test/keycloak/admin-api";
 import { refreshOfflineToken } from "@/lib/oauth/refresh-offline-token";
 import { exchangeToken } from "@/lib/oauth/exchange-token";
 import { revokeToken } from "@/lib/oauth/revoke-token";
@@ -18,6 +19,8 @@ const WORKER = "nextcloud-mcp-server";
 const REAL = "standard.token.exchange.enabled";
 const SEED = "client.token.exchange.standard.enabled";
 const ctx = { recorder: createMemoryRecorder(), correlationId: "exchange-attribute-test" };
+// This file's own person (created in the shared realm, deleted afterwards) holds the subject token.
+let person: TPerson;
 let offline: string;
 let subject: TUserAccessToken;
 
@@ -28,15 +31,16 @@ const tryExchange = () =>
   );
 
 beforeAll(async () => {
-  await ensureOfflineAccessScopeMapping();
-  offline = (await obtainOfflineConsentOverHttp(LOCAL_USERS.alice, ["notes.read"])).offlineToken;
+  person = await createPerson("exchange-attribute");
+  offline = (await obtainOfflineConsentOverHttp(person, ["notes.read"])).offlineToken;
   const refreshed = await refreshOfflineToken(offline, ctx);
   offline = refreshed.refreshToken;
   subject = refreshed.accessToken;
 });
 
 afterAll(async () => {
-  await revokeToken(offline, "refresh_token", ctx).catch(() => undefined);
+  if (offline) await revokeToken(offline, "refresh_token", ctx).catch(() => undefined);
+  if (person) await deletePerson(person);
 });
 
 describe("the client attribute that enables Standard Token Exchange", () => {

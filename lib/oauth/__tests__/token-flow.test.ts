@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeJwt } from "jose";
-import { LOCAL_USERS, obtainOfflineConsentOverHttp } from "@/test/keycloak/consent-over-http";
+import { approveConsentOverHttp, obtainOfflineConsentOverHttp, WORKER_REDIRECT_URI } from "@/test/keycloak/consent-over-http";
 import { createMemoryRecorder } from "@/test/keycloak/grant-fixture";
-import { ensureOfflineAccessScopeMapping, getUserByUsername, listOfflineSessions } from "@/test/keycloak/admin-api";
+import { listOfflineSessions } from "@/test/keycloak/admin-api";
+import { createPerson, deletePerson, type TPerson } from "@/test/keycloak/person-fixture";
 import { buildConsentRequest } from "@/lib/oauth/build-consent-request";
 import { redeemConsentCode, type TRedeemedConsent } from "@/lib/oauth/redeem-consent-code";
-import { approveConsentOverHttp, WORKER_REDIRECT_URI } from "@/test/keycloak/consent-over-http";
 import { refreshOfflineToken } from "@/lib/oauth/refresh-offline-token";
 import { exchangeToken } from "@/lib/oauth/exchange-token";
 import { probeImpersonationExchange } from "@/lib/oauth/probe-impersonation-exchange";
@@ -16,19 +16,26 @@ import { OAuthProviderError } from "@/lib/oauth/oauth-errors";
 
 const recorder = createMemoryRecorder();
 const ctx = { recorder, correlationId: "token-flow-test" };
+// This file's own people (created in the shared realm, deleted afterwards): alice consents, bob is only the
+// other user an impersonation probe names.
+const people: TPerson[] = [];
+let alicePerson: TPerson;
+let bobPerson: TPerson;
 let alice: TRedeemedConsent;
 let aliceId: string;
 let offline: string;
 
 beforeAll(async () => {
-  await ensureOfflineAccessScopeMapping();
-  aliceId = (await getUserByUsername("alice")).id;
-  alice = await obtainOfflineConsentOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+  people.push((alicePerson = await createPerson("token-flow-alice")));
+  people.push((bobPerson = await createPerson("token-flow-bob")));
+  aliceId = alicePerson.sub;
+  alice = await obtainOfflineConsentOverHttp(alicePerson, ["notes.read"]);
   offline = alice.offlineToken;
 });
 
 afterAll(async () => {
-  await revokeToken(offline, "refresh_token", ctx).catch(() => undefined);
+  if (offline) await revokeToken(offline, "refresh_token", ctx).catch(() => undefined);
+  for (const p of people) await deletePerson(p);
 });
 
 describe("offline consent over HTTP, refresh and exchange against the real Keycloak", () => {
@@ -51,7 +58,7 @@ describe("offline consent over HTTP, refresh and exchange against the real Keycl
     expect(url.searchParams.get("nonce")).toBe(checks.nonce);
     expect(url.searchParams.get("code_challenge")).not.toBe(checks.codeVerifier);
     // A callback whose state does not match is refused by openid-client before the code is spent.
-    const callback = await approveConsentOverHttp(url, LOCAL_USERS.alice);
+    const callback = await approveConsentOverHttp(url, alicePerson);
     await expect(redeemConsentCode(callback, { ...checks, state: "forged" })).rejects.toMatchObject({ code: "ProviderError" });
     // With the right checks, the same callback redeems (the code was not spent).
     const redeemed = await redeemConsentCode(callback, checks);
@@ -73,7 +80,7 @@ describe("offline consent over HTTP, refresh and exchange against the real Keycl
     expect([c.aud].flat()).toEqual(["nextcloud"]);
     expect(c.sub).toBe(aliceId);
     expect(c.azp).toBe("nextcloud-mcp-server");
-    expect(c.preferred_username).toBe("alice");
+    expect(c.preferred_username).toBe(alicePerson.username);
     expect(c.act).toBeUndefined();
     expect(exchanged.issuedTokenType).toBe("urn:ietf:params:oauth:token-type:access_token");
     expect(recorder.count("token.exchange", "success")).toBeGreaterThanOrEqual(1);
@@ -91,7 +98,7 @@ describe("offline consent over HTTP, refresh and exchange against the real Keycl
     const refreshed = await refreshOfflineToken(offline, ctx);
     offline = refreshed.refreshToken;
     const result = await probeImpersonationExchange(
-      { subjectToken: refreshed.accessToken, requestedSubject: "bob", audience: "nextcloud" },
+      { subjectToken: refreshed.accessToken, requestedSubject: bobPerson.username, audience: "nextcloud" },
       ctx,
     );
     expect(result).toEqual({
@@ -120,9 +127,9 @@ describe("offline consent over HTTP, refresh and exchange against the real Keycl
     const refreshed = await refreshOfflineToken(offline, ctx);
     offline = refreshed.refreshToken;
     const active = await introspectToken(refreshed.accessToken, ctx);
-    expect(active).toMatchObject({ active: true, sub: aliceId, clientId: "nextcloud-mcp-server", username: "alice" });
+    expect(active).toMatchObject({ active: true, sub: aliceId, clientId: "nextcloud-mcp-server", username: alicePerson.username });
 
-    const other = await obtainOfflineConsentOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+    const other = await obtainOfflineConsentOverHttp(alicePerson, ["notes.read"]);
     await revokeToken(other.offlineToken, "refresh_token", ctx);
     expect((await introspectToken(other.offlineToken, ctx)).active).toBe(false);
     const err = await refreshOfflineToken(other.offlineToken, ctx).catch((e: unknown) => e);
@@ -133,7 +140,7 @@ describe("offline consent over HTTP, refresh and exchange against the real Keycl
   });
 
   it("reusing a spent refresh token ends the whole offline session (why refreshes must be serialised)", async () => {
-    const other = await obtainOfflineConsentOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+    const other = await obtainOfflineConsentOverHttp(alicePerson, ["notes.read"]);
     const next = await refreshOfflineToken(other.offlineToken, ctx);
     await expect(refreshOfflineToken(other.offlineToken, ctx)).rejects.toMatchObject({
       error: "invalid_grant",

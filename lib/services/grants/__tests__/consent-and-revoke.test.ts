@@ -20,10 +20,10 @@ type TTestCtx = { userSub: string; username: string; isAdmin: boolean; correlati
 let alice: TTestCtx;
 let bob: TTestCtx;
 // This file's own people (one grant per person and worker): no other file's grants or consents interfere.
-const LOCAL_USERS = {} as Record<"alice" | "bob", TPerson>;
+const people = {} as Record<"alice" | "bob", TPerson>;
 
 async function ctxFor(username: "alice" | "bob"): Promise<TTestCtx> {
-  const person = (LOCAL_USERS[username] = await createPerson(`consent-${username}`));
+  const person = (people[username] = await createPerson(`consent-${username}`));
   await db().user.upsert({ where: { sub: person.sub }, create: { sub: person.sub, username: person.username }, update: {} });
   return {
     userSub: person.sub,
@@ -38,7 +38,7 @@ async function ctxFor(username: "alice" | "bob"): Promise<TTestCtx> {
 async function consentAs(ctx: TTestCtx, who: "alice" | "bob", task: "notes-index" | "files-inventory" = "notes-index") {
   const started = await startGrant(ctx, { task });
   const pending = openPendingConsent(started.cookie.value);
-  const callbackUrl = await approveConsentOverHttp(new URL(started.authorizationUrl), LOCAL_USERS[who]);
+  const callbackUrl = await approveConsentOverHttp(new URL(started.authorizationUrl), people[who]);
   return { pending, callbackUrl };
 }
 
@@ -52,7 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const p of Object.values(LOCAL_USERS)) await deletePerson(p);
+  for (const p of Object.values(people)) await deletePerson(p);
 });
 
 describe("granting offline consent", () => {
@@ -131,7 +131,7 @@ describe("granting offline consent", () => {
 
 describe("revoking", () => {
   it("stops the grant locally, revokes it at Keycloak with proof, and the old token no longer refreshes", async () => {
-    const { grantId } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+    const { grantId } = await createGrantOverHttp(people.alice, ["notes.read"]);
     const token = await currentOfflineToken(grantId);
     const receipt = await revokeGrant(alice, { grantId });
     expect(receipt.keycloak).toBe("confirmed");
@@ -150,7 +150,7 @@ describe("revoking", () => {
   });
 
   it("is harmless twice", async () => {
-    const { grantId } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+    const { grantId } = await createGrantOverHttp(people.alice, ["notes.read"]);
     const first = await revokeGrant(alice, { grantId });
     const second = await revokeGrant(alice, { grantId });
     expect(second.revocationId).toBe(first.revocationId);
@@ -158,7 +158,7 @@ describe("revoking", () => {
   });
 
   it("refuses another user's grant id and changes nothing", async () => {
-    const { grantId } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
+    const { grantId } = await createGrantOverHttp(people.alice, ["notes.read"]);
     const before = await db().grant.findUniqueOrThrow({ where: { id: grantId } });
     await expect(revokeGrant(bob, { grantId })).rejects.toMatchObject({ code: "NotFound" });
     await expect(checkGrantHealth(bob, { grantId })).rejects.toMatchObject({ code: "NotFound" });
@@ -173,8 +173,8 @@ describe("revoking", () => {
   });
 
   it("revoke everything ends the one grant, including the offline sessions it superseded, at Keycloak too", async () => {
-    const a = await createGrantOverHttp(LOCAL_USERS.bob, ["notes.read"]);
-    const b = await createGrantOverHttp(LOCAL_USERS.bob, ["files.read"]);
+    const a = await createGrantOverHttp(people.bob, ["notes.read"]);
+    const b = await createGrantOverHttp(people.bob, ["files.read"]);
     expect(b.grantId).toBe(a.grantId);
     const live = async () => (await listOfflineSessions(bob.userSub, WORKER)).map((s) => s.id);
     // The second consent came from another Keycloak session: the first one's offline session was ended.
@@ -190,7 +190,7 @@ describe("revoking", () => {
 
 describe("revocations made elsewhere", () => {
   it("a consent removed in Keycloak (account API) shows up here as revoked at the provider, with its tasks stopped", async () => {
-    const { grantId } = await createGrantOverHttp(LOCAL_USERS.alice, ["files.read"]);
+    const { grantId } = await createGrantOverHttp(people.alice, ["files.read"]);
     await db().task.create({ data: { userSub: alice.userSub, type: `files-inventory-${grantId}`, grantId } });
     expect(await checkGrantHealth(alice, { grantId })).toEqual({ active: true });
     const client = await getClientByClientId(WORKER);

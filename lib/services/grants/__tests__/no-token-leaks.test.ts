@@ -6,14 +6,17 @@ import { getDelegatedToken } from "@/lib/grants/get-delegated-token";
 import { revokeGrant } from "../revoke-grant";
 import { listGrants } from "../list-grants";
 import { checkGrantHealth } from "../check-grant-health";
-import { LOCAL_USERS } from "@/test/keycloak/consent-over-http";
+import { createPerson, deletePerson, type TPerson } from "@/test/keycloak/person-fixture";
 import { createGrantOverHttp, currentOfflineToken, expireCachedAccessToken } from "@/test/keycloak/grant-fixture";
 
 const JWT = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/;
 const written: string[] = [];
 let restore: (() => void)[] = [];
+// This file's own person (created in the shared realm, deleted afterwards): no other file's grants interfere.
+let person: TPerson;
 
-beforeAll(() => {
+beforeAll(async () => {
+  person = await createPerson("no-leaks");
   // Capture everything the process logs while tokens are handled.
   for (const stream of [process.stdout, process.stderr]) {
     const spy = vi.spyOn(stream, "write").mockImplementation((chunk: unknown) => {
@@ -31,16 +34,17 @@ beforeAll(() => {
   process.env.LOG_LEVEL = "debug";
 });
 
-afterAll(() => {
+afterAll(async () => {
   restore.forEach((r) => r());
   restore = [];
+  if (person) await deletePerson(person);
 });
 
 describe("token material never leaks", () => {
   it("is absent from audit rows, receipts, grant views, errors and logs after a full grant life cycle", async () => {
     const started = new Date();
-    const { grantId, redeemed } = await createGrantOverHttp(LOCAL_USERS.alice, ["notes.read"]);
-    const ctx = { userSub: redeemed.sub, username: "alice", isAdmin: false, correlationId: randomUUID() };
+    const { grantId, redeemed } = await createGrantOverHttp(person, ["notes.read"]);
+    const ctx = { userSub: redeemed.sub, username: person.username, isAdmin: false, correlationId: randomUUID() };
     const seen = new Set<string>([redeemed.offlineToken, redeemed.accessToken]);
     await expireCachedAccessToken(grantId);
     const exchanged = await getDelegatedToken({ grantId, recorder: auditRecorder, correlationId: randomUUID(), exchange: true });

@@ -1,12 +1,14 @@
 /**
- * The tier probes against the running Keycloak 26.7 with a real offline grant of the admin user. The
- * realm is shared: every change to the worker client is undone in `finally`, and off-windows are short.
+ * The tier probes against the running Keycloak 26.7 with a real offline grant of an admin. The realm is
+ * shared: every change to the worker client is undone in `finally`, and off-windows are short; the admin and
+ * alice are this file's own persons (created in the realm, deleted afterwards).
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { adminFetch, getClientByClientId, withClientAttributes, type TKcClient } from "@/test/keycloak/admin-api";
 import { createGrantOverHttp } from "@/test/keycloak/grant-fixture";
+import { createPerson, deletePerson, type TPerson } from "@/test/keycloak/person-fixture";
 import { auditRecorder } from "@/lib/audit/record-event";
 import type { TCtx } from "@/lib/services/context";
 import { runTierProbes } from "../run-tier-probes";
@@ -17,8 +19,10 @@ import { resetEnvForTests } from "@/lib/env";
 import { startNextcloudStandIn, type TNextcloudStandIn } from "@/test/nextcloud-stand-in/start-stand-in";
 
 const WORKER = "nextcloud-mcp-server";
-const ADMIN = { username: "admin", password: "admin-local-only" };
-const ALICE = { username: "alice", password: "alice-local-only" };
+// The services take the admin role from the caller's context, so the admin person needs no realm role.
+const people: TPerson[] = [];
+let adminPerson: TPerson;
+let alicePerson: TPerson;
 let admin: TCtx;
 let aliceSub: string;
 let adminGrantId: string;
@@ -32,25 +36,33 @@ beforeAll(async () => {
   standIn = await startNextcloudStandIn({ port: 0, issuer: process.env.KEYCLOAK_ISSUER!, audience: "nextcloud" });
   process.env.NEXTCLOUD_URL = standIn.url;
   resetEnvForTests();
-  const a = await createGrantOverHttp(ADMIN, ["notes.read"]);
+  people.push((adminPerson = await createPerson("tiers-admin")));
+  people.push((alicePerson = await createPerson("tiers-alice")));
+  const a = await createGrantOverHttp(adminPerson, ["notes.read"]);
   adminGrantId = a.grantId;
-  admin = ctxOf({ userSub: a.redeemed.sub, username: "admin", isAdmin: true });
+  admin = ctxOf({ userSub: a.redeemed.sub, username: adminPerson.username, isAdmin: true });
   // Alice's grant is newer than the admin's: the probes must still use the admin's own.
-  aliceSub = (await createGrantOverHttp(ALICE, ["notes.read"])).redeemed.sub;
+  aliceSub = (await createGrantOverHttp(alicePerson, ["notes.read"])).redeemed.sub;
 });
 
 afterAll(async () => {
   // Through the state machine (tokens move to the outbox and are wiped), never by writing the status.
-  const { beginGrantRevocation } = await import("@/lib/grants/begin-grant-revocation");
-  const grant = await db().grant.findUniqueOrThrow({ where: { id: adminGrantId } });
-  await beginGrantRevocation({
-    userSub: grant.userSub,
-    grantId: adminGrantId,
-    reason: "test cleanup",
-    actor: { id: "test", type: "system" },
-    correlationId: "cleanup",
-  });
-  await standIn?.close();
+  try {
+    if (adminGrantId) {
+      const { beginGrantRevocation } = await import("@/lib/grants/begin-grant-revocation");
+      const grant = await db().grant.findUniqueOrThrow({ where: { id: adminGrantId } });
+      await beginGrantRevocation({
+        userSub: grant.userSub,
+        grantId: adminGrantId,
+        reason: "test cleanup",
+        actor: { id: "test", type: "system" },
+        correlationId: "cleanup",
+      });
+    }
+    await standIn?.close();
+  } finally {
+    for (const p of people) await deletePerson(p);
+  }
 });
 
 describe("tier probes (live Keycloak)", () => {
@@ -81,8 +93,8 @@ describe("tier probes (live Keycloak)", () => {
     expect(t2.evidence.claims!.sub).not.toBe(aliceSub);
     expect(t2.checkedAt).not.toBeNull();
     // End to end: Nextcloud resolved the exchanged token to the probing admin's own account.
-    expect(t2.evidence.claims!.nextcloudUser).toBe("admin");
-    expect(standIn.provisioned().map((u) => u.uid)).toEqual(["admin"]);
+    expect(t2.evidence.claims!.nextcloudUser).toBe(adminPerson.username);
+    expect(standIn.provisioned().map((u) => u.uid)).toEqual([adminPerson.username]);
     // The live matrix: user_oidc bearer tokens reach WebDAV and OCS only (Nextcloud's verbatim statuses).
     expect(Object.fromEntries((t2.evidence.capabilities ?? []).map((c) => [c.api, c.status]))).toEqual({
       "webdav-files": 207,
@@ -188,7 +200,7 @@ describe("tier probes (live Keycloak)", () => {
   });
 
   it("a non-admin calling the services gets Forbidden (and the attempt is audited)", async () => {
-    const alice = ctxOf({ userSub: aliceSub, username: "alice", isAdmin: false });
+    const alice = ctxOf({ userSub: aliceSub, username: alicePerson.username, isAdmin: false });
     await expect(runTierProbes(alice)).rejects.toMatchObject({ code: "Forbidden" });
     await expect(listTierProbes(alice)).rejects.toMatchObject({ code: "Forbidden" });
     const refused = await db().auditEvent.findFirst({ where: { action: "tier.probe", actor: aliceSub, outcome: "refused" } });
