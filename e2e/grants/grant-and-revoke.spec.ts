@@ -8,8 +8,15 @@ test.use({ storageState: storageStateOf("alice") });
 test("a user grants through Keycloak's consent screen, sees the grant, and revokes it with proof", async ({ page }) => {
   const before = await offlineSessionIds("alice");
   await page.goto("/grants/new?task=notes-index");
-  await expect(page.getByRole("cell", { name: "offline_access" })).toBeVisible();
-  await expect(page.getByRole("cell", { name: "notes.read" })).toBeVisible();
+  // The preview names the worker in words and lists what Keycloak's consent screen will list, line for line.
+  await expect(page.getByTestId("worker-name")).toHaveText("Nextcloud MCP background worker");
+  await expect(page.getByTestId("worker-description")).toHaveText("Acts on behalf of users who consented; never as itself");
+  const previewed = await page.locator("[data-consent-item]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-consent-item")!));
+  expect(previewed).toEqual(expect.arrayContaining(["User profile", "User roles", "Offline Access", "Nextcloud MCP background worker"]));
+  await page.getByRole("button", { name: "Continue to Keycloak" }).click();
+  await page.waitForURL(/localhost:8180/);
+  const asked = (await page.locator("#kc-oauth li").allInnerTexts()).map((t) => t.trim());
+  expect([...asked].sort()).toEqual([...previewed].sort());
   const grantId = await grantThroughConsentScreen(page, "notes-index");
 
   const card = page.locator(`[data-grant-id="${grantId}"]`);
