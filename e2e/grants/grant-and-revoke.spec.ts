@@ -1,9 +1,23 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Locator, type Page, type Request } from "@playwright/test";
 import { storageStateOf } from "../users";
 import { offlineSessionIds } from "../keycloak-admin";
 import { grantThroughConsentScreen } from "./grant-flow";
 
 test.use({ storageState: storageStateOf("alice") });
+
+/** Cancels an open confirm dialog and proves nothing was sent: no server action left the page, and the page read afresh still shows the grant active. */
+async function cancelChangesNothing(page: Page, dialog: Locator) {
+  const actionsSent: string[] = [];
+  const onRequest = (r: Request) => {
+    if (r.method() === "POST" && r.headers()["next-action"] !== undefined) actionsSent.push(r.url());
+  };
+  page.on("request", onRequest);
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await page.reload();
+  page.off("request", onRequest);
+  expect(actionsSent).toEqual([]);
+}
 
 test("a user grants through Keycloak's consent screen, sees the grant, and revokes it with proof", async ({ page }) => {
   const before = await offlineSessionIds("alice");
@@ -29,8 +43,18 @@ test("a user grants through Keycloak's consent screen, sees the grant, and revok
   const created = during.filter((id) => !before.includes(id));
   expect(created).toHaveLength(1);
 
+  // Revoke asks first and says what will happen; Cancel changes nothing, here or at Keycloak.
   await card.getByRole("button", { name: "Revoke" }).click();
-  await page.getByRole("alertdialog").getByRole("button", { name: "Revoke access" }).click();
+  const dialog = page.getByRole("alertdialog", { name: "Revoke this access?" });
+  await expect(dialog).toContainText("The worker stops at once");
+  await expect(dialog).toContainText("Keycloak ends the worker's offline access and forgets your consent");
+  await expect(dialog).toContainText("You get a receipt with Keycloak's proof");
+  await cancelChangesNothing(page, dialog);
+  await expect(card.getByText("Active")).toBeVisible();
+  expect(await offlineSessionIds("alice")).toContain(created[0]);
+
+  await card.getByRole("button", { name: "Revoke" }).click();
+  await dialog.getByRole("button", { name: "Revoke access" }).click();
   await expect(card.getByText("Confirmed by Keycloak")).toBeVisible();
   await expect(card.getByTestId("consent-proof")).toContainText("no longer lists a consent");
   await expect(card.getByTestId("revocation-proof")).toContainText("invalid_grant");
@@ -45,8 +69,18 @@ test("granting for a second task adds to the one grant, and revoke everything cl
   await expect(page.locator(`[data-grant-id="${a}"]`).getByTestId("grant-scopes")).toContainText(
     /notes\.read.*files\.read|files\.read.*notes\.read/,
   );
+  // Revoke everything asks first and says what will happen; Cancel changes nothing.
+  const sessions = await offlineSessionIds("alice");
   await page.getByRole("button", { name: "Revoke everything" }).click();
-  await page.getByRole("alertdialog").getByRole("button", { name: "Revoke everything" }).click();
+  const dialog = page.getByRole("alertdialog", { name: "Revoke all background access?" });
+  await expect(dialog).toContainText("The worker stops at once");
+  await expect(dialog).toContainText("What the tasks collected is kept");
+  await cancelChangesNothing(page, dialog);
+  await expect(page.locator(`[data-grant-id="${a}"]`).getByText("Active")).toBeVisible();
+  expect(await offlineSessionIds("alice")).toEqual(sessions);
+
+  await page.getByRole("button", { name: "Revoke everything" }).click();
+  await dialog.getByRole("button", { name: "Revoke everything" }).click();
   await expect(page.locator(`[data-grant-id="${a}"]`).getByText("Confirmed by Keycloak")).toBeVisible();
   await expect(page.getByRole("button", { name: "Revoke everything" })).toHaveCount(0);
 });
