@@ -1,5 +1,8 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
+
+export const metadata: Metadata = { title: "Forbidden" };
 
 export default function Forbidden() {
   return (

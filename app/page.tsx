@@ -1,7 +1,10 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { currentUser } from "@/lib/auth/current-user";
 import { SignInButton } from "@/components/layout/sign-in-button";
 import { Card } from "@/components/ui/card";
+
+export const metadata: Metadata = { title: "Start" };
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,7 @@
 import { expect, test, type Locator, type Page, type Request } from "@playwright/test";
 import { storageStateOf } from "../users";
 import { offlineSessionIds } from "../keycloak-admin";
+import { e2eQuery } from "../e2e-db";
 import { grantThroughConsentScreen } from "./grant-flow";
 
 test.use({ storageState: storageStateOf("alice") });
@@ -59,6 +60,16 @@ test("a user grants through Keycloak's consent screen, sees the grant, and revok
   await expect(card.getByTestId("consent-proof")).toContainText("no longer lists a consent");
   await expect(card.getByTestId("revocation-proof")).toContainText("invalid_grant");
   expect(await offlineSessionIds("alice")).not.toContain(created[0]);
+  // An ended grant says neither when it would expire nor how healthy it is; it sits under "Ended grants".
+  await expect(card.getByText("Expires if unused", { exact: true })).toHaveCount(0);
+  await expect(card.getByText("Health", { exact: true })).toHaveCount(0);
+  await expect(page.getByRole("list", { name: "Ended in the last day" }).locator(`[data-grant-id="${grantId}"]`)).toBeVisible();
+  // A day later it folds away into "older ended grants", still one click from its receipt.
+  await e2eQuery(`UPDATE "Grant" SET "revokedAt" = now() - interval '2 days' WHERE id = $1`, [grantId]);
+  await page.reload();
+  await expect(card).toBeHidden();
+  await page.getByTestId("older-ended-grants").locator("summary").click();
+  await expect(card.getByText("Confirmed by Keycloak")).toBeVisible();
 });
 
 test("granting for a second task adds to the one grant, and revoke everything clears it", async ({ page }) => {
@@ -69,6 +80,10 @@ test("granting for a second task adds to the one grant, and revoke everything cl
   await expect(page.locator(`[data-grant-id="${a}"]`).getByTestId("grant-scopes")).toContainText(
     /notes\.read.*files\.read|files\.read.*notes\.read/,
   );
+  // "Check now" answers with a toast.
+  await page.locator(`[data-grant-id="${a}"]`).getByRole("button", { name: "Check now" }).click();
+  await expect(page.getByText("Access checked: still active")).toBeVisible();
+
   // Revoke everything asks first and says what will happen; Cancel changes nothing.
   const sessions = await offlineSessionIds("alice");
   await page.getByRole("button", { name: "Revoke everything" }).click();

@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUserPage } from "@/lib/auth/page-guards";
 import { SCOPE_CATALOG, TASK_CATALOG, TASK_TYPES, taskScopesOf, type TTaskType } from "@/lib/tasks/task-catalog";
@@ -9,6 +10,8 @@ import { env } from "@/lib/env";
 import { nextcloudAccountOf } from "@/lib/nextcloud/nextcloud-account-of";
 import { startGrantAction } from "./actions";
 import { AppPasswordConnect } from "./app-password-connect";
+
+export const metadata: Metadata = { title: "Grant access" };
 
 export const dynamic = "force-dynamic";
 
