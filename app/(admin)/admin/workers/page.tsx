@@ -1,12 +1,12 @@
-import type { Metadata } from "next";
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { requireAdminPage } from "@/lib/auth/page-guards";
 import { listWorkerStatus } from "@/lib/services/workers/list-worker-status";
 import { recordAdminView } from "@/lib/services/audit/record-admin-view";
 import { WORKERS_QUERY_KEY } from "@/components/admin/workers-query-key";
 import { WorkersClient } from "./workers-client";
+import { adminPageTitle } from "../admin-page-title";
 
-export const metadata: Metadata = { title: "Workers" };
+export const generateMetadata = adminPageTitle("Workers");
 
 export const dynamic = "force-dynamic";
 
