@@ -23,7 +23,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         </a>
         <Providers>
           <SiteHeader />
-          <main id="main" className="mx-auto max-w-5xl px-4 py-6 sm:px-6 sm:py-8">
+          <main id="main" tabIndex={-1} className="mx-auto max-w-5xl px-4 py-6 focus:outline-none sm:px-6 sm:py-8">
             {children}
           </main>
         </Providers>

@@ -1,5 +1,9 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
+
+// The root layout's title template does not reach pages of its own segment: the full title here.
+export const metadata: Metadata = { title: { absolute: "Page not found · Delegation Dashboard" } };
 
 export default function NotFound() {
   return (

@@ -1,7 +1,11 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { currentUser } from "@/lib/auth/current-user";
 import { SignInButton } from "@/components/layout/sign-in-button";
 import { Card } from "@/components/ui/card";
+
+// The root layout's title template does not reach pages of its own segment: the full title here.
+export const metadata: Metadata = { title: { absolute: "Nextcloud Delegation Dashboard" } };
 
 export const dynamic = "force-dynamic";
 

@@ -2,41 +2,33 @@
  * `npm run screenshots`: PNGs of every page at 1280 px and 390 px, signed out, as alice and as admin,
  * into screenshots/ (git-ignored), so a reviewer can look at the pages without clicking through them.
  *
- * Needs the dashboard running (scripts/up.sh, or `npx next start` as in the browser tests) at
- * SCREENSHOT_BASE_URL (default NEXTAUTH_URL or http://localhost:3000) and Keycloak; it signs in through
- * Keycloak's login page with the local-only users (or reuses e2e/.auth/<user>.json when still valid).
+ * Needs the dashboard running (scripts/up.sh, or the browser tests' servers) and Keycloak. It opens the
+ * dashboard at NEXTAUTH_URL — the environment, then `.env`, then http://localhost:3000, as the server reads
+ * it — because next-auth sets its cookies for that host: another name for the same server signs nobody in.
+ * It signs in exactly as the browser tests do (e2e/sign-in.ts, through Keycloak's login page, with the
+ * local-only users) and shoots each page once it has settled (e2e/ui/ui-pages.ts: hydrated, no aria-busy).
  * On a shared machine run it under the shared lock. Chromium: CHROMIUM_PATH or /usr/bin/chromium.
  */
-import { existsSync, mkdirSync } from "node:fs";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
-import { PAGES } from "../e2e/ui/ui-pages";
-import { USERS, storageStateOf, type TUserKey } from "../e2e/users";
+import { mkdirSync } from "node:fs";
+import { chromium, type Browser, type BrowserContext } from "@playwright/test";
+import { openSettled, PAGES } from "../e2e/ui/ui-pages";
+import { signInThroughKeycloak } from "../e2e/sign-in";
+import type { TUserKey } from "../e2e/users";
+import { loadDotenv } from "./lib/load-dotenv";
 
-const BASE = process.env.SCREENSHOT_BASE_URL ?? process.env.NEXTAUTH_URL ?? "http://localhost:3000";
+loadDotenv();
+const BASE = process.env.NEXTAUTH_URL || "http://localhost:3000";
 const OUT = "screenshots";
 const WIDTHS = [
   { name: "1280", viewport: { width: 1280, height: 900 }, isMobile: false },
   { name: "390", viewport: { width: 390, height: 844 }, isMobile: true },
 ];
 
+/** A fresh sign-in per run (saved sessions may belong to another database or have ended at Keycloak). */
 async function signedInState(browser: Browser, user: TUserKey): Promise<string> {
-  const saved = storageStateOf(user);
-  if (existsSync(saved)) {
-    const probe = await browser.newContext({ baseURL: BASE, storageState: saved });
-    const page = await probe.newPage();
-    await page.goto("/");
-    const ok = (await page.getByTestId("signed-in-user").count()) > 0;
-    await probe.close();
-    if (ok) return saved;
-  }
   const context = await browser.newContext({ baseURL: BASE });
   const page = await context.newPage();
-  await page.goto("/signin");
-  await page.getByRole("button", { name: "Sign in with Keycloak" }).click();
-  await page.getByRole("textbox", { name: "Username or email" }).fill(USERS[user].username);
-  await page.getByRole("textbox", { name: "Password" }).fill(USERS[user].password);
-  await page.getByRole("button", { name: /sign in/i }).click();
-  await page.getByTestId("signed-in-user").waitFor({ timeout: 30_000 });
+  await signInThroughKeycloak(page, user);
   const path = `${OUT}/.state-${user}.json`;
   await context.storageState({ path });
   await context.close();
@@ -54,11 +46,11 @@ function slug(path: string): string {
 
 async function shoot(context: BrowserContext, viewer: string, width: string, path: string): Promise<string> {
   const page = await context.newPage();
-  await page.goto(path);
-  await page.locator("main h1").first().waitFor({ timeout: 20_000 });
-  await page.waitForTimeout(800);
+  await openSettled(page, path);
+  // Fonts and the charts' first layout, then nothing may move while the picture is taken.
+  await page.evaluate(() => document.fonts.ready);
   const file = `${OUT}/${viewer}-${slug(path)}-${width}.png`;
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
   await page.close();
   return file;
 }
@@ -88,6 +80,7 @@ async function main() {
           baseURL: BASE,
           viewport: w.viewport,
           isMobile: w.isMobile,
+          hasTouch: w.isMobile,
           storageState: states[viewer],
         });
         for (const path of PAGES[viewer === "alice" ? "user" : viewer]) console.log(await shoot(context, viewer, w.name, path));

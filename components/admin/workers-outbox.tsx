@@ -1,5 +1,6 @@
 import type { TWorkerStatus } from "@/lib/services/workers/list-worker-status";
-import { formatTime } from "@/components/ui/format-time";
+import { DataTable } from "@/components/ui/data-table";
+import { RelativeTime } from "@/components/ui/relative-time";
 
 function formatAge(seconds: number | null): string {
   if (seconds === null) return "—";
@@ -40,28 +41,18 @@ export function WorkersOutbox({ queue, outbox }: Pick<TWorkerStatus, "queue" | "
       </dl>
       <p className="text-sm text-slate-600">{outbox.confirmedLastDay} revocation(s) confirmed by Keycloak in the last 24 hours.</p>
       {outbox.rows.length > 0 && (
-        <table className="w-full text-left text-sm" aria-label="Revocation outbox">
-          <thead className="border-b text-slate-600">
-            <tr>
-              <th className="py-2 pr-3">User</th>
-              <th className="py-2 pr-3">Requested</th>
-              <th className="py-2 pr-3">Attempts</th>
-              <th className="py-2 pr-3">Next attempt</th>
-              <th className="py-2 pr-3">Last error</th>
-            </tr>
-          </thead>
-          <tbody>
-            {outbox.rows.map((r) => (
-              <tr key={r.id} className="border-b">
-                <td className="py-2 pr-3">{r.username}</td>
-                <td className="py-2 pr-3">{formatAge(r.ageSeconds)} ago</td>
-                <td className="py-2 pr-3">{r.attempts}</td>
-                <td className="py-2 pr-3">{formatTime(r.nextAttemptAt)}</td>
-                <td className="py-2 pr-3 text-slate-700">{r.lastError ?? "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label="Revocation outbox"
+          rows={outbox.rows}
+          rowKey={(r) => r.id}
+          columns={[
+            { header: "User", cell: (r) => r.username },
+            { header: "Requested", cell: (r) => `${formatAge(r.ageSeconds)} ago` },
+            { header: "Attempts", cell: (r) => r.attempts },
+            { header: "Next attempt", cell: (r) => <RelativeTime iso={r.nextAttemptAt} future /> },
+            { header: "Last error", cell: (r) => <span className="break-all text-slate-700">{r.lastError ?? "—"}</span> },
+          ]}
+        />
       )}
     </div>
   );

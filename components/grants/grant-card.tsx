@@ -36,6 +36,7 @@ const TASK_SCOPES = taskScopesOf(Object.keys(SCOPE_CATALOG));
 export function GrantCard(props: {
   grant: TGrantView;
   busy: boolean;
+  checking: boolean;
   revokeDescription: ReactNode;
   onRevoke: () => void;
   onCheck: () => void;
@@ -60,7 +61,9 @@ export function GrantCard(props: {
         <h2 className="font-medium">{title}</h2>
         {g.status === "active" && (
           <span className="ml-auto flex flex-wrap gap-2">
-            <Button onClick={props.onCheck}>Check now</Button>
+            <Button onClick={props.onCheck} disabled={props.checking} aria-busy={props.checking}>
+              {props.checking ? "Checking…" : "Check now"}
+            </Button>
             <ConfirmDialog
               trigger={
                 <Button variant="danger" disabled={props.busy}>
@@ -120,26 +123,31 @@ export function GrantCard(props: {
         <dd className="sm:col-span-2">
           <RelativeTime iso={g.lastUsedAt} />
         </dd>
-        <dt className="text-slate-500">Expires if unused</dt>
-        <dd className="sm:col-span-2">
-          {isAppPassword ? (
-            "never (until revoked here or removed under Devices & sessions in Nextcloud)"
-          ) : (
-            <RelativeTime iso={g.idleExpiresAt} future />
-          )}
-        </dd>
-        <dt className="text-slate-500">Health</dt>
-        <dd className="sm:col-span-2">
-          {g.health.ok === null ? (
-            "not used yet"
-          ) : g.health.ok ? (
-            <>
-              last check ok (<RelativeTime iso={g.health.checkedAt} />)
-            </>
-          ) : (
-            `failing: ${g.health.message}`
-          )}
-        </dd>
+        {/* An ended grant neither expires nor has a health: only its receipt matters. */}
+        {g.status === "active" && (
+          <>
+            <dt className="text-slate-500">Expires if unused</dt>
+            <dd className="sm:col-span-2">
+              {isAppPassword ? (
+                "never (until revoked here or removed under Devices & sessions in Nextcloud)"
+              ) : (
+                <RelativeTime iso={g.idleExpiresAt} future />
+              )}
+            </dd>
+            <dt className="text-slate-500">Health</dt>
+            <dd className="sm:col-span-2">
+              {g.health.ok === null ? (
+                "not used yet"
+              ) : g.health.ok ? (
+                <>
+                  last check ok (<RelativeTime iso={g.health.checkedAt} />)
+                </>
+              ) : (
+                `failing: ${g.health.message}`
+              )}
+            </dd>
+          </>
+        )}
       </dl>
       {g.revokeReason && g.status !== "active" && <p className="mt-2 text-sm text-slate-700">Reason: {g.revokeReason}</p>}
       {g.revocation && (

@@ -1,6 +1,9 @@
 import { describeNextcloudRequest } from "@/lib/format/describe-nextcloud-request";
 import { describeMechanism } from "@/lib/format/describe-mechanism";
-import type { TRequestRow } from "@/lib/services/tasks/list-my-requests";
+import { useState } from "react";
+import type { TRequestPage, TRequestRow } from "@/lib/services/tasks/list-my-requests";
+import { fetchJson } from "@/components/layout/fetch-json";
+import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/badge";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -8,12 +11,34 @@ import { RelativeTime } from "@/components/ui/relative-time";
 
 type TFeedRow = TRequestRow & ReturnType<typeof describeNextcloudRequest> & { key: string };
 
-/** Props: `rows` (the caller's audited Nextcloud requests, newest first). "What it did for me" in plain words; the exact request sits in a details toggle. */
-export function RequestFeed({ rows }: { rows: TRequestRow[] }) {
-  const feed: TFeedRow[] = rows.map((r, i) => ({
+/**
+ * Props: `rows` (the caller's newest audited Nextcloud requests, newest first, live), `olderCursor` (where the
+ * next older page starts, from the same answer as `rows`; null when there is none). "What it did for me" in
+ * plain words; the exact request sits in a details toggle. "Older requests" pages back through the API;
+ * while looking back the list holds still (the newest page as it was), so no request is skipped or shown twice.
+ */
+export function RequestFeed({ rows, olderCursor }: { rows: TRequestRow[]; olderCursor: string | null }) {
+  const [back, setBack] = useState<{ rows: TRequestRow[]; cursor: string | null } | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const cursor = back ? back.cursor : olderCursor;
+  const loadOlder = async () => {
+    if (!cursor) return;
+    setLoading(true);
+    setError(null);
+    try {
+      const page = await fetchJson<TRequestPage>(`/api/tasks/requests?cursor=${encodeURIComponent(cursor)}`);
+      setBack((b) => ({ rows: [...(b?.rows ?? rows), ...page.rows], cursor: page.nextCursor }));
+    } catch {
+      setError("Older requests could not be loaded; try again.");
+    } finally {
+      setLoading(false);
+    }
+  };
+  const feed: TFeedRow[] = (back?.rows ?? rows).map((r) => ({
     ...r,
     ...describeNextcloudRequest(r.method, r.path, r.status, r.outcome),
-    key: `${r.at}-${i}`,
+    key: r.seq,
   }));
   return (
     <section className="space-y-2" aria-labelledby="feed-heading">
@@ -63,6 +88,28 @@ export function RequestFeed({ rows }: { rows: TRequestRow[] }) {
           ]}
         />
       )}
+      <div className="flex flex-wrap items-center gap-3 text-sm">
+        {cursor && (
+          <Button onClick={() => void loadOlder()} disabled={loading} aria-busy={loading}>
+            {loading ? "Loading…" : "Older requests"}
+          </Button>
+        )}
+        {back && (
+          <>
+            <span className="text-slate-600" role="status">
+              Showing {feed.length} requests{back.cursor ? "" : ", back to the first"}; the list holds still while you look back.
+            </span>
+            <Button variant="secondary" onClick={() => setBack(null)}>
+              Back to newest
+            </Button>
+          </>
+        )}
+        {error && (
+          <span role="alert" className="text-red-800">
+            {error}
+          </span>
+        )}
+      </div>
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { grantThroughConsentScreen } from "../grants/grant-flow";
 import { e2eQuery, e2eRows } from "../e2e-db";
 import { createThrowawayPerson, deleteThrowawayPerson, signInAs, type TThrowawayPerson } from "../fixtures/throwaway-person";
@@ -15,16 +15,36 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => deleteThrowawayPerson(person));
 
+/** The outcomes chart (read afresh) captions exactly the person's finished runs, as stored. */
+async function expectChartToCountRuns(page: Page) {
+  const rows = await e2eRows<{ status: string; n: string }>(
+    `SELECT status::text AS status, count(*)::text AS n FROM "TaskRun" WHERE "userSub" = $1 AND status IN ('succeeded', 'failed', 'stopped') GROUP BY 1`,
+    [person.sub],
+  );
+  const n = (status: string) => rows.find((r) => r.status === status)?.n ?? "0";
+  expect(Number(n("succeeded")) + Number(n("failed")) + Number(n("stopped"))).toBeGreaterThan(0);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "How runs ended" })).toBeVisible();
+  await expect(page.getByRole("figure")).toContainText(
+    `Runs finished per day over the last 14 days: ${n("succeeded")} succeeded, ${n("failed")} failed, ${n("stopped")} stopped.`,
+  );
+  await expect(page.getByRole("figure").locator(".recharts-bar-rectangle").first()).toBeVisible();
+}
+
 test("a user grants, enables notes-index, sees it run, finds a note, and revokes the task mid-run", async ({ page, request }) => {
   test.setTimeout(120_000);
   await request.post(`${STAND_IN}/latency`, { data: { ms: 0 } });
   await signInAs(page, person);
   await grantThroughConsentScreen(page, "notes-index");
   await page.goto("/tasks");
+  // The outcomes chart: nothing finished yet, so it says so instead of drawing empty bars.
+  await expect(page.getByRole("heading", { name: "How runs ended" })).toBeVisible();
+  await expect(page.getByText("No finished runs in the last two weeks")).toBeVisible();
   const card = page.getByRole("listitem", { name: "Notes index" });
   await card.getByRole("button", { name: "Enable" }).click();
   await expect(card.getByLabel("Latest run").getByText("succeeded", { exact: true })).toBeVisible({ timeout: 30_000 });
   await expect(card.getByTestId("run-summary")).toContainText(/Indexed \d+ notes/);
+  await expectChartToCountRuns(page);
 
   await page.getByRole("textbox", { name: "Search my notes" }).fill("weekly");
   await page.getByRole("button", { name: "Search" }).click();
@@ -69,6 +89,7 @@ test("a user grants, enables notes-index, sees it run, finds a note, and revokes
         { timeout: 15_000 },
       )
       .toBe("stopped");
+    await expectChartToCountRuns(page);
     const after = (await (await request.get(`${STAND_IN}/requests?after=${cursor}`)).json()) as { requests: { path: string }[] };
     expect(after.requests.filter((r) => r.path.includes(`/files/${person.username}/`))).toEqual([]);
   } finally {

@@ -7,7 +7,7 @@ export const LEAD_OWNED = new Set<string>();
 export const PAGES: Record<"signed-out" | "user" | "admin", string[]> = {
   "signed-out": ["/", "/signin", "/signin?callbackUrl=%2Ftasks", "/signed-out", "/no-such-page"],
   user: ["/", "/tasks", "/access", "/grants/new", "/admin", "/no-such-page"],
-  admin: ["/", "/tasks", "/access", "/grants/new", "/admin", "/admin/audit", "/admin/tiers"],
+  admin: ["/", "/tasks", "/access", "/grants/new", "/admin", "/admin/audit", "/admin/tiers", "/admin/workers"],
 };
 
 /**

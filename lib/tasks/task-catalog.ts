@@ -22,8 +22,9 @@ export const TASK_TYPES = Object.keys(TASK_CATALOG) as TTaskType[];
 
 /**
  * What each scope lets the worker do, in plain words. `consentText` is the scope's consent screen text in
- * the realm (keycloak/realm-export.json; a test keeps the two equal): Keycloak's account API names
- * consented scopes by that text, which is how narrowing finds the entry to drop.
+ * the realm (keycloak/realm-export.json; lib/services/grants/__tests__/preview-worker-consent.test.ts keeps the
+ * two equal): Keycloak's account API names consented scopes by that text, which is how narrowing finds the
+ * entry to drop.
  */
 export const SCOPE_CATALOG: Record<string, { label: string; detail: string; consentText: string }> = {
   offline_access: {

@@ -133,3 +133,51 @@ export async function obtainOfflineConsentOverHttp(
   const callback = await approveConsentOverHttp(url, user, checks.redirectUri);
   return redeemConsentCode(callback, checks);
 }
+
+/**
+ * Signs `user` in at `authorizationUrl` and returns what Keycloak's consent screen lists (page title and
+ * the text of each item), without answering it: nothing is granted.
+ */
+export async function readConsentScreenOverHttp(
+  authorizationUrl: URL,
+  user: { username: string; password: string },
+): Promise<{ title: string; items: string[] }> {
+  const jar = new CookieJar();
+  const send = async (url: string, form?: Record<string, string>) => {
+    const res = await fetch(url, {
+      method: form ? "POST" : "GET",
+      redirect: "manual",
+      headers: { cookie: jar.header(), ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
+      body: form ? new URLSearchParams(form).toString() : undefined,
+    });
+    jar.store(res);
+    return res;
+  };
+  let url = authorizationUrl.toString();
+  let res = await send(url);
+  for (let step = 0; step < 12; step++) {
+    if (res.status >= 300 && res.status < 400) {
+      url = new URL(res.headers.get("location")!, url).toString();
+      res = await send(url);
+      continue;
+    }
+    const html = await res.text();
+    if (/id="kc-form-login"/.test(html)) {
+      const f = parseForm(html, url, /id="kc-form-login"/);
+      url = f.action;
+      res = await send(url, { ...f.hidden, username: user.username, password: user.password, credentialId: "" });
+      continue;
+    }
+    const list = html.match(/id="kc-oauth"[\s\S]*?<\/ul>/)?.[0];
+    if (!list) throw new Error(`Expected Keycloak's consent screen: ${summarize(html)}`);
+    const text = (s: string) =>
+      decodeEntities(s.replace(/<[^>]*>/g, " "))
+        .replace(/\s+/g, " ")
+        .trim();
+    return {
+      title: text(html.match(/id="kc-page-title"[^>]*>([\s\S]*?)<\/h1>/)?.[1] ?? ""),
+      items: [...list.matchAll(/<li\b[^>]*>([\s\S]*?)<\/li>/g)].map((m) => text(m[1]!)),
+    };
+  }
+  throw new Error("Keycloak's consent screen did not appear within 12 steps");
+}

@@ -1,9 +1,9 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { requireAdminPage } from "@/lib/auth/page-guards";
 import { Card } from "@/components/ui/card";
+import { adminPageTitle } from "./admin-page-title";
 
-export const metadata: Metadata = { title: "Admin area" };
+export const generateMetadata = adminPageTitle("Admin area");
 
 const SECTIONS = [
   { href: "/admin/audit", title: "Audit trail", text: "Who did what, on whose behalf, and how — searchable, charted and exportable." },

@@ -1,7 +1,10 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUserPage } from "@/lib/auth/page-guards";
 import { listGrants } from "@/lib/services/grants/list-grants";
 import { AccessClient } from "./access-client";
+
+export const metadata: Metadata = { title: "My access" };
 
 export const dynamic = "force-dynamic";
 

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Background tasks" };
 
 export default async function TasksPage() {
   const ctx = await requireUserPage();
-  const [{ tasks, requests }, outcomes] = await Promise.all([readTaskBoard(ctx), listTaskOutcomes(ctx)]);
+  const [{ tasks, requests, olderRequestsCursor }, outcomes] = await Promise.all([readTaskBoard(ctx), listTaskOutcomes(ctx)]);
   return (
     <section className="space-y-6">
       <div className="space-y-2">
@@ -19,7 +19,7 @@ export default async function TasksPage() {
           is listed below under &quot;What it did for me&quot;.
         </p>
       </div>
-      <TasksClient initialTasks={tasks} initialRequests={requests} outcomes={outcomes} />
+      <TasksClient initialTasks={tasks} initialRequests={requests} initialOlderRequestsCursor={olderRequestsCursor} outcomes={outcomes} />
     </section>
   );
 }

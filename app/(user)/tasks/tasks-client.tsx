@@ -18,7 +18,7 @@ import { Card } from "@/components/ui/card";
 import { useToast } from "@/components/ui/toast";
 import { changeTaskAction, enableTaskAction, searchNotesAction } from "./actions";
 
-type TTasksPayload = { tasks: TTaskView[]; requests: TRequestRow[] };
+type TTasksPayload = { tasks: TTaskView[]; requests: TRequestRow[]; olderRequestsCursor: string | null };
 
 const RECEIPTS: Record<string, string> = {
   "run-now": "Run queued: it starts within a few seconds.",
@@ -32,10 +32,12 @@ const RECEIPTS: Record<string, string> = {
 export function TasksClient({
   initialTasks,
   initialRequests,
+  initialOlderRequestsCursor,
   outcomes,
 }: {
   initialTasks: TTaskView[];
   initialRequests: TRequestRow[];
+  initialOlderRequestsCursor: string | null;
   outcomes: TTaskOutcomeDay[];
 }) {
   const qc = useQueryClient();
@@ -44,7 +46,7 @@ export function TasksClient({
   const { data } = useQuery({
     queryKey: ["tasks"],
     queryFn: () => fetchJson<TTasksPayload>("/api/tasks"),
-    initialData: { tasks: initialTasks, requests: initialRequests },
+    initialData: { tasks: initialTasks, requests: initialRequests, olderRequestsCursor: initialOlderRequestsCursor },
     initialDataUpdatedAt: 0,
     refetchInterval: (q) => {
       const busy = (q.state.data?.tasks ?? []).some((t) => t.task?.runs[0] && ["queued", "running"].includes(t.task.runs[0].status));
@@ -163,7 +165,7 @@ export function TasksClient({
         <p className="text-sm text-slate-600">Searches the index that the Notes index task builds; enable it above first.</p>
       </Card>
 
-      <RequestFeed rows={data.requests} />
+      <RequestFeed rows={data.requests} olderCursor={data.olderRequestsCursor} />
       <p className="text-sm text-slate-600">
         Need access for a task?{" "}
         <Link className="underline" href="/grants/new">

@@ -6,6 +6,8 @@ import type { TCtx } from "../context";
 import { searchAuditEvents } from "../audit/search-audit-events";
 
 export type TRequestRow = {
+  /** The audit row's sequence number: a stable key, and what the "Older" cursor points below. */
+  seq: string;
   at: string;
   method: string;
   path: string;
@@ -21,23 +23,34 @@ export type TRequestRow = {
   mechanism: string | null;
 };
 
+export type TRequestPage = {
+  rows: TRequestRow[];
+  /** Pass back as `cursor` for the next older page; null when there is none. */ nextCursor: string | null;
+};
+
 /**
- * "What it did for me": the newest Nextcloud requests made on the caller's behalf, read from the audit
- * trail through its own permission check (a person sees only events whose subject is themselves), with
- * the task and the acting client named in words.
+ * "What it did for me": the Nextcloud requests made on the caller's behalf, newest first, `limit` at a time
+ * (older pages through `cursor`), read from the audit trail through its own permission check (a person
+ * sees only events whose subject is themselves), with the task and the acting client named in words.
  */
-export async function listMyRequests(ctx: TCtx, limit = 25): Promise<TRequestRow[]> {
+export async function listMyRequests(ctx: TCtx, input: { limit?: number; cursor?: string } = {}): Promise<TRequestPage> {
   // Always the caller's own events, admins included: this is a personal feed, not the audit search.
-  const page = await searchAuditEvents(ctx, { action: "nextcloud.request", subject: ctx.userSub, limit });
+  const page = await searchAuditEvents(ctx, {
+    action: "nextcloud.request",
+    subject: ctx.userSub,
+    limit: input.limit ?? 25,
+    cursor: input.cursor,
+  });
   const taskIds = [...new Set(page.rows.map((r) => r.taskId).filter((id): id is string => !!id))];
   const tasks = taskIds.length
     ? await db().task.findMany({ where: { id: { in: taskIds }, userSub: ctx.userSub }, select: { id: true, type: true } })
     : [];
   const titles = new Map(tasks.map((t) => [t.id, TASK_CATALOG[t.type as TTaskType]?.title ?? t.type]));
-  return page.rows.map((r) => {
+  const rows = page.rows.map((r): TRequestRow => {
     const [method = "", ...rest] = (r.resource ?? "").split(" ");
     const status = (r.details as { status?: unknown } | null)?.status;
     return {
+      seq: String(r.seq),
       at: r.at,
       method,
       path: rest.join(" "),
@@ -50,4 +63,5 @@ export async function listMyRequests(ctx: TCtx, limit = 25): Promise<TRequestRow
       mechanism: r.mechanism,
     };
   });
+  return { rows, nextCursor: page.nextCursor };
 }

@@ -5,6 +5,6 @@ import { listTasks } from "./list-tasks";
 
 /** The caller's tasks with live run status and their "what it did for me" feed: the tasks page and its poll. */
 export async function readTaskBoard(ctx: TCtx) {
-  const [tasks, requests] = await Promise.all([listTasks(ctx), listMyRequests(ctx)]);
-  return { tasks, requests };
+  const [tasks, feed] = await Promise.all([listTasks(ctx), listMyRequests(ctx)]);
+  return { tasks, requests: feed.rows, olderRequestsCursor: feed.nextCursor };
 }

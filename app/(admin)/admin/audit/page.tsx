@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { requireAdminPage } from "@/lib/auth/page-guards";
 import { countAuditEventsOverTime } from "@/lib/services/audit/count-audit-events-over-time";
@@ -8,9 +7,10 @@ import { AUDIT_PAGE_SIZE, auditQueryKeys, chartBucket, pickAuditFilters } from "
 import { recordAdminView } from "@/lib/services/audit/record-admin-view";
 import { AUDIT_TRUST_QUERY_KEY } from "@/components/admin/audit-trust-query-key";
 import { AuditClient } from "./audit-client";
+import { adminPageTitle } from "../admin-page-title";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Audit trail" };
+export const generateMetadata = adminPageTitle("Audit trail");
 
 /** The audit trail for admins: the first page and the chart are read here and handed to the client. */
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

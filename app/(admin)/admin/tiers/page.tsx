@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { after } from "next/server";
 import { requireAdminPage } from "@/lib/auth/page-guards";
@@ -6,9 +5,10 @@ import { readTierStatus } from "@/lib/services/tiers/read-tier-status";
 import { recordAdminView } from "@/lib/services/audit/record-admin-view";
 import { TIERS_QUERY_KEY } from "@/components/admin/tier-query-key";
 import { TiersClient } from "./tiers-client";
+import { adminPageTitle } from "../admin-page-title";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Delegation tier status" };
+export const generateMetadata = adminPageTitle("Delegation tier status");
 
 /** Which delegation mechanisms work against this Keycloak today, and why service accounts are refused. */
 export default async function TiersPage({ searchParams }: { searchParams: Promise<{ granted?: string }> }) {

@@ -4,6 +4,9 @@ import { listWorkerStatus } from "@/lib/services/workers/list-worker-status";
 import { recordAdminView } from "@/lib/services/audit/record-admin-view";
 import { WORKERS_QUERY_KEY } from "@/components/admin/workers-query-key";
 import { WorkersClient } from "./workers-client";
+import { adminPageTitle } from "../admin-page-title";
+
+export const generateMetadata = adminPageTitle("Workers");
 
 export const dynamic = "force-dynamic";
 
