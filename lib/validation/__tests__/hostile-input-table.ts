@@ -150,6 +150,7 @@ export const HOSTILE_TARGETS = {
     "app/api/health/ready/route.ts": ["GET"],
     "app/api/metrics/route.ts": ["GET"],
     "app/api/session/end/route.ts": ["POST"],
+    "app/api/tasks/requests/route.ts": ["GET"],
     "app/api/tasks/route.ts": ["GET"],
   } as Record<string, string[]>,
   actions: {

@@ -19,6 +19,7 @@ import * as healthReadyRoute from "@/app/api/health/ready/route";
 import * as metricsRoute from "@/app/api/metrics/route";
 import * as sessionEndRoute from "@/app/api/session/end/route";
 import * as tasksRoute from "@/app/api/tasks/route";
+import * as taskRequestsRoute from "@/app/api/tasks/requests/route";
 import { checkGrantAction, revokeAllGrantsAction, revokeGrantAction } from "@/app/(user)/access/actions";
 import { changeTaskAction, enableTaskAction, searchNotesAction } from "@/app/(user)/tasks/actions";
 import { pollAppPasswordAction, startAppPasswordAction, startGrantAction } from "@/app/(user)/grants/new/actions";
@@ -141,6 +142,8 @@ const QUERY_ROUTES: { path: string; handler: TRouteHandler; fields: Record<strin
   { path: "/api/admin/audit", handler: auditRoute.GET, fields: { ...FILTERS, cursor: "cursor" }, view: "audit.search" },
   { path: "/api/admin/audit/chart", handler: auditChartRoute.GET, fields: FILTERS, view: "" },
   { path: "/api/admin/audit/export", handler: auditExportRoute.GET, fields: { ...FILTERS, format: "format" }, view: "audit.export" },
+  // A person's own older requests (the admin here reads their own feed, which records no admin view).
+  { path: "/api/tasks/requests", handler: taskRequestsRoute.GET, fields: { cursor: "cursor" }, view: "" },
 ];
 
 describe("every API route refuses hostile query input with 400 naming the field, and changes nothing", () => {
