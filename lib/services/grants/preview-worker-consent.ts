@@ -4,21 +4,23 @@ import path from "node:path";
 import { env } from "../../env";
 import { log } from "../../logger";
 import { consentItemsOf, ZRealmConsentSchema, type TClientConsent, type TRealmConsent } from "../../oauth/keycloak-consent-items";
+import { SCOPE_CATALOG } from "../../tasks/task-catalog";
 import type { TCtx } from "../context";
 
-let realmCache: Promise<TRealmConsent> | undefined;
+const realmCache = new Map<string, Promise<TRealmConsent>>();
 let messagesCache: { at: number; messages: Promise<Record<string, string>> } | undefined;
 const MESSAGES_TTL_MS = 10 * 60_000;
 
 /** The realm file Keycloak imports (the same one scripts/keycloak.sh and docker-compose.yml give it). */
 function readRealm(): Promise<TRealmConsent> {
-  realmCache ??= readFile(path.join(process.cwd(), process.env.KEYCLOAK_REALM_FILE ?? "keycloak/realm-export.json"), "utf8")
-    .then((text) => ZRealmConsentSchema.parse(JSON.parse(text)))
-    .catch((err: unknown) => {
-      realmCache = undefined;
-      throw err;
-    });
-  return realmCache;
+  const file = process.env.KEYCLOAK_REALM_FILE ?? "keycloak/realm-export.json";
+  let realm = realmCache.get(file);
+  if (!realm) {
+    realm = readFile(path.join(process.cwd(), file), "utf8").then((text) => ZRealmConsentSchema.parse(JSON.parse(text)));
+    realm.catch(() => realmCache.delete(file));
+    realmCache.set(file, realm);
+  }
+  return realm;
 }
 
 /**
@@ -55,6 +57,23 @@ function readMessages(): Promise<Record<string, string>> {
  */
 export async function previewWorkerConsent(ctx: TCtx, input: { taskScopes: readonly string[] }): Promise<TClientConsent> {
   // Any signed-in person may read it: it describes the realm, nobody's data; ctx proves there is a person.
-  const [realm, messages] = await Promise.all([readRealm(), readMessages()]);
-  return consentItemsOf(realm, env().KEYCLOAK_WORKER_CLIENT_ID, ["offline_access", ...input.taskScopes], messages);
+  const clientId = env().KEYCLOAK_WORKER_CLIENT_ID;
+  const requested = ["offline_access", ...input.taskScopes];
+  const [realm, messages] = await Promise.all([readRealm().catch((err: unknown) => err as Error), readMessages()]);
+  try {
+    if (realm instanceof Error) throw realm;
+    return consentItemsOf(realm, clientId, requested, messages);
+  } catch (err) {
+    // A deployment whose realm is not the file shipped here (or a file without this client) still gets a
+    // page: what the worker asks for, in the catalog's words, without the items only the realm knows.
+    log.warn("consent preview: the realm file does not describe the worker client; showing the requested scopes only", {
+      err: String(err),
+    });
+    return {
+      clientId,
+      name: clientId,
+      description: null,
+      items: requested.map((scope) => ({ scope, text: SCOPE_CATALOG[scope]?.label ?? scope })),
+    };
+  }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildConsentRequest } from "@/lib/oauth/build-consent-request";
 import { previewWorkerConsent } from "@/lib/services/grants/preview-worker-consent";
 import { SCOPE_CATALOG } from "@/lib/tasks/task-catalog";
@@ -35,6 +35,25 @@ describe("the scope preview on /grants/new", () => {
     const preview = await previewWorkerConsent(ctx(), { taskScopes: ["notes.read"] });
     expect(preview.name).toBe("Nextcloud MCP background worker");
     expect(preview.description).toBe("Acts on behalf of users who consented; never as itself");
+  });
+
+  it("falls back to the requested scopes in the catalog's words when the realm file does not describe the worker", async () => {
+    vi.stubEnv("KEYCLOAK_REALM_FILE", "keycloak/no-such-realm.json");
+    try {
+      const preview = await previewWorkerConsent(ctx(), { taskScopes: ["notes.read"] });
+      expect(preview).toEqual({
+        clientId: process.env.KEYCLOAK_WORKER_CLIENT_ID,
+        name: process.env.KEYCLOAK_WORKER_CLIENT_ID,
+        description: null,
+        items: [
+          { scope: "offline_access", text: SCOPE_CATALOG.offline_access!.label },
+          { scope: "notes.read", text: SCOPE_CATALOG["notes.read"]!.label },
+        ],
+      });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect((await previewWorkerConsent(ctx(), { taskScopes: ["notes.read"] })).name).toBe("Nextcloud MCP background worker");
   });
 
   it("SCOPE_CATALOG's consent texts are the realm's (narrowing finds consents by them)", () => {
