@@ -6,6 +6,7 @@ import { vaultAad } from "@/lib/vault/aad";
 import { OAuthProviderError, IdpUnavailableError } from "@/lib/oauth/oauth-errors";
 import { applyRevocationNotice, setRevocationListenerLive } from "../revocation-hints";
 import { lockActiveGrantOf, lockGrant } from "../lock-grant";
+import { WIPED_GRANT_SECRETS } from "../grant-lifecycle";
 import { createLocalGrant, createLocalPerson, createLocalTask } from "@/test/fixtures/local-grant";
 import { fakeJwt } from "@/test/fake-jwt";
 
@@ -106,7 +107,7 @@ describe("getDelegatedToken: refusals before any call to Keycloak", () => {
       expect(await failure(call(grantId)), status).toBe(`AppError ConsentRevoked: Grant ${grantId} is ${status}, not active`);
       // This row was forged (a final state that still holds tokens): leave it as the state machine would, since
       // grant-lifecycle.test.ts checks that no final row in the database keeps sealed token material.
-      await db().grant.update({ where: { id: grantId }, data: { refreshTokenEnc: "", accessTokenEnc: null } });
+      await db().grant.update({ where: { id: grantId }, data: WIPED_GRANT_SECRETS });
     }
     expect(fakes.refresh).not.toHaveBeenCalled();
   });

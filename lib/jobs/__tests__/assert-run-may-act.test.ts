@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 import { assertNoStopHeardSince, assertRunMayAct } from "../assert-run-may-act";
 import { applyRevocationNotice } from "@/lib/grants/revocation-hints";
+import { WIPED_GRANT_SECRETS } from "@/lib/grants/grant-lifecycle";
 import { RunStopped } from "../run-stopped";
 import { RunHandedBack } from "../run-handed-back";
 import { revokeGrant } from "@/lib/services/grants/revoke-grant";
@@ -72,7 +73,7 @@ describe("the worker's per-request check", () => {
     // Only the grant moves (as a provider-side revocation found by a check does); the task row stays active.
     // Its tokens go as the state machine would take them: a final grant keeps no sealed secret (another file
     // checks that of every row in the database).
-    await db().grant.update({ where: { id: grantId }, data: { status: "revoked_at_provider", refreshTokenEnc: "", accessTokenEnc: null } });
+    await db().grant.update({ where: { id: grantId }, data: { status: "revoked_at_provider", ...WIPED_GRANT_SECRETS } });
     expect((await db().task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe("active");
     expect(await stopReason(attempt)).toBe("RunStopped: stopped: access revoked");
   });
