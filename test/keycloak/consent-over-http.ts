@@ -32,6 +32,20 @@ export class CookieJar {
   }
 }
 
+/** One browser step against Keycloak's pages: GET, or POST of a form, never following redirects, cookies kept in `jar`. */
+function formSender(jar: CookieJar) {
+  return async (url: string, form?: Record<string, string>) => {
+    const res = await fetch(url, {
+      method: form ? "POST" : "GET",
+      redirect: "manual",
+      headers: { cookie: jar.header(), ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
+      body: form ? new URLSearchParams(form).toString() : undefined,
+    });
+    jar.store(res);
+    return res;
+  };
+}
+
 const decodeEntities = (s: string) =>
   s
     .replace(/&amp;/g, "&")
@@ -72,16 +86,7 @@ export async function approveConsentOverHttp(
   redirectUri = WORKER_REDIRECT_URI,
   jar: CookieJar = new CookieJar(),
 ): Promise<URL> {
-  const send = async (url: string, form?: Record<string, string>) => {
-    const res = await fetch(url, {
-      method: form ? "POST" : "GET",
-      redirect: "manual",
-      headers: { cookie: jar.header(), ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
-      body: form ? new URLSearchParams(form).toString() : undefined,
-    });
-    jar.store(res);
-    return res;
-  };
+  const send = formSender(jar);
 
   let url = authorizationUrl.toString();
   let res = await send(url);
@@ -143,16 +148,7 @@ export async function readConsentScreenOverHttp(
   user: { username: string; password: string },
 ): Promise<{ title: string; items: string[] }> {
   const jar = new CookieJar();
-  const send = async (url: string, form?: Record<string, string>) => {
-    const res = await fetch(url, {
-      method: form ? "POST" : "GET",
-      redirect: "manual",
-      headers: { cookie: jar.header(), ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
-      body: form ? new URLSearchParams(form).toString() : undefined,
-    });
-    jar.store(res);
-    return res;
-  };
+  const send = formSender(jar);
   let url = authorizationUrl.toString();
   let res = await send(url);
   for (let step = 0; step < 12; step++) {
