@@ -241,25 +241,23 @@ describe("audiences", () => {
     expect(await call(grantId, { exchange: true })).toMatchObject({ token: exchanged, source: "exchange" });
   });
 
+  // An exchange answer whose token is opaque (not a JWT), so it carries no audience to check.
+  const opaqueExchange = () => ({
+    accessToken: "opaque-exchanged",
+    accessExpiresAt: new Date(Date.now() + 60_000),
+    issuedTokenType: null,
+    scopes: [],
+  });
+
   it("a token that is not a JWT has no audience: refused after a refresh and after a first-use exchange", async () => {
     let grantId = await freshGrant();
     fakes.refresh.mockResolvedValueOnce(refreshed());
-    fakes.exchange.mockResolvedValueOnce({
-      accessToken: "opaque-exchanged",
-      accessExpiresAt: new Date(Date.now() + 60_000),
-      issuedTokenType: null,
-      scopes: [],
-    });
+    fakes.exchange.mockResolvedValueOnce(opaqueExchange());
     expect(await failure(call(grantId, { exchange: true }))).toBe(
       `ProviderError: Keycloak issued a token without audience "${AUDIENCE}"; check the grant's scopes`,
     );
     grantId = await freshGrant({ token: accessFor([AUDIENCE, WORKER]), expiresAt: new Date(Date.now() + 300_000) });
-    fakes.exchange.mockResolvedValueOnce({
-      accessToken: "opaque-exchanged",
-      accessExpiresAt: new Date(Date.now() + 60_000),
-      issuedTokenType: null,
-      scopes: [],
-    });
+    fakes.exchange.mockResolvedValueOnce(opaqueExchange());
     expect(await failure(call(grantId, { exchange: true }))).toBe(
       `ProviderError: Keycloak issued an exchanged token whose audience is not only "${AUDIENCE}"`,
     );
